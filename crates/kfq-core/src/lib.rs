@@ -1,0 +1,20 @@
+//! kfq's domain core: the concepts of development-zone project work, their rules and reports.
+//!
+//! Invariants: no I/O, no SQL, no HTTP; every constructor of a value that comes from a user
+//! checks it; money is exact.
+
+pub mod blocker;
+pub mod enterprise;
+pub mod lang;
+pub mod money;
+pub mod monthly;
+pub mod project;
+pub mod rates;
+pub mod region;
+pub mod report;
+pub mod round;
+pub mod stage;
+pub mod zone;
+
+pub use lang::{Lang, Localized};
+pub use money::Amount;
