@@ -3,6 +3,7 @@
 //! Invariants: no I/O, no SQL, no HTTP; every constructor of a value that comes from a user
 //! checks it; money is exact.
 
+pub mod audit;
 pub mod blocker;
 pub mod enterprise;
 pub mod lang;

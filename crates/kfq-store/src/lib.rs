@@ -1,1 +1,18 @@
+//! kfq's storage: one set of repository functions over SQLite (the embedded default) and
+//! PostgreSQL (shared deployments). The only crate that knows SQL.
+//!
+//! Every query is written once in the SQL both engines speak (`$1` placeholders, first used in
+//! ascending order, which SQLite binds by position too); the `on_db!`/`on_tx!` macros expand
+//! it once per engine. Money is integer 元, months are `yyyymm` integers, dates are dates.
 
+mod bulk;
+mod db;
+mod migrate;
+mod read;
+pub mod testing;
+mod write;
+
+pub use bulk::Value;
+pub use db::{Backend, Db, DbUrl, StoreError, Tx};
+pub use read::*;
+pub use write::*;

@@ -1,0 +1,255 @@
+//! Faults in a ledger, each located to the cell where a clerk can fix it.
+
+use std::fmt;
+
+use kfq_core::enterprise::CreditCodeError;
+use kfq_core::lang::{Lang, Localized};
+use kfq_core::money::AmountError;
+use kfq_core::project::{ProjectCodeError, ProjectError};
+use kfq_core::region::RegionError;
+use kfq_core::round::EntryError;
+
+/// Where in the files a record came from. `row` is the spreadsheet's own row number.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    pub file: String,
+    pub sheet: String,
+    pub row: usize,
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Unreadable(String),
+    UnknownSheet,
+    MissingColumn,
+    Required,
+    Amount(AmountError),
+    Date,
+    Bool,
+    Region(RegionError),
+    NotACity,
+    CreditCode(CreditCodeError),
+    ProjectCode(ProjectCodeError),
+    Category,
+    ZoneLevel,
+    ZoneKind,
+    Round,
+    Batch,
+    Month,
+    LandArea,
+    /// The same key twice in the import; the first is at `first_row`.
+    Duplicate { first_row: usize },
+    UnknownZone,
+    UnknownProject,
+    Project(ProjectError),
+    Entry(EntryError),
+    RoundLocked,
+    /// An existing batch entry that the changed project would no longer satisfy.
+    BreaksEntry { round: String, batch: String, why: EntryError },
+    CreditCodeOtherName { other: String },
+}
+
+impl Localized for Problem {
+    fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            Problem::Unreadable(why) if zh => format!("文件无法读取：{why}"),
+            Problem::Unreadable(why) => format!("cannot read the file: {why}"),
+            Problem::UnknownSheet => lang
+                .pick(
+                    "不是台账模板中的表（开发区、企业、项目、活动、三个一批、月报、堵点）",
+                    "is not a sheet of the ledger template (开发区, 企业, 项目, 活动, 三个一批, 月报, 堵点)",
+                )
+                .into(),
+            Problem::MissingColumn => lang.pick("缺少这一列", "this column is missing").into(),
+            Problem::Required => lang.pick("不能为空", "must not be empty").into(),
+            Problem::Amount(e) => e.message(lang),
+            Problem::Date => lang
+                .pick("不是有效日期，应写作 2024-03-15", "is not a date; write 2024-03-15")
+                .into(),
+            Problem::Bool => lang.pick("应填“是”或“否”", "must be 是 or 否 (yes or no)").into(),
+            Problem::Region(e) => e.message(lang),
+            Problem::NotACity => lang
+                .pick("不是地级市", "is not a prefecture-level city")
+                .into(),
+            Problem::CreditCode(e) => e.message(lang),
+            Problem::ProjectCode(e) => e.message(lang),
+            Problem::Category => lang
+                .pick(
+                    "项目类别应为 产业类、基础设施类 或 社会民生类",
+                    "category must be 产业类, 基础设施类 or 社会民生类",
+                )
+                .into(),
+            Problem::ZoneLevel => lang
+                .pick("级别应为 国家级 或 省级", "level must be 国家级 or 省级")
+                .into(),
+            Problem::ZoneKind => lang
+                .pick(
+                    "类型应为 经开区、高新区、综改区 或 其他",
+                    "kind must be 经开区, 高新区, 综改区 or 其他",
+                )
+                .into(),
+            Problem::Round => kfq_core::round::RoundIdError.message(lang),
+            Problem::Batch => lang
+                .pick("批次应为 签约、开工 或 投产", "batch must be 签约, 开工 or 投产")
+                .into(),
+            Problem::Month => kfq_core::monthly::MonthError.message(lang),
+            Problem::LandArea => lang
+                .pick(
+                    "用地面积应为不超过两位小数的非负数（亩）",
+                    "land area must be a non-negative number of 亩 with at most two decimals",
+                )
+                .into(),
+            Problem::Duplicate { first_row } if zh => format!("与第 {first_row} 行重复"),
+            Problem::Duplicate { first_row } => format!("repeats row {first_row}"),
+            Problem::UnknownZone => lang
+                .pick(
+                    "没有这个开发区（请先在“开发区”表中登记）",
+                    "no such zone (register it in the 开发区 sheet first)",
+                )
+                .into(),
+            Problem::UnknownProject => lang
+                .pick(
+                    "没有这个项目编号（请先在“项目”表中登记）",
+                    "no such project code (register it in the 项目 sheet first)",
+                )
+                .into(),
+            Problem::Project(e) => e.message(lang),
+            Problem::Entry(e) => e.message(lang),
+            Problem::RoundLocked => lang
+                .pick(
+                    "该次活动已锁定，批次数据不能再改",
+                    "the round is locked; its batches cannot change",
+                )
+                .into(),
+            Problem::BreaksEntry { round, batch, why } if zh => {
+                format!("修改后不再符合已列入的 {round} {batch}一批：{}", why.message(lang))
+            }
+            Problem::BreaksEntry { round, batch, why } => format!(
+                "after this change the project no longer fits its entry in {round} {batch}: {}",
+                why.message(lang)
+            ),
+            Problem::CreditCodeOtherName { other } if zh => {
+                format!("该统一社会信用代码已属于企业“{other}”")
+            }
+            Problem::CreditCodeOtherName { other } => {
+                format!("this credit code already belongs to “{other}”")
+            }
+        }
+    }
+}
+
+/// One fault: where, in which column, the value found, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerError {
+    pub place: Place,
+    /// The column's header and its letter (`H`), when the fault is in one cell.
+    pub column: Option<(String, String)>,
+    pub value: String,
+    pub problem: Problem,
+}
+
+impl LedgerError {
+    pub fn new(place: &Place, problem: Problem) -> LedgerError {
+        LedgerError {
+            place: place.clone(),
+            column: None,
+            value: String::new(),
+            problem,
+        }
+    }
+
+    pub fn at(mut self, header: &str, index: usize, value: impl Into<String>) -> LedgerError {
+        self.column = Some((header.to_string(), column_letter(index)));
+        self.value = value.into();
+        self
+    }
+
+    /// `台账.xlsx › 项目 › 第 5 行 › H 列“总投资（万元）” › 值“-3”：金额不能为负数`
+    pub fn message(&self, lang: Lang) -> String {
+        let mut parts = vec![self.place.file.clone()];
+        if !self.place.sheet.is_empty() {
+            parts.push(match lang {
+                Lang::Zh => format!("工作表“{}”", self.place.sheet),
+                Lang::En => format!("sheet {}", self.place.sheet),
+            });
+        }
+        if self.place.row > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("第 {} 行", self.place.row),
+                Lang::En => format!("row {}", self.place.row),
+            });
+        }
+        if let Some((header, letter)) = &self.column {
+            parts.push(match lang {
+                Lang::Zh => format!("{letter} 列“{header}”"),
+                Lang::En => format!("column {letter} ({header})"),
+            });
+        }
+        let value = match (lang, self.value.is_empty()) {
+            (_, true) => String::new(),
+            (Lang::Zh, false) => format!("值“{}”", self.value),
+            (Lang::En, false) => format!("value '{}'", self.value),
+        };
+        if !value.is_empty() {
+            parts.push(value);
+        }
+        let sep = lang.pick(" › ", ", ");
+        let colon = lang.pick("：", ": ");
+        format!("{}{colon}{}", parts.join(sep), self.problem.message(lang))
+    }
+}
+
+impl fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::Zh))
+    }
+}
+
+/// `0 → A`, `25 → Z`, `26 → AA`.
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push((b'A' + rem as u8) as char);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_file_sheet_row_column_and_value() {
+        let place = Place {
+            file: "台账.xlsx".into(),
+            sheet: "项目".into(),
+            row: 5,
+        };
+        let e = LedgerError::new(&place, Problem::Amount(AmountError::Negative)).at(
+            "总投资（万元）",
+            8,
+            "-3",
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "台账.xlsx › 工作表“项目” › 第 5 行 › I 列“总投资（万元）” › 值“-3”：金额不能为负数"
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "台账.xlsx, sheet 项目, row 5, column I (总投资（万元）), value '-3': amount must not be negative"
+        );
+    }
+
+    #[test]
+    fn column_letters_go_past_z() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+    }
+}

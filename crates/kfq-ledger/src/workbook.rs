@@ -1,0 +1,220 @@
+//! Workbooks and CSV files in and out: cells only, no meaning yet.
+
+use std::io::Write;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use crate::cell::{number_text, Cell};
+use crate::error::{LedgerError, Place, Problem};
+use crate::template::{instructions, ColumnKind, Table};
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One sheet (or CSV file) as read: its rows of cells, and the row number of the first one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub file: String,
+    pub name: String,
+    pub first_row: usize,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn unreadable(path: &Path, why: impl std::fmt::Display) -> LedgerError {
+    LedgerError::new(
+        &Place {
+            file: file_name(path),
+            ..Place::default()
+        },
+        Problem::Unreadable(why.to_string()),
+    )
+}
+
+/// Reads an `.xlsx`/`.xls`/`.ods` workbook (every sheet) or a `.csv` file (one sheet named
+/// after the file).
+pub fn read_file(path: &Path) -> Result<Vec<Sheet>, LedgerError> {
+    let size = std::fs::metadata(path).map_err(|e| unreadable(path, e))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(unreadable(
+            path,
+            format!("{size} bytes, more than the {MAX_FILE_BYTES} allowed"),
+        ));
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" => read_csv(path).map(|s| vec![s]),
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path),
+        _ => Err(unreadable(path, "expected .xlsx, .xls or .csv")),
+    }
+}
+
+fn read_workbook(path: &Path) -> Result<Vec<Sheet>, LedgerError> {
+    let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
+    let mut sheets = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| unreadable(path, e))?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .map(|row| {
+                let mut cells = vec![Cell::Empty; first_col as usize];
+                cells.extend(row.iter().map(cell_of));
+                cells
+            })
+            .collect();
+        sheets.push(Sheet {
+            file: file_name(path),
+            name,
+            first_row: first_row as usize + 1,
+            rows,
+        });
+    }
+    Ok(sheets)
+}
+
+fn cell_of(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(i.to_string()),
+        Data::Float(f) => Cell::Number(number_text(*f)),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(dt) => Cell::Date(dt.date()),
+            None => Cell::Number(number_text(dt.as_f64())),
+        },
+        Data::DateTimeIso(s) => s
+            .get(..10)
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .map_or_else(|| Cell::Text(s.clone()), Cell::Date),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}
+
+fn read_csv(path: &Path) -> Result<Sheet, LedgerError> {
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(unreadable(path, "not UTF-8 text (save the CSV as UTF-8)"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| unreadable(path, e))?;
+        rows.push(record.iter().map(|f| Cell::text_or_empty(f.trim())).collect());
+    }
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Sheet {
+        file: file_name(path),
+        name,
+        first_row: 1,
+        rows,
+    })
+}
+
+/// A table ready to be written: its rows of cells in the template's column order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRows {
+    pub table: Table,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Writes the tables as one workbook in the template's layout, after a 说明 sheet if asked.
+pub fn write_xlsx(path: &Path, tables: &[TableRows], with_instructions: bool) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    if with_instructions {
+        write_instructions(workbook.add_worksheet())?;
+    }
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#DCE6F1")
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+    let number = Format::new().set_num_format("#,##0.00##");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for t in tables {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(t.table.sheet())?;
+        let columns = t.table.columns();
+        for (c, column) in columns.iter().enumerate() {
+            let c = c as u16;
+            sheet.write_string_with_format(0, c, column.header, &header)?;
+            sheet.set_column_width(c, column.width)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (r, row) in t.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, (cell, column)) in row.iter().zip(columns).enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Number(n) => match n.parse::<f64>() {
+                        Ok(v) if column.kind != ColumnKind::Text => {
+                            sheet.write_number_with_format(r, c, v, &number)?;
+                        }
+                        _ => {
+                            sheet.write_string(r, c, n)?;
+                        }
+                    },
+                    Cell::Date(d) => {
+                        use chrono::Datelike;
+                        let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                        sheet.write_datetime_with_format(r, c, &dt, &date)?;
+                    }
+                    other => {
+                        sheet.write_string(r, c, other.text())?;
+                    }
+                }
+            }
+        }
+    }
+    workbook.save(path)
+}
+
+fn write_instructions(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_name("说明")?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    sheet.set_column_width(0, 14)?;
+    sheet.set_column_width(1, 90)?;
+    for (r, (title, text)) in instructions().iter().enumerate() {
+        sheet.write_string_with_format(r as u32, 0, title, &bold)?;
+        sheet.write_string_with_format(r as u32, 1, text, &wrap)?;
+    }
+    Ok(())
+}
+
+/// Writes one table as a UTF-8 CSV with a byte-order mark (so that Excel and WPS read it).
+pub fn write_csv(path: &Path, t: &TableRows) -> std::io::Result<()> {
+    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(t.table.headers())?;
+        for row in &t.rows {
+            writer.write_record(row.iter().map(Cell::text))?;
+        }
+        writer.flush()?;
+    }
+    std::fs::File::create(path)?.write_all(&out)
+}

@@ -1,0 +1,51 @@
+//! Each engine has its own migrations folder; both hold the same versions (tested).
+
+use crate::{on_db, Db, StoreError};
+
+pub(crate) const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+const CREATE_LEDGER: &str =
+    "CREATE TABLE IF NOT EXISTS kfq_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
+
+/// Applies the migrations not yet applied, each in its own transaction.
+pub(crate) async fn migrate(db: &Db) -> Result<(), StoreError> {
+    let migrations = match db {
+        Db::Sqlite(_) => SQLITE,
+        Db::Postgres(_) => POSTGRES,
+    };
+    on_db!(db, pool => sqlx::query(CREATE_LEDGER).execute(pool).await.map(|r| r.rows_affected()))?;
+    for &(version, sql) in migrations {
+        let mut tx = db.begin().await?;
+        if let crate::Tx::Postgres(t) = &mut tx {
+            // Several kfq processes may start at once against one server.
+            sqlx::query("SELECT pg_advisory_xact_lock(7306512)").execute(&mut **t).await.map(|r| r.rows_affected())?;
+        }
+        let applied: Option<i64> = crate::on_tx!(&mut tx, conn =>
+            sqlx::query_scalar("SELECT version FROM kfq_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(conn)
+                .await)?;
+        if applied.is_none() {
+            crate::on_tx!(&mut tx, conn => sqlx::raw_sql(sql).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+            let now = chrono::Utc::now().to_rfc3339();
+            crate::on_tx!(&mut tx, conn =>
+                sqlx::query("INSERT INTO kfq_migrations (version, applied_at) VALUES ($1, $2)")
+                    .bind(version)
+                    .bind(&now)
+                    .execute(conn)
+                    .await.map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn both_engines_have_the_same_migration_versions() {
+        let versions = |m: &[(i64, &str)]| m.iter().map(|(v, _)| *v).collect::<Vec<_>>();
+        assert_eq!(versions(super::SQLITE), versions(super::POSTGRES));
+    }
+}

@@ -1,0 +1,292 @@
+//! Reading the stored ledger back as domain values.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use kfq_core::blocker::Blocker;
+use kfq_core::enterprise::{CreditCode, Enterprise};
+use kfq_core::money::Amount;
+use kfq_core::monthly::{Month, MonthlyReport};
+use kfq_core::project::{Category, LandArea, Project, ProjectCode};
+use kfq_core::region::RegionCode;
+use kfq_core::round::{BatchEntry, BatchKind, Round, RoundId};
+use kfq_core::stage::StageDates;
+use kfq_core::zone::{Zone, ZoneKind, ZoneLevel};
+
+use crate::{on_db, Db, StoreError};
+
+fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+#[derive(sqlx::FromRow)]
+struct ZoneRow {
+    id: i64,
+    name: String,
+    city: String,
+    level: String,
+    kind: String,
+}
+
+pub async fn load_zones(db: &Db) -> Result<Vec<Zone>, StoreError> {
+    const SQL: &str = "SELECT id, name, city, level, kind FROM zones ORDER BY city, id";
+    let rows: Vec<ZoneRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Zone {
+                id: r.id,
+                city: RegionCode::parse(&r.city).map_err(|_| corrupt("zone city", &r.city))?,
+                level: ZoneLevel::parse(&r.level).ok_or_else(|| corrupt("zone level", &r.level))?,
+                kind: ZoneKind::parse(&r.kind).ok_or_else(|| corrupt("zone kind", &r.kind))?,
+                name: r.name,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct EnterpriseRow {
+    id: i64,
+    name: String,
+    credit_code: Option<String>,
+    chain_leader: bool,
+}
+
+pub async fn load_enterprises(db: &Db) -> Result<Vec<Enterprise>, StoreError> {
+    const SQL: &str = "SELECT id, name, credit_code, chain_leader FROM enterprises ORDER BY id";
+    let rows: Vec<EnterpriseRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            let credit_code = r
+                .credit_code
+                .map(|c| CreditCode::parse(&c).map_err(|_| corrupt("credit code", c)))
+                .transpose()?;
+            Ok(Enterprise {
+                id: r.id,
+                name: r.name,
+                credit_code,
+                chain_leader: r.chain_leader,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    code: String,
+    name: String,
+    zone_id: i64,
+    enterprise_id: Option<i64>,
+    chain: String,
+    strategic_emerging: bool,
+    category: String,
+    total_investment_yuan: i64,
+    expected_output_yuan: Option<i64>,
+    land_area_centimu: Option<i64>,
+    signed_on: Option<NaiveDate>,
+    landed_on: Option<NaiveDate>,
+    started_on: Option<NaiveDate>,
+    producing_on: Option<NaiveDate>,
+    reached_on: Option<NaiveDate>,
+    terminated_on: Option<NaiveDate>,
+    version: i64,
+}
+
+const PROJECT_COLUMNS: &str = "id, code, name, zone_id, enterprise_id, chain, strategic_emerging, \
+    category, total_investment_yuan, expected_output_yuan, land_area_centimu, signed_on, landed_on, \
+    started_on, producing_on, reached_on, terminated_on, version";
+
+impl TryFrom<ProjectRow> for Project {
+    type Error = StoreError;
+
+    fn try_from(r: ProjectRow) -> Result<Project, StoreError> {
+        Ok(Project {
+            id: r.id,
+            code: ProjectCode::parse(&r.code).map_err(|_| corrupt("project code", &r.code))?,
+            name: r.name,
+            zone_id: r.zone_id,
+            enterprise_id: r.enterprise_id,
+            chain: r.chain,
+            strategic_emerging: r.strategic_emerging,
+            category: Category::parse(&r.category).ok_or_else(|| corrupt("category", &r.category))?,
+            total_investment: Amount::from_yuan(r.total_investment_yuan),
+            expected_output: r.expected_output_yuan.map(Amount::from_yuan),
+            land_area: r.land_area_centimu.map(LandArea::from_hundredths),
+            dates: StageDates {
+                signed_on: r.signed_on,
+                landed_on: r.landed_on,
+                started_on: r.started_on,
+                producing_on: r.producing_on,
+                reached_on: r.reached_on,
+            },
+            terminated_on: r.terminated_on,
+            version: r.version,
+        })
+    }
+}
+
+pub async fn load_projects(db: &Db) -> Result<Vec<Project>, StoreError> {
+    let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY code");
+    let rows: Vec<ProjectRow> =
+        on_db!(db, pool => sqlx::query_as(sql.as_str()).fetch_all(pool).await)?;
+    rows.into_iter().map(Project::try_from).collect()
+}
+
+pub async fn count_projects(db: &Db) -> Result<i64, StoreError> {
+    const SQL: &str = "SELECT COUNT(*) FROM projects";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    year: i64,
+    seq: i64,
+    held_on: Option<NaiveDate>,
+    venue: String,
+    locked: bool,
+}
+
+fn round_id(year: i64, seq: i64) -> Result<RoundId, StoreError> {
+    i32::try_from(year)
+        .ok()
+        .zip(u8::try_from(seq).ok())
+        .and_then(|(y, s)| RoundId::new(y, s))
+        .ok_or_else(|| corrupt("round", format!("{year}-{seq}")))
+}
+
+pub async fn load_rounds(db: &Db) -> Result<Vec<Round>, StoreError> {
+    const SQL: &str = "SELECT year, seq, held_on, venue, locked FROM rounds ORDER BY year, seq";
+    let rows: Vec<RoundRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Round {
+                id: round_id(r.year, r.seq)?,
+                held_on: r.held_on,
+                venue: r.venue,
+                locked: r.locked,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    round_year: i64,
+    round_seq: i64,
+    batch: String,
+    project_id: i64,
+    zone_id: i64,
+    amount_yuan: i64,
+    expected_output_yuan: Option<i64>,
+    strategic_emerging: bool,
+    category: String,
+}
+
+const ENTRY_COLUMNS: &str = "round_year, round_seq, batch, project_id, zone_id, amount_yuan, \
+    expected_output_yuan, strategic_emerging, category";
+
+impl TryFrom<EntryRow> for BatchEntry {
+    type Error = StoreError;
+
+    fn try_from(r: EntryRow) -> Result<BatchEntry, StoreError> {
+        Ok(BatchEntry {
+            round: round_id(r.round_year, r.round_seq)?,
+            batch: BatchKind::parse(&r.batch).ok_or_else(|| corrupt("batch", &r.batch))?,
+            project_id: r.project_id,
+            zone_id: r.zone_id,
+            amount: Amount::from_yuan(r.amount_yuan),
+            expected_output: r.expected_output_yuan.map(Amount::from_yuan),
+            strategic_emerging: r.strategic_emerging,
+            category: Category::parse(&r.category).ok_or_else(|| corrupt("category", &r.category))?,
+        })
+    }
+}
+
+/// All batch entries, or only those of the rounds `from..=to`.
+pub async fn load_entries(
+    db: &Db,
+    range: Option<(RoundId, RoundId)>,
+) -> Result<Vec<BatchEntry>, StoreError> {
+    let (from, to) = range.unwrap_or((RoundId { year: 0, seq: 1 }, RoundId { year: 9999, seq: 4 }));
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM batch_entries \
+         WHERE round_year * 10 + round_seq BETWEEN $1 AND $2 \
+         ORDER BY round_year, round_seq, batch, project_id"
+    );
+    let key = |r: RoundId| i64::from(r.year) * 10 + i64::from(r.seq);
+    let rows: Vec<EntryRow> = on_db!(db, pool => sqlx::query_as(sql.as_str())
+        .bind(key(from))
+        .bind(key(to))
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(BatchEntry::try_from).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct MonthlyRow {
+    project_id: i64,
+    month: i64,
+    invested_yuan: i64,
+}
+
+pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreError> {
+    const SQL: &str = "SELECT project_id, month, invested_yuan FROM monthly_reports ORDER BY project_id, month";
+    let rows: Vec<MonthlyRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MonthlyReport {
+                project_id: r.project_id,
+                month: Month::from_key(r.month).ok_or_else(|| corrupt("month", r.month))?,
+                invested: Amount::from_yuan(r.invested_yuan),
+            })
+        })
+        .collect()
+}
+
+/// Investment each project completed up to and including `month` (sum of its monthly reports).
+pub async fn completed_investment(db: &Db, month: Month) -> Result<HashMap<i64, Amount>, StoreError> {
+    const SQL: &str = "SELECT project_id, SUM(invested_yuan) AS total FROM monthly_reports \
+        WHERE month <= $1 GROUP BY project_id";
+    let rows: Vec<(i64, i64)> =
+        on_db!(db, pool => sqlx::query_as(SQL).bind(month.key()).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, total)| (id, Amount::from_yuan(total)))
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct BlockerRow {
+    id: i64,
+    project_id: i64,
+    description: String,
+    owner_unit: String,
+    owner: String,
+    due_on: Option<NaiveDate>,
+    resolved_on: Option<NaiveDate>,
+}
+
+pub async fn load_blockers(db: &Db) -> Result<Vec<Blocker>, StoreError> {
+    const SQL: &str = "SELECT id, project_id, description, owner_unit, owner, due_on, resolved_on \
+        FROM blockers ORDER BY project_id, id";
+    let rows: Vec<BlockerRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Blocker {
+            id: r.id,
+            project_id: r.project_id,
+            description: r.description,
+            owner_unit: r.owner_unit,
+            owner: r.owner,
+            due_on: r.due_on,
+            resolved_on: r.resolved_on,
+        })
+        .collect())
+}
+
+/// How many audit events are stored (for tests and the status line).
+pub async fn count_audit_events(db: &Db) -> Result<i64, StoreError> {
+    const SQL: &str = "SELECT COUNT(*) FROM audit_events";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
+}

@@ -1,0 +1,58 @@
+//! Fresh databases for tests: a temporary SQLite file, or a new database on the PostgreSQL
+//! server named by `KFQ_TEST_POSTGRES` (default `postgres://root@127.0.0.1:5432/test`).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::{Db, DbUrl, StoreError};
+
+/// A database that lives as long as the value; dropped PostgreSQL databases are cleaned up
+/// by the next run (they are named `kfq_test_*`).
+pub struct TestDb {
+    pub db: Db,
+    pub url: DbUrl,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn postgres_base_url() -> String {
+    std::env::var("KFQ_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".into())
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Result<TestDb, StoreError> {
+        let dir = tempfile::tempdir().map_err(|source| StoreError::DataFolder {
+            path: PathBuf::from("tmp"),
+            source,
+        })?;
+        let url = DbUrl::Sqlite(dir.path().join("kfq.db"));
+        let db = Db::open(&url).await?;
+        Ok(TestDb {
+            db,
+            url,
+            _dir: Some(dir),
+        })
+    }
+
+    pub async fn postgres() -> Result<TestDb, StoreError> {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let base = postgres_base_url();
+        let name = format!(
+            "kfq_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            chrono::Utc::now().timestamp_micros() % 1_000_000
+        );
+        let admin = sqlx::PgPool::connect(&base).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
+        admin.close().await;
+        let (prefix, _) = base.rsplit_once('/').ok_or_else(|| StoreError::BadUrl(base.clone()))?;
+        let url = DbUrl::Postgres(format!("{prefix}/{name}"));
+        let db = Db::open(&url).await?;
+        Ok(TestDb {
+            db,
+            url,
+            _dir: None,
+        })
+    }
+}

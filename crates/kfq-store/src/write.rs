@@ -1,0 +1,277 @@
+//! Writing the ledger: every function takes the transaction the whole change runs in.
+
+use kfq_core::audit::AuditEvent;
+use kfq_core::blocker::Blocker;
+use kfq_core::enterprise::Enterprise;
+use kfq_core::monthly::MonthlyReport;
+use kfq_core::project::Project;
+use kfq_core::round::{BatchEntry, Round};
+use kfq_core::zone::Zone;
+
+use crate::bulk::{insert_rows, Value};
+use crate::{on_tx, StoreError, Tx};
+
+pub async fn insert_zone(tx: &mut Tx, zone: &Zone) -> Result<i64, StoreError> {
+    const SQL: &str = "INSERT INTO zones (name, city, level, kind) VALUES ($1, $2, $3, $4) RETURNING id";
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(&zone.name)
+        .bind(zone.city.to_string())
+        .bind(zone.level.code())
+        .bind(zone.kind.code())
+        .fetch_one(conn)
+        .await)?)
+}
+
+pub async fn update_zone(tx: &mut Tx, zone: &Zone) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE zones SET name = $1, city = $2, level = $3, kind = $4 WHERE id = $5";
+    on_tx!(tx, conn => sqlx::query(SQL)
+        .bind(&zone.name)
+        .bind(zone.city.to_string())
+        .bind(zone.level.code())
+        .bind(zone.kind.code())
+        .bind(zone.id)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn insert_enterprise(tx: &mut Tx, e: &Enterprise) -> Result<i64, StoreError> {
+    const SQL: &str =
+        "INSERT INTO enterprises (name, credit_code, chain_leader) VALUES ($1, $2, $3) RETURNING id";
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(&e.name)
+        .bind(e.credit_code.as_ref().map(|c| c.to_string()))
+        .bind(e.chain_leader)
+        .fetch_one(conn)
+        .await)?)
+}
+
+pub async fn update_enterprise(tx: &mut Tx, e: &Enterprise) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE enterprises SET name = $1, credit_code = $2, chain_leader = $3 WHERE id = $4";
+    on_tx!(tx, conn => sqlx::query(SQL)
+        .bind(&e.name)
+        .bind(e.credit_code.as_ref().map(|c| c.to_string()))
+        .bind(e.chain_leader)
+        .bind(e.id)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+fn project_values(p: &Project) -> Vec<Value> {
+    vec![
+        Value::Text(Some(p.code.to_string())),
+        Value::Text(Some(p.name.clone())),
+        Value::Int(Some(p.zone_id)),
+        Value::Int(p.enterprise_id),
+        Value::Text(Some(p.chain.clone())),
+        Value::Bool(p.strategic_emerging),
+        Value::Text(Some(p.category.code().into())),
+        Value::Int(Some(p.total_investment.yuan())),
+        Value::Int(p.expected_output.map(|a| a.yuan())),
+        Value::Int(p.land_area.map(|a| a.hundredths())),
+        Value::Date(p.dates.signed_on),
+        Value::Date(p.dates.landed_on),
+        Value::Date(p.dates.started_on),
+        Value::Date(p.dates.producing_on),
+        Value::Date(p.dates.reached_on),
+        Value::Date(p.terminated_on),
+    ]
+}
+
+const PROJECT_FIELDS: [&str; 16] = [
+    "code",
+    "name",
+    "zone_id",
+    "enterprise_id",
+    "chain",
+    "strategic_emerging",
+    "category",
+    "total_investment_yuan",
+    "expected_output_yuan",
+    "land_area_centimu",
+    "signed_on",
+    "landed_on",
+    "started_on",
+    "producing_on",
+    "reached_on",
+    "terminated_on",
+];
+
+/// Binds `values` to `$1…` of `sql` and runs it, returning the single integer it yields.
+async fn run_returning_id(tx: &mut Tx, sql: &str, values: &[Value]) -> Result<i64, StoreError> {
+    Ok(on_tx!(tx, conn => {
+        let mut q = sqlx::query_scalar(sql);
+        for v in values {
+            q = match v {
+                Value::Int(x) => q.bind(*x),
+                Value::Text(x) => q.bind(x.clone()),
+                Value::Date(x) => q.bind(*x),
+                Value::Bool(x) => q.bind(*x),
+                Value::Time(x) => q.bind(*x),
+            };
+        }
+        q.fetch_optional(conn).await
+    })?
+    .ok_or(StoreError::Conflict)?)
+}
+
+pub async fn insert_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError> {
+    let placeholders: Vec<String> = (1..=PROJECT_FIELDS.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO projects ({}) VALUES ({}) RETURNING id",
+        PROJECT_FIELDS.join(", "),
+        placeholders.join(", ")
+    );
+    run_returning_id(tx, &sql, &project_values(p)).await
+}
+
+/// Saves a changed project if it is still at `p.version`, and returns its new version.
+/// A project changed meanwhile by someone else is refused with [`StoreError::Conflict`].
+pub async fn update_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError> {
+    let sets: Vec<String> = PROJECT_FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{f} = ${}", i + 1))
+        .collect();
+    let n = PROJECT_FIELDS.len();
+    let sql = format!(
+        "UPDATE projects SET {}, version = version + 1 WHERE id = ${} AND version = ${} RETURNING version",
+        sets.join(", "),
+        n + 1,
+        n + 2
+    );
+    let mut values = project_values(p);
+    values.push(Value::Int(Some(p.id)));
+    values.push(Value::Int(Some(p.version)));
+    run_returning_id(tx, &sql, &values).await
+}
+
+pub async fn upsert_round(tx: &mut Tx, r: &Round) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO rounds (year, seq, held_on, venue, locked) VALUES ($1, $2, $3, $4, $5) \
+        ON CONFLICT (year, seq) DO UPDATE SET held_on = excluded.held_on, venue = excluded.venue, \
+        locked = excluded.locked";
+    on_tx!(tx, conn => sqlx::query(SQL)
+        .bind(i64::from(r.id.year))
+        .bind(i64::from(r.id.seq))
+        .bind(r.held_on)
+        .bind(&r.venue)
+        .bind(r.locked)
+        .execute(conn)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Adds batch entries, replacing the figures of entries already there.
+pub async fn upsert_entries(tx: &mut Tx, entries: &[BatchEntry]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Value>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                Value::Int(Some(i64::from(e.round.year))),
+                Value::Int(Some(i64::from(e.round.seq))),
+                Value::Text(Some(e.batch.code().into())),
+                Value::Int(Some(e.project_id)),
+                Value::Int(Some(e.zone_id)),
+                Value::Int(Some(e.amount.yuan())),
+                Value::Int(e.expected_output.map(|a| a.yuan())),
+                Value::Bool(e.strategic_emerging),
+                Value::Text(Some(e.category.code().into())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "batch_entries",
+        &[
+            "round_year",
+            "round_seq",
+            "batch",
+            "project_id",
+            "zone_id",
+            "amount_yuan",
+            "expected_output_yuan",
+            "strategic_emerging",
+            "category",
+        ],
+        "ON CONFLICT (round_year, round_seq, batch, project_id) DO UPDATE SET \
+         zone_id = excluded.zone_id, amount_yuan = excluded.amount_yuan, \
+         expected_output_yuan = excluded.expected_output_yuan, \
+         strategic_emerging = excluded.strategic_emerging, category = excluded.category",
+        &rows,
+    )
+    .await
+}
+
+pub async fn upsert_monthly_reports(tx: &mut Tx, reports: &[MonthlyReport]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Value>> = reports
+        .iter()
+        .map(|r| {
+            vec![
+                Value::Int(Some(r.project_id)),
+                Value::Int(Some(r.month.key())),
+                Value::Int(Some(r.invested.yuan())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "monthly_reports",
+        &["project_id", "month", "invested_yuan"],
+        "ON CONFLICT (project_id, month) DO UPDATE SET invested_yuan = excluded.invested_yuan",
+        &rows,
+    )
+    .await
+}
+
+/// Adds blockers; one with the same project and description is updated in place.
+pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Value>> = blockers
+        .iter()
+        .map(|b| {
+            vec![
+                Value::Int(Some(b.project_id)),
+                Value::Text(Some(b.description.clone())),
+                Value::Text(Some(b.owner_unit.clone())),
+                Value::Text(Some(b.owner.clone())),
+                Value::Date(b.due_on),
+                Value::Date(b.resolved_on),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "blockers",
+        &["project_id", "description", "owner_unit", "owner", "due_on", "resolved_on"],
+        "ON CONFLICT (project_id, description) DO UPDATE SET owner_unit = excluded.owner_unit, \
+         owner = excluded.owner, due_on = excluded.due_on, resolved_on = excluded.resolved_on",
+        &rows,
+    )
+    .await
+}
+
+/// Appends to the audit trail, in the same transaction as the change it records.
+pub async fn append_audit(tx: &mut Tx, events: &[AuditEvent]) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Value>> = events
+        .iter()
+        .map(|e| {
+            vec![
+                Value::Time(e.at),
+                Value::Text(Some(e.actor.clone())),
+                Value::Text(Some(e.action.clone())),
+                Value::Text(Some(e.object_type.clone())),
+                Value::Text(Some(e.object_id.clone())),
+                Value::Text(e.before.clone()),
+                Value::Text(e.after.clone()),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "audit_events",
+        &["at", "actor", "action", "object_type", "object_id", "before", "after"],
+        "",
+        &rows,
+    )
+    .await
+}
