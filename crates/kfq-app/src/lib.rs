@@ -1,1 +1,16 @@
+//! kfq's use cases, shared by the command line and the web server: importing and exporting
+//! ledgers, the reports, and the demo data set.
+//!
+//! Invariants: no business rule lives here that the domain core could hold; every change is
+//! written in one transaction together with its audit events.
 
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod render;
+pub mod reports;
+pub mod scope;
+
+pub use error::AppError;
+pub use scope::Scope;

@@ -174,6 +174,21 @@ pub struct BatchEntry {
     pub category: Category,
 }
 
+impl Round {
+    /// The last day of the round's quarter: that of the day it was held, or of its number in
+    /// the year when the day is not known (a year with fewer rounds may hold its 第二次 in Q3).
+    pub fn quarter_end(&self) -> NaiveDate {
+        match self.held_on {
+            Some(d) => {
+                use chrono::Datelike;
+                let seq = ((d.month() - 1) / 3 + 1) as u8;
+                RoundId { year: d.year(), seq }.quarter_end()
+            }
+            None => self.id.quarter_end(),
+        }
+    }
+}
+
 /// Why a project cannot enter a batch.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
@@ -209,7 +224,7 @@ impl Localized for EntryError {
 }
 
 /// A batch entry needs the matching stage date on or before the round's quarter end.
-pub fn check_entry(round: RoundId, batch: BatchKind, dates: &StageDates) -> Result<(), EntryError> {
+pub fn check_entry(round: &Round, batch: BatchKind, dates: &StageDates) -> Result<(), EntryError> {
     let milestone = batch.milestone();
     let date = dates.get(milestone).ok_or(EntryError::MissingDate { milestone })?;
     let quarter_end = round.quarter_end();
@@ -260,21 +275,37 @@ mod tests {
 
     #[test]
     fn an_entry_needs_its_stage_by_the_quarter_end() {
-        let round = RoundId { year: 2024, seq: 1 };
+        let round = Round {
+            id: RoundId { year: 2024, seq: 1 },
+            held_on: None,
+            venue: String::new(),
+            locked: false,
+        };
         let mut dates = StageDates::default();
         assert_eq!(
-            check_entry(round, BatchKind::Start, &dates),
+            check_entry(&round, BatchKind::Start, &dates),
             Err(EntryError::MissingDate {
                 milestone: Milestone::Started
             })
         );
         dates.started_on = Some(d("2024-04-01"));
         assert!(matches!(
-            check_entry(round, BatchKind::Start, &dates),
+            check_entry(&round, BatchKind::Start, &dates),
             Err(EntryError::TooLate { .. })
         ));
         dates.started_on = Some(d("2024-03-31"));
-        assert_eq!(check_entry(round, BatchKind::Start, &dates), Ok(()));
+        assert_eq!(check_entry(&round, BatchKind::Start, &dates), Ok(()));
+    }
+
+    #[test]
+    fn a_round_held_later_in_the_year_uses_the_quarter_it_was_held_in() {
+        let round = Round {
+            id: RoundId { year: 2022, seq: 2 },
+            held_on: Some(d("2022-08-26")),
+            venue: String::new(),
+            locked: false,
+        };
+        assert_eq!(round.quarter_end(), d("2022-09-30"));
     }
 
     #[test]

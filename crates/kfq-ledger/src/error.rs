@@ -1,6 +1,7 @@
 //! Faults in a ledger, each located to the cell where a clerk can fix it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use kfq_core::enterprise::CreditCodeError;
 use kfq_core::lang::{Lang, Localized};
@@ -15,6 +16,8 @@ pub struct Place {
     pub file: String,
     pub sheet: String,
     pub row: usize,
+    /// Where each column of the sheet is (key → index), to name a cell by its letter.
+    pub columns: Arc<Vec<(&'static str, usize)>>,
 }
 
 /// What is wrong.
@@ -160,6 +163,31 @@ impl LedgerError {
         }
     }
 
+    /// A fault in the cell of column `key` of the row at `place`.
+    pub fn in_column(
+        place: &Place,
+        table: crate::Table,
+        key: &str,
+        value: impl Into<String>,
+        problem: Problem,
+    ) -> LedgerError {
+        let header = table
+            .columns()
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(key, |c| c.header);
+        let letter = place
+            .columns
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(String::new(), |(_, i)| column_letter(*i));
+        LedgerError {
+            column: Some((header.to_string(), letter)),
+            value: value.into(),
+            ..LedgerError::new(place, problem)
+        }
+    }
+
     pub fn at(mut self, header: &str, index: usize, value: impl Into<String>) -> LedgerError {
         self.column = Some((header.to_string(), column_letter(index)));
         self.value = value.into();
@@ -182,9 +210,11 @@ impl LedgerError {
             });
         }
         if let Some((header, letter)) = &self.column {
-            parts.push(match lang {
-                Lang::Zh => format!("{letter} 列“{header}”"),
-                Lang::En => format!("column {letter} ({header})"),
+            parts.push(match (lang, letter.is_empty()) {
+                (Lang::Zh, true) => format!("列“{header}”"),
+                (Lang::Zh, false) => format!("{letter} 列“{header}”"),
+                (Lang::En, true) => format!("column {header}"),
+                (Lang::En, false) => format!("column {letter} ({header})"),
             });
         }
         let value = match (lang, self.value.is_empty()) {
@@ -229,6 +259,7 @@ mod tests {
             file: "台账.xlsx".into(),
             sheet: "项目".into(),
             row: 5,
+            ..Place::default()
         };
         let e = LedgerError::new(&place, Problem::Amount(AmountError::Negative)).at(
             "总投资（万元）",

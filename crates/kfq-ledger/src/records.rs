@@ -116,10 +116,11 @@ impl Ledger {
             let Some(header_at) = sheet.rows.iter().position(|r| r.iter().any(|c| !c.is_empty())) else {
                 continue;
             };
-            let place = Place {
+            let mut place = Place {
                 file: sheet.file.clone(),
                 sheet: sheet.name.clone(),
                 row: sheet.first_row + header_at,
+                columns: Default::default(),
             };
             let Some(table) = Table::from_sheet(&sheet.name) else {
                 if sheet.name != "说明" {
@@ -144,6 +145,7 @@ impl Ledger {
             if table.columns().iter().any(|c| c.required && !index.contains_key(c.key)) {
                 continue;
             }
+            place.columns = std::sync::Arc::new(index.iter().map(|(k, i)| (*k, *i)).collect());
             for (offset, cells) in sheet.rows.iter().enumerate().skip(header_at + 1) {
                 if cells.iter().all(Cell::is_empty) {
                     continue;
@@ -654,4 +656,25 @@ mod tests {
         assert_eq!(parse_city(&Cell::Number("140100".into())).map(|c| c.value()), Ok(140_100));
         assert_eq!(parse_city(&Cell::Text("140000".into())), Err(Problem::NotACity));
     }
+}
+
+/// A row of cells as a JSON object with the table's English keys: amounts and other numbers
+/// as decimal strings (so no JSON parser rounds them), dates as ISO 8601, flags as booleans.
+pub fn row_json(table: Table, cells: &[Cell]) -> serde_json::Map<String, serde_json::Value> {
+    use crate::template::ColumnKind;
+    use serde_json::Value;
+    table
+        .columns()
+        .iter()
+        .zip(cells.iter().chain(std::iter::repeat(&Cell::Empty)))
+        .map(|(column, cell)| {
+            let value = match (cell, column.kind) {
+                (Cell::Empty, _) => Value::Null,
+                (Cell::Bool(b), _) => Value::Bool(*b),
+                (cell, ColumnKind::Bool) => parse_bool(cell).map_or(Value::Null, Value::Bool),
+                (cell, _) => Value::String(cell.text()),
+            };
+            (column.key.to_string(), value)
+        })
+        .collect()
 }

@@ -1,0 +1,366 @@
+//! Rendering a report value as a terminal table or a formatted XLSX sheet. The same
+//! [`ReportTable`] feeds both, so the screen and the file can never disagree.
+
+use std::path::Path;
+
+use kfq_core::money::Amount;
+use kfq_core::rates::Ratio;
+use kfq_core::report::funnel::{Cohort, Funnel};
+use kfq_core::report::round_summary::{RoundSummary, SummaryRow};
+use kfq_core::round::BatchKind;
+use kfq_core::Lang;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use unicode_width::UnicodeWidthStr;
+
+use crate::reports::StuckReport;
+use crate::AppError;
+
+/// One value of a report cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Val {
+    Text(String),
+    Count(u64),
+    /// Shown in 亿元 with two decimals.
+    Yi(Amount),
+    Rate(Ratio),
+}
+
+impl Val {
+    fn display(&self) -> String {
+        match self {
+            Val::Text(t) => t.clone(),
+            Val::Count(n) => n.to_string(),
+            Val::Yi(a) => a.yi_string(2),
+            Val::Rate(r) => r.percent(),
+        }
+    }
+
+    fn is_number(&self) -> bool {
+        !matches!(self, Val::Text(_))
+    }
+}
+
+/// A report laid out as officials print it: title, unit, header, rows, total, notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTable {
+    pub title: String,
+    pub unit: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Val>>,
+    pub total: Option<Vec<Val>>,
+    pub notes: Vec<String>,
+}
+
+impl ReportTable {
+    /// A boxed table for the terminal, aligned for Chinese characters (two columns wide).
+    pub fn to_text(&self) -> String {
+        let mut all: Vec<(&[Val], bool)> = self.rows.iter().map(|r| (r.as_slice(), false)).collect();
+        if let Some(t) = &self.total {
+            all.push((t.as_slice(), true));
+        }
+        let cells: Vec<Vec<String>> = all.iter().map(|(r, _)| r.iter().map(Val::display).collect()).collect();
+        let widths: Vec<usize> = (0..self.headers.len())
+            .map(|c| {
+                cells
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .chain(std::iter::once(&self.headers[c]))
+                    .map(|s| s.width())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |l: &str, m: &str, r: &str| {
+            let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+            format!("{l}{}{r}\n", parts.join(m))
+        };
+        let pad = |s: &str, w: usize, right: bool| {
+            let fill = " ".repeat(w.saturating_sub(s.width()));
+            if right {
+                format!(" {fill}{s} ")
+            } else {
+                format!(" {s}{fill} ")
+            }
+        };
+        let mut out = format!("{}\n", self.title);
+        if !self.unit.is_empty() {
+            out.push_str(&format!("{}\n", self.unit));
+        }
+        out.push_str(&line("┌", "┬", "┐"));
+        let header: Vec<String> = self.headers.iter().zip(&widths).map(|(h, w)| pad(h, *w, false)).collect();
+        out.push_str(&format!("│{}│\n", header.join("│")));
+        out.push_str(&line("├", "┼", "┤"));
+        for (i, ((vals, is_total), row)) in all.iter().zip(&cells).enumerate() {
+            if *is_total && i > 0 {
+                out.push_str(&line("├", "┼", "┤"));
+            }
+            let parts: Vec<String> = row
+                .iter()
+                .zip(vals.iter())
+                .zip(&widths)
+                .map(|((s, v), w)| pad(s, *w, v.is_number()))
+                .collect();
+            out.push_str(&format!("│{}│\n", parts.join("│")));
+        }
+        out.push_str(&line("└", "┴", "┘"));
+        for note in &self.notes {
+            out.push_str(&format!("{note}\n"));
+        }
+        out
+    }
+}
+
+/// Writes report tables as sheets of one workbook: title row, unit note, frozen bold header,
+/// number formats, totals row, A4 landscape with the header repeated on every page.
+pub fn write_xlsx(path: &Path, sheets: &[(String, ReportTable)]) -> Result<(), AppError> {
+    let output = |e: XlsxError| AppError::Output {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    };
+    let mut workbook = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#DCE6F1")
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let text = Format::new().set_border(FormatBorder::Thin);
+    let count = Format::new().set_border(FormatBorder::Thin).set_num_format("0");
+    let yi = Format::new().set_border(FormatBorder::Thin).set_num_format("#,##0.00");
+    let rate = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00%");
+    for (name, table) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).map_err(output)?;
+        let last_col = table.headers.len().saturating_sub(1) as u16;
+        sheet.merge_range(0, 0, 0, last_col, &table.title, &title).map_err(output)?;
+        sheet.write_string(1, 0, &table.unit).map_err(output)?;
+        for (c, h) in table.headers.iter().enumerate() {
+            sheet.write_string_with_format(2, c as u16, h, &header).map_err(output)?;
+            let width = h.width().max(8) as f64 + 2.0;
+            sheet.set_column_width(c as u16, if c == 0 { 28.0 } else { width }).map_err(output)?;
+        }
+        sheet.set_freeze_panes(3, 1).map_err(output)?;
+        sheet.set_landscape();
+        sheet.set_paper_size(9);
+        sheet.set_repeat_rows(2, 2).map_err(output)?;
+        let mut r = 3u32;
+        let bold = |f: &Format, b: bool| if b { f.clone().set_bold() } else { f.clone() };
+        let rows = table.rows.iter().map(|row| (row, false)).chain(table.total.iter().map(|t| (t, true)));
+        for (row, is_total) in rows {
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    Val::Text(t) => sheet.write_string_with_format(r, c, t, &bold(&text, is_total)),
+                    Val::Count(n) => sheet.write_number_with_format(r, c, *n as f64, &bold(&count, is_total)),
+                    Val::Yi(a) => {
+                        let figure: f64 = a.yi_string(6).parse().unwrap_or_default();
+                        sheet.write_number_with_format(r, c, figure, &bold(&yi, is_total))
+                    }
+                    Val::Rate(ratio) => match ratio.decimal(6).and_then(|d| d.parse::<f64>().ok()) {
+                        Some(x) => sheet.write_number_with_format(r, c, x, &bold(&rate, is_total)),
+                        None => sheet.write_string_with_format(r, c, "—", &bold(&text, is_total)),
+                    },
+                }
+                .map_err(output)?;
+            }
+            r += 1;
+        }
+        for note in &table.notes {
+            r += 1;
+            sheet.write_string(r, 0, note).map_err(output)?;
+        }
+    }
+    workbook.save(path).map_err(output)
+}
+
+fn batch_cells(row: &SummaryRow, kind: BatchKind) -> [Val; 4] {
+    let b = row.batch(kind);
+    [
+        Val::Count(b.count),
+        Val::Yi(b.amount_wan),
+        Val::Count(b.strategic.count),
+        Val::Yi(b.strategic.amount_wan),
+    ]
+}
+
+fn summary_row(row: &SummaryRow) -> Vec<Val> {
+    let mut vals = vec![Val::Text(row.name.clone())];
+    for kind in BatchKind::ALL {
+        vals.extend(batch_cells(row, kind));
+    }
+    vals
+}
+
+pub fn round_summary_table(s: &RoundSummary, lang: Lang) -> ReportTable {
+    let mut headers = vec![lang.pick("地区", "Region").to_string()];
+    for kind in BatchKind::ALL {
+        let b = kind.label(lang);
+        match lang {
+            Lang::Zh => headers.extend([
+                format!("{b}（个）"),
+                format!("{b}（亿元）"),
+                "其中战新（个）".into(),
+                "战新（亿元）".into(),
+            ]),
+            Lang::En => headers.extend([
+                format!("{b} (count)"),
+                format!("{b} (100M yuan)"),
+                "of which SEI".into(),
+                "SEI (100M yuan)".into(),
+            ]),
+        }
+    }
+    ReportTable {
+        title: match lang {
+            Lang::Zh => format!("{}{}“三个一批”活动情况汇总表", s.name, s.round.label(lang)),
+            Lang::En => format!("“Three batches” {} — {}", s.round.label(lang), s.name),
+        },
+        unit: lang.pick("单位：个、亿元", "Units: projects; 100 million yuan (亿元)").into(),
+        headers,
+        rows: s.rows.iter().map(summary_row).collect(),
+        total: Some({
+            let mut t = summary_row(&s.total);
+            t[0] = Val::Text(lang.pick("合计", "Total").into());
+            t
+        }),
+        notes: vec![lang
+            .pick(
+                "注：金额为列入批次时冻结的项目总投资（签约一批为签约投资额）；战新为战略性新兴产业项目。",
+                "Amounts are the investment frozen when each project entered the batch; SEI = strategic emerging industries.",
+            )
+            .into()],
+    }
+}
+
+pub fn funnel_table(f: &Funnel, lang: Lang) -> ReportTable {
+    let headers: Vec<String> = match lang {
+        Lang::Zh => ["批次", "比率", "项目（个）", "总投资（亿元）", "口径", "口径项目（个）", "口径投资（亿元）", "已转化（个）", "转化投资（亿元）", "按金额", "按个数"],
+        Lang::En => ["Batch", "Rate", "Projects", "Investment", "Cohort", "Cohort projects", "Cohort investment", "Converted", "Converted amount", "By amount", "By count"],
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let rows = f
+        .stages
+        .iter()
+        .map(|s| {
+            vec![
+                Val::Text(format!("{}{}", s.batch.label(lang), lang.pick("一批", " batch"))),
+                Val::Text(s.rate_name.clone()),
+                Val::Count(s.count),
+                Val::Yi(s.amount_wan),
+                Val::Text(match s.cohort {
+                    Cohort::All => lang.pick("全部", "all").into(),
+                    Cohort::Industrial => lang.pick("产业类", "industrial").into(),
+                }),
+                Val::Count(s.cohort_count),
+                Val::Yi(s.cohort_amount_wan),
+                Val::Count(s.converted_count),
+                Val::Yi(s.converted_amount_wan),
+                Val::Rate(s.rate_by_amount),
+                Val::Rate(s.rate_by_count),
+            ]
+        })
+        .collect();
+    let mut notes: Vec<String> = f
+        .stages
+        .iter()
+        .flat_map(|s| [s.formula_by_amount.clone(), s.formula_by_count.clone()])
+        .collect();
+    notes.insert(
+        0,
+        match lang {
+            Lang::Zh => format!("统计截至 {}；活动 {} 至 {}。", f.as_of, f.from.label(lang), f.to.label(lang)),
+            Lang::En => format!("As of {}; rounds {} to {}.", f.as_of, f.from, f.to),
+        },
+    );
+    ReportTable {
+        title: match lang {
+            Lang::Zh => format!("{}“三个一批”项目转化情况", f.name),
+            Lang::En => format!("{}: conversion of the “three batches”", f.name),
+        },
+        unit: lang.pick("单位：个、亿元", "Units: projects; 100 million yuan (亿元)").into(),
+        headers,
+        rows,
+        total: None,
+        notes,
+    }
+}
+
+pub fn stuck_tables(s: &StuckReport, lang: Lang) -> Vec<(String, ReportTable)> {
+    s.lists
+        .iter()
+        .map(|list| {
+            let headers: Vec<String> = match lang {
+                Lang::Zh => ["项目编号", "项目名称", "开发区", "总投资（亿元）", "所处阶段起始日", "停滞天数"],
+                Lang::En => ["Code", "Project", "Zone", "Investment", "In stage since", "Days"],
+            }
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+            let rows = list
+                .items
+                .iter()
+                .map(|i| {
+                    vec![
+                        Val::Text(i.code.clone()),
+                        Val::Text(i.name.clone()),
+                        Val::Text(i.zone.clone()),
+                        Val::Yi(i.amount_wan),
+                        Val::Text(i.since.to_string()),
+                        Val::Count(i.days.max(0) as u64),
+                    ]
+                })
+                .collect();
+            let total = vec![
+                Val::Text(lang.pick("合计", "Total").into()),
+                Val::Text(format!("{}{}", list.count, lang.pick("个", " projects"))),
+                Val::Text(String::new()),
+                Val::Yi(list.amount_wan),
+                Val::Text(String::new()),
+                Val::Text(String::new()),
+            ];
+            let table = ReportTable {
+                title: match lang {
+                    Lang::Zh => format!("{}{}项目清单", s.name, list.name),
+                    Lang::En => format!("{}: {}", s.name, list.name),
+                },
+                unit: match lang {
+                    Lang::Zh => format!("截至 {}，停滞 {} 天及以上；单位：亿元", s.as_of, list.min_days),
+                    Lang::En => format!("As of {}, stuck {} days or more; 100 million yuan", s.as_of, list.min_days),
+                },
+                headers,
+                rows,
+                total: Some(total),
+                notes: Vec::new(),
+            };
+            (list.name.clone(), table)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_cells_are_aligned_by_display_width() {
+        let table = ReportTable {
+            title: "t".into(),
+            unit: String::new(),
+            headers: vec!["地区".into(), "n".into()],
+            rows: vec![
+                vec![Val::Text("太原市".into()), Val::Count(14)],
+                vec![Val::Text("ab".into()), Val::Count(7)],
+            ],
+            total: None,
+            notes: vec![],
+        };
+        let text = table.to_text();
+        let widths: Vec<usize> = text.lines().skip(1).map(|l| l.width()).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
+        assert!(text.contains("│ 太原市 │ 14 │"));
+        assert!(text.contains("│ ab     │  7 │"));
+    }
+}

@@ -1,0 +1,176 @@
+//! The quarterly reports as use cases: load the facts in scope, let the domain compute.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use kfq_core::monthly::Month;
+use kfq_core::region::regions;
+use kfq_core::report::funnel::{funnel_stages, Funnel, FunnelFact, FunnelRules};
+use kfq_core::report::round_summary::{summarize, EntryFact, RoundSummary, SummaryRow};
+use kfq_core::report::stuck::{stuck_lists, StuckFact, StuckList, StuckThresholds};
+use kfq_core::round::RoundId;
+use kfq_core::zone::Zone;
+use kfq_core::Lang;
+use kfq_store::Db;
+use serde::Serialize;
+
+use crate::{AppError, Scope};
+
+pub fn parse_round(text: &str) -> Result<RoundId, AppError> {
+    RoundId::parse(text).map_err(|_| AppError::BadArgument {
+        name: "round",
+        value: text.into(),
+        why: "2024-4 / 2024年第四次".into(),
+    })
+}
+
+pub fn parse_date(name: &'static str, text: &str) -> Result<NaiveDate, AppError> {
+    text.trim().parse().map_err(|_| AppError::BadArgument {
+        name,
+        value: text.into(),
+        why: "YYYY-MM-DD".into(),
+    })
+}
+
+/// The rows of a summary for a scope: its cities (province), its zones (city) or itself (zone),
+/// and which row each zone's entries fall in.
+fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64, usize>) {
+    let mut rows = Vec::new();
+    let mut row_of_zone = HashMap::new();
+    match scope {
+        Scope::Province(p) => {
+            let cities: Vec<_> = regions().cities_of(*p).collect();
+            for city in &cities {
+                rows.push(SummaryRow::new(city.code.to_string(), city.name.clone()));
+            }
+            for zone in zones {
+                if let Some(i) = cities.iter().position(|c| c.code == zone.city) {
+                    row_of_zone.insert(zone.id, i);
+                }
+            }
+        }
+        Scope::City(_) | Scope::Zone { .. } => {
+            for zone in zones.iter().filter(|z| scope.contains(z)) {
+                row_of_zone.insert(zone.id, rows.len());
+                rows.push(SummaryRow::new(zone.name.clone(), zone.name.clone()));
+            }
+        }
+    }
+    (rows, row_of_zone)
+}
+
+/// “三个一批”活动情况汇总 of one round for a region.
+pub async fn round_summary(db: &Db, round: RoundId, region: &str) -> Result<RoundSummary, AppError> {
+    let rounds = kfq_store::load_rounds(db).await?;
+    if !rounds.iter().any(|r| r.id == round) {
+        return Err(AppError::UnknownRound(round.to_string()));
+    }
+    let zones = kfq_store::load_zones(db).await?;
+    let scope = Scope::resolve(region, &zones)?;
+    let (rows, row_of_zone) = summary_rows(&scope, &zones);
+    let entries = kfq_store::load_entries(db, Some((round, round))).await?;
+    let facts = entries.iter().filter_map(|e| {
+        Some(EntryFact {
+            row: *row_of_zone.get(&e.zone_id)?,
+            batch: e.batch,
+            amount: e.amount,
+            expected_output: e.expected_output,
+            strategic_emerging: e.strategic_emerging,
+            category: e.category,
+        })
+    });
+    Ok(summarize(round, SummaryRow::new(scope.key(), scope.name()), rows, facts))
+}
+
+/// The conversion funnel over rounds `from..=to`, as of a date (default today).
+pub async fn funnel(
+    db: &Db,
+    region: &str,
+    from: RoundId,
+    to: RoundId,
+    as_of: NaiveDate,
+    rules: &FunnelRules,
+    lang: Lang,
+) -> Result<Funnel, AppError> {
+    if from > to {
+        return Err(AppError::BadArgument {
+            name: "from",
+            value: from.to_string(),
+            why: format!("after --to {to}"),
+        });
+    }
+    let zones = kfq_store::load_zones(db).await?;
+    let scope = Scope::resolve(region, &zones)?;
+    let in_scope: HashMap<i64, &Zone> = zones.iter().filter(|z| scope.contains(z)).map(|z| (z.id, z)).collect();
+    let entries = kfq_store::load_entries(db, Some((from, to))).await?;
+    let projects: HashMap<i64, _> = kfq_store::load_projects(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let completed = kfq_store::completed_investment(db, Month::of(as_of)).await?;
+    let facts: Vec<FunnelFact> = entries
+        .iter()
+        .filter(|e| in_scope.contains_key(&e.zone_id))
+        .filter_map(|e| {
+            let project = projects.get(&e.project_id)?;
+            Some(FunnelFact {
+                batch: e.batch,
+                amount: e.amount,
+                category: e.category,
+                dates: project.dates,
+                completed: completed.get(&e.project_id).copied().unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(Funnel {
+        region: scope.key(),
+        name: scope.name(),
+        from,
+        to,
+        as_of,
+        stages: funnel_stages(&facts, as_of, rules, lang),
+    })
+}
+
+/// 签约未落、落而未投、投未达效 for a region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StuckReport {
+    pub region: String,
+    pub name: String,
+    pub as_of: NaiveDate,
+    pub lists: Vec<StuckList>,
+}
+
+pub async fn stuck(
+    db: &Db,
+    region: &str,
+    as_of: NaiveDate,
+    thresholds: &StuckThresholds,
+    lang: Lang,
+) -> Result<StuckReport, AppError> {
+    let zones = kfq_store::load_zones(db).await?;
+    let scope = Scope::resolve(region, &zones)?;
+    let in_scope: HashMap<i64, &Zone> = zones.iter().filter(|z| scope.contains(z)).map(|z| (z.id, z)).collect();
+    let facts: Vec<StuckFact> = kfq_store::load_projects(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            let zone = in_scope.get(&p.zone_id)?;
+            Some(StuckFact {
+                code: p.code.to_string(),
+                name: p.name,
+                zone: zone.name.clone(),
+                amount: p.total_investment,
+                dates: p.dates,
+                terminated_on: p.terminated_on,
+            })
+        })
+        .collect();
+    Ok(StuckReport {
+        region: scope.key(),
+        name: scope.name(),
+        as_of,
+        lists: stuck_lists(&facts, as_of, thresholds, lang),
+    })
+}
