@@ -194,3 +194,15 @@ pub async fn export(db: &Db, region: Option<&str>, format: ExportFormat, path: &
     }
     Ok(tables.iter().map(|t| t.rows.len()).sum())
 }
+
+/// Writes the empty ledger template: a 说明 sheet and one sheet per table.
+pub fn write_template(path: &Path) -> Result<(), AppError> {
+    let tables: Vec<TableRows> = kfq_ledger::Table::ALL
+        .iter()
+        .map(|&table| TableRows { table, rows: Vec::new() })
+        .collect();
+    write_xlsx(path, &tables, true).map_err(|e| AppError::Output {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    })
+}

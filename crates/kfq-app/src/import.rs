@@ -187,6 +187,13 @@ impl<K: std::hash::Hash + Eq> FirstSeen<K> {
     }
 }
 
+fn enterprise_key(record: &EnterpriseRecord) -> String {
+    match &record.credit_code {
+        Some(code) => format!("code:{code}"),
+        None => format!("name:{}", record.name),
+    }
+}
+
 fn milestone_key(m: Milestone) -> &'static str {
     match m {
         Milestone::Signed => "signed_on",
@@ -231,6 +238,13 @@ struct Planner<'a> {
     stored_projects: HashMap<&'a str, &'a Project>,
     /// Where each project's record is, to report entries it would break.
     project_places: HashMap<String, Place>,
+    /// Planned enterprises by credit code, and (those without one) by name.
+    enterprise_index: HashMap<String, usize>,
+    /// Stored enterprises by credit code and by name (an enterprise with a code is found by
+    /// its name too, so that a ledger without codes still meets it).
+    stored_enterprises: HashMap<String, &'a Enterprise>,
+    /// Stored batch entries by project.
+    stored_entries: HashMap<i64, Vec<&'a BatchEntry>>,
 }
 
 impl<'a> Planner<'a> {
@@ -243,6 +257,28 @@ impl<'a> Planner<'a> {
             project_index: HashMap::new(),
             stored_projects: stored.projects.iter().map(|p| (p.code.as_str(), p)).collect(),
             project_places: HashMap::new(),
+            enterprise_index: HashMap::new(),
+            stored_enterprises: stored
+                .enterprises
+                .iter()
+                .filter(|e| e.credit_code.is_some())
+                .flat_map(|e| {
+                    let code = e.credit_code.as_ref().map(|c| format!("code:{c}"));
+                    code.into_iter().chain([format!("name:{}", e.name)]).map(move |k| (k, e))
+                })
+                // Inserted after, so that a name finds the enterprise without a code first.
+                .chain(
+                    stored
+                        .enterprises
+                        .iter()
+                        .filter(|e| e.credit_code.is_none())
+                        .map(|e| (format!("name:{}", e.name), e)),
+                )
+                .collect(),
+            stored_entries: stored.entries.iter().fold(HashMap::new(), |mut map, e| {
+                map.entry(e.project_id).or_insert_with(Vec::new).push(e);
+                map
+            }),
         }
     }
 
@@ -276,17 +312,14 @@ impl<'a> Planner<'a> {
 
     /// The enterprise with this credit code, or (without a code) this name, planned or stored.
     fn find_enterprise(&self, record: &EnterpriseRecord) -> Option<usize> {
-        self.plan.enterprises.iter().position(|e| match &record.credit_code {
-            Some(code) => e.after.credit_code.as_ref() == Some(code),
-            None => e.after.name == record.name,
-        })
+        self.enterprise_index.get(&enterprise_key(record)).copied()
     }
 
     fn stored_enterprise(&self, record: &EnterpriseRecord) -> Option<&'a Enterprise> {
-        self.stored.enterprises.iter().find(|e| match &record.credit_code {
-            Some(code) => e.credit_code.as_ref() == Some(code),
-            None => e.name == record.name,
-        })
+        match &record.credit_code {
+            Some(code) => self.stored_enterprises.get(&format!("code:{code}")).copied(),
+            None => self.stored_enterprises.get(&format!("name:{}", record.name)).copied(),
+        }
     }
 
     /// Adds an enterprise to the plan (or finds it there) and returns its index.
@@ -311,7 +344,9 @@ impl<'a> Planner<'a> {
             after.chain_leader = record.chain_leader;
         }
         self.plan.enterprises.push(Change { before, after });
-        self.plan.enterprises.len() - 1
+        let index = self.plan.enterprises.len() - 1;
+        self.enterprise_index.insert(enterprise_key(record), index);
+        index
     }
 
     fn enterprises(&mut self, rows: &[Located<EnterpriseRecord>]) {
@@ -528,11 +563,10 @@ impl<'a> Planner<'a> {
                 category: record.category.unwrap_or(project.category),
             };
             let before = self
-                .stored
-                .entries
-                .iter()
-                .find(|e| e.round == after.round && e.batch == after.batch && e.project_id == project.id && project.id != 0)
-                .cloned();
+                .stored_entries
+                .get(&project.id)
+                .and_then(|list| list.iter().find(|e| e.round == after.round && e.batch == after.batch))
+                .map(|e| (*e).clone());
             let unchanged = before.as_ref().is_some_and(|b| {
                 let zone_same = self.zone_name(b.zone_id) == zone;
                 BatchEntry { zone_id: 0, ..b.clone() } == after && zone_same
@@ -577,6 +611,10 @@ impl<'a> Planner<'a> {
             if project.id == 0 {
                 continue;
             }
+            let stored: Vec<&BatchEntry> = self.stored_entries.get(&project.id).cloned().unwrap_or_default();
+            if stored.is_empty() {
+                continue;
+            }
             let replanned: Vec<(RoundId, BatchKind)> = self
                 .plan
                 .entries
@@ -584,7 +622,7 @@ impl<'a> Planner<'a> {
                 .filter(|e| e.project == code)
                 .map(|e| (e.change.after.round, e.change.after.batch))
                 .collect();
-            for entry in self.stored.entries.iter().filter(|e| e.project_id == project.id) {
+            for entry in stored {
                 if replanned.contains(&(entry.round, entry.batch)) {
                     continue;
                 }
@@ -639,6 +677,12 @@ impl<'a> Planner<'a> {
     }
 
     fn blockers(&mut self, ledger: &Ledger) {
+        let stored_blockers: HashMap<(i64, &str), &Blocker> = self
+            .stored
+            .blockers
+            .iter()
+            .map(|b| ((b.project_id, b.description.as_str()), b))
+            .collect();
         let mut seen = FirstSeen::new();
         for Located { place, record } in &ledger.blockers {
             let code = record.project.to_string();
@@ -647,12 +691,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let Some(id) = self.project_id_known(place, Table::Blockers, &code) else { continue };
-            let before = self
-                .stored
-                .blockers
-                .iter()
-                .find(|b| id != 0 && b.project_id == id && b.description == record.description)
-                .cloned();
+            let before = stored_blockers.get(&(id, record.description.as_str())).map(|b| (*b).clone());
             let after = Blocker {
                 id: before.as_ref().map_or(0, |b| b.id),
                 project_id: id,
@@ -696,19 +735,22 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
         zone_ids.entry(name.clone()).or_insert(*id);
     }
 
+    let new_enterprises: Vec<Enterprise> = plan
+        .enterprises
+        .iter()
+        .filter(|e| e.before.is_none())
+        .map(|e| e.after.clone())
+        .collect();
+    let created = kfq_store::insert_enterprises(tx, &new_enterprises).await?;
+    summary.enterprises_created = created.len();
     let mut enterprise_ids = Vec::with_capacity(plan.enterprises.len());
     for e in &plan.enterprises {
         let mut enterprise = e.after.clone();
-        match &e.before {
-            None => {
-                enterprise.id = kfq_store::insert_enterprise(tx, &enterprise).await?;
-                summary.enterprises_created += 1;
-            }
-            Some(_) if !e.is_noop() => {
-                kfq_store::update_enterprise(tx, &enterprise).await?;
-                summary.enterprises_updated += 1;
-            }
-            Some(_) => {}
+        if e.before.is_none() {
+            enterprise.id = created.get(&kfq_store::enterprise_key(&enterprise)).copied().unwrap_or_default();
+        } else if !e.is_noop() {
+            kfq_store::update_enterprise(tx, &enterprise).await?;
+            summary.enterprises_updated += 1;
         }
         audit.record(
             "enterprise",
@@ -720,36 +762,35 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
         enterprise_ids.push(enterprise.id);
     }
 
-    let mut project_ids: HashMap<String, i64> = HashMap::new();
-    for p in &plan.projects {
+    let resolve = |p: &ProjectChange| {
         let mut project = p.change.after.clone();
         project.zone_id = zone_ids.get(&p.zone).copied().unwrap_or(project.zone_id);
         if let Some(i) = p.enterprise {
             project.enterprise_id = enterprise_ids.get(i).copied();
         }
-        let change = Change {
-            before: p.change.before.clone(),
-            after: project.clone(),
-        };
-        match &change.before {
-            None => {
-                project.id = kfq_store::insert_project(tx, &project).await?;
-                summary.projects_created += 1;
-            }
-            Some(_) if !change.is_noop() => {
+        project
+    };
+    let new_projects: Vec<Project> = plan
+        .projects
+        .iter()
+        .filter(|p| p.change.before.is_none())
+        .map(resolve)
+        .collect();
+    let mut project_ids = kfq_store::insert_projects(tx, &new_projects).await?;
+    summary.projects_created = new_projects.len();
+    for p in &plan.projects {
+        let mut project = resolve(p);
+        let code = project.code.to_string();
+        match &p.change.before {
+            None => project.id = project_ids.get(&code).copied().unwrap_or_default(),
+            Some(before) if *before != project => {
                 project.version = kfq_store::update_project(tx, &project).await?;
                 summary.projects_updated += 1;
             }
-            Some(_) => {}
+            Some(_) => continue,
         }
-        audit.record(
-            "project",
-            project.code.as_str(),
-            change.before.as_ref().map(project_json),
-            project_json(&project),
-            change.is_noop(),
-        );
-        project_ids.insert(project.code.to_string(), project.id);
+        audit.record("project", &code, p.change.before.as_ref().map(project_json), project_json(&project), false);
+        project_ids.insert(code, project.id);
     }
 
     for r in &plan.rounds {

@@ -8,7 +8,9 @@ use kfq_core::project::Project;
 use kfq_core::round::{BatchEntry, Round};
 use kfq_core::zone::Zone;
 
-use crate::bulk::{insert_rows, Value};
+use std::collections::HashMap;
+
+use crate::bulk::{insert_rows, insert_rows_returning, Value};
 use crate::{on_tx, StoreError, Tx};
 
 pub async fn insert_zone(tx: &mut Tx, zone: &Zone) -> Result<i64, StoreError> {
@@ -44,6 +46,34 @@ pub async fn insert_enterprise(tx: &mut Tx, e: &Enterprise) -> Result<i64, Store
         .bind(e.chain_leader)
         .fetch_one(conn)
         .await)?)
+}
+
+/// Inserts new enterprises and returns their ids by [`enterprise_key`].
+pub async fn insert_enterprises(tx: &mut Tx, list: &[Enterprise]) -> Result<HashMap<String, i64>, StoreError> {
+    let rows: Vec<Vec<Value>> = list
+        .iter()
+        .map(|e| {
+            vec![
+                Value::Text(Some(e.name.clone())),
+                Value::Text(e.credit_code.as_ref().map(|c| c.to_string())),
+                Value::Bool(e.chain_leader),
+            ]
+        })
+        .collect();
+    let keys = insert_rows_returning(
+        tx,
+        "enterprises",
+        &["name", "credit_code", "chain_leader"],
+        "COALESCE(credit_code, '') || '|' || name",
+        &rows,
+    )
+    .await?;
+    Ok(keys.into_iter().map(|(id, key)| (key, id)).collect())
+}
+
+/// How [`insert_enterprises`] names an enterprise: its credit code (or nothing), `|`, its name.
+pub fn enterprise_key(e: &Enterprise) -> String {
+    format!("{}|{}", e.credit_code.as_ref().map_or("", |c| c.as_str()), e.name)
 }
 
 pub async fn update_enterprise(tx: &mut Tx, e: &Enterprise) -> Result<(), StoreError> {
@@ -124,6 +154,13 @@ pub async fn insert_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError>
         placeholders.join(", ")
     );
     run_returning_id(tx, &sql, &project_values(p)).await
+}
+
+/// Inserts new projects and returns their ids by code.
+pub async fn insert_projects(tx: &mut Tx, list: &[Project]) -> Result<HashMap<String, i64>, StoreError> {
+    let rows: Vec<Vec<Value>> = list.iter().map(project_values).collect();
+    let keys = insert_rows_returning(tx, "projects", &PROJECT_FIELDS, "code", &rows).await?;
+    Ok(keys.into_iter().map(|(id, code)| (code, id)).collect())
 }
 
 /// Saves a changed project if it is still at `p.version`, and returns its new version.

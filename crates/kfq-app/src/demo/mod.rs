@@ -100,7 +100,9 @@ struct Generator {
     ledger: Ledger,
     serials: std::collections::BTreeMap<(u32, i32), u32>,
     /// Enterprises already made, per city: name and credit code.
-    enterprises: Vec<(u32, String, Option<CreditCode>)>,
+    enterprises: std::collections::BTreeMap<u32, Vec<(String, Option<CreditCode>)>>,
+    /// Each zone's own development company, which carries its public projects.
+    platforms: std::collections::BTreeMap<(u8, String), (String, Option<CreditCode>)>,
 }
 
 /// Generates the demo ledger. Pure and deterministic.
@@ -110,7 +112,8 @@ pub fn generate() -> Ledger {
         zones: Vec::new(),
         ledger: Ledger::default(),
         serials: Default::default(),
-        enterprises: Vec::new(),
+        enterprises: Default::default(),
+        platforms: Default::default(),
     };
     g.zones_and_rounds();
     let mut specs = g.published_cells();
@@ -348,11 +351,18 @@ impl Generator {
 
     fn enterprise(&mut self, city: u32, chain: &str, government: bool, zone: &str) -> (String, Option<CreditCode>) {
         if government {
-            return (format!("{zone}开发建设有限公司"), self.credit_code(city));
+            let key = (0, zone.to_string());
+            if let Some(found) = self.platforms.get(&key) {
+                return found.clone();
+            }
+            let made = (format!("{zone}开发建设有限公司"), self.credit_code(city));
+            self.platforms.insert(key, made.clone());
+            return made;
         }
-        let same_city: Vec<usize> = (0..self.enterprises.len()).filter(|&i| self.enterprises[i].0 == city).collect();
-        if !same_city.is_empty() && self.rng.chance(15) {
-            let (_, name, code) = &self.enterprises[*self.rng.pick(&same_city)];
+        let made = self.enterprises.entry(city).or_default().len();
+        if made > 0 && self.rng.chance(15) {
+            let i = self.rng.range(0, made as i64 - 1) as usize;
+            let (name, code) = &self.enterprises[&city][i];
             return (name.clone(), code.clone());
         }
         let city_name = kfq_core::region::regions()
@@ -368,7 +378,7 @@ impl Generator {
             self.rng.pick(names::SUFFIXES)
         );
         let code = if self.rng.chance(85) { self.credit_code(city) } else { None };
-        self.enterprises.push((city, name.clone(), code.clone()));
+        self.enterprises.entry(city).or_default().push((name.clone(), code.clone()));
         (name, code)
     }
 

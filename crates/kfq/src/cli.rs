@@ -1,0 +1,268 @@
+//! The commands, their flags, and how each one calls its use case.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use kfq_app::export::ExportFormat;
+use kfq_app::render::{self, ReportTable};
+use kfq_app::reports::{parse_date, parse_round};
+use kfq_app::AppError;
+use kfq_core::report::funnel::FunnelRules;
+use kfq_core::report::stuck::StuckThresholds;
+use kfq_core::Lang;
+use kfq_store::{Db, DbUrl};
+use serde::Serialize;
+
+/// The database used when none is named: a SQLite file in the `data` folder of the working
+/// directory, created on first use.
+pub const DEFAULT_DATABASE: &str = "sqlite://data/kfq.db";
+
+#[derive(Debug, Parser)]
+#[command(name = "kfq", version, about = "开发区项目全生命周期管理平台 — development-zone project platform")]
+pub struct Cli {
+    /// Database URL: sqlite:///abs/path.db, sqlite://rel/path.db or postgres://user@host/db
+    #[arg(long, global = true, env = "KFQ_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+    /// Language of messages and reports: zh (default) or en
+    #[arg(long, global = true, env = "KFQ_LANG", default_value = "zh")]
+    pub lang: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.lang).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (with --demo, load the demo data into an empty database first)
+    Serve {
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on
+        #[arg(long, env = "KFQ_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Load the demo data set (Shanxi's cities, zones and a few thousand projects) and exit
+    Demo,
+    /// Import ledger files (.xlsx, .xls or CSV named after their sheet); all or nothing
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write the empty ledger template (one sheet per table and a 说明 sheet)
+    Template {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Export every table in the template's layout
+    Export {
+        /// Only this province, city (GB/T 2260 code or name) or zone
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// The file (xlsx, json) or folder (csv)
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The quarterly reports
+    Report {
+        #[command(subcommand)]
+        report: ReportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// “三个一批” round summary: per city for a province, per zone for a city
+    Round {
+        /// The round: 2024-4 or 2024年第四次
+        round: String,
+        #[arg(long)]
+        region: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Conversion funnel across rounds: 开工率, 投产率, 达产率 by amount and by count
+    Funnel {
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// Count conversions up to this date (default: today)
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// The three stuck lists: 签约未落, 落而未投, 投未达效
+    Stuck {
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Days in a stage before a project counts as stuck (default 180, 180 and 365)
+        #[arg(long)]
+        min_days: Option<i64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    Xlsx,
+    Csv,
+    Json,
+}
+
+async fn open(database: &str) -> Result<Db, AppError> {
+    Ok(Db::open(&DbUrl::parse(database)?).await?)
+}
+
+/// Who the command line acts as, for the audit trail.
+fn actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub async fn run(args: Cli) -> Result<(), AppError> {
+    let lang = args.lang();
+    match args.command {
+        Command::Serve { demo, addr } => {
+            let db = open(&args.database).await?;
+            if demo && kfq_store::count_projects(&db).await? == 0 {
+                eprintln!("{}", lang.pick("正在载入演示数据……", "Loading the demo data…"));
+                let summary = kfq_app::demo::load(&db, lang).await?;
+                eprintln!("{}", summary.describe(lang));
+            }
+            crate::serve::serve(db, &addr, lang).await
+        }
+        Command::Demo => {
+            let db = open(&args.database).await?;
+            let summary = kfq_app::demo::load(&db, lang).await?;
+            println!("{}", summary.describe(lang));
+            Ok(())
+        }
+        Command::Import { files } => {
+            let db = open(&args.database).await?;
+            let summary = kfq_app::import::import_files(&db, &files, &actor(), lang).await?;
+            println!("{}", summary.describe(lang));
+            Ok(())
+        }
+        Command::Template { output } => {
+            kfq_app::export::write_template(&output)?;
+            println!("{}", output.display());
+            Ok(())
+        }
+        Command::Export { region, format, output } => {
+            let db = open(&args.database).await?;
+            let format = match format {
+                ExportFormatArg::Xlsx => ExportFormat::Xlsx,
+                ExportFormatArg::Csv => ExportFormat::Csv,
+                ExportFormatArg::Json => ExportFormat::Json,
+            };
+            let rows = kfq_app::export::export(&db, region.as_deref(), format, &output).await?;
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已导出 {rows} 行到 {}", output.display()),
+                    Lang::En => format!("Exported {rows} rows to {}", output.display()),
+                }
+            );
+            Ok(())
+        }
+        Command::Report { report } => report_command(&args.database, report, lang).await,
+    }
+}
+
+async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Result<(), AppError> {
+    let db = open(database).await?;
+    match report {
+        ReportCommand::Round { round, region, format, output } => {
+            let summary = kfq_app::reports::round_summary(&db, parse_round(&round)?, &region).await?;
+            let table = render::round_summary_table(&summary, lang);
+            emit(&summary, vec![(lang.pick("汇总", "Summary").into(), table)], format, output.as_deref())
+        }
+        ReportCommand::Funnel { region, from, to, as_of, format, output } => {
+            let as_of = as_of.map(|d| parse_date("as-of", &d)).transpose()?.unwrap_or_else(today);
+            let funnel = kfq_app::reports::funnel(
+                &db,
+                &region,
+                parse_round(&from)?,
+                parse_round(&to)?,
+                as_of,
+                &FunnelRules::default(),
+                lang,
+            )
+            .await?;
+            let table = render::funnel_table(&funnel, lang);
+            emit(&funnel, vec![(lang.pick("转化", "Funnel").into(), table)], format, output.as_deref())
+        }
+        ReportCommand::Stuck { region, as_of, min_days, format, output } => {
+            let as_of = as_of.map(|d| parse_date("as-of", &d)).transpose()?.unwrap_or_else(today);
+            let thresholds = min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
+            let report = kfq_app::reports::stuck(&db, &region, as_of, &thresholds, lang).await?;
+            let tables = render::stuck_tables(&report, lang);
+            emit(&report, tables, format, output.as_deref())
+        }
+    }
+}
+
+/// Writes a report as JSON, a terminal table or a workbook, to the file or standard output.
+fn emit<T: Serialize>(
+    value: &T,
+    tables: Vec<(String, ReportTable)>,
+    format: ReportFormat,
+    output: Option<&Path>,
+) -> Result<(), AppError> {
+    let text = match format {
+        ReportFormat::Json => serde_json::to_string_pretty(value).map_err(|e| AppError::Output {
+            path: "-".into(),
+            why: e.to_string(),
+        })?,
+        ReportFormat::Table => tables.iter().map(|(_, t)| t.to_text()).collect::<Vec<_>>().join("\n"),
+        ReportFormat::Xlsx => {
+            let path = output.ok_or(AppError::BadArgument {
+                name: "output",
+                value: String::new(),
+                why: "--format xlsx needs -o FILE.xlsx".into(),
+            })?;
+            return render::write_xlsx(path, &tables);
+        }
+    };
+    match output {
+        Some(path) => std::fs::write(path, text + "\n").map_err(|e| AppError::Output {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        }),
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    }
+}
