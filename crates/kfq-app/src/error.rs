@@ -14,7 +14,11 @@ pub enum AppError {
     #[error("unknown round: {0}")]
     UnknownRound(String),
     #[error("bad argument {name}: {value}")]
-    BadArgument { name: &'static str, value: String, why: String },
+    BadArgument {
+        name: &'static str,
+        value: String,
+        why: String,
+    },
     #[error("cannot write {path}: {why}")]
     Output { path: String, why: String },
     #[error(transparent)]

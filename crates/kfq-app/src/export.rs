@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use kfq_ledger::records::{
-    row_json, BlockerRecord, EnterpriseRecord, EntryRecord, Located, MonthlyRecord, ProjectRecord, RoundRecord,
-    ZoneRecord,
+    row_json, BlockerRecord, EnterpriseRecord, EntryRecord, Located, MonthlyRecord, ProjectRecord,
+    RoundRecord, ZoneRecord,
 };
 use kfq_ledger::workbook::{write_csv, write_xlsx, TableRows};
 use kfq_ledger::Ledger;
@@ -43,7 +43,10 @@ pub async fn ledger_of(db: &Db, region: Option<&str>) -> Result<Ledger, AppError
         .into_iter()
         .filter(|p| zone_names.contains_key(&p.zone_id))
         .collect();
-    let codes: HashMap<i64, String> = projects.iter().map(|p| (p.id, p.code.to_string())).collect();
+    let codes: HashMap<i64, String> = projects
+        .iter()
+        .map(|p| (p.id, p.code.to_string()))
+        .collect();
     let used: HashSet<i64> = projects.iter().filter_map(|p| p.enterprise_id).collect();
     let mut enterprises: Vec<_> = kfq_store::load_enterprises(db)
         .await?
@@ -122,7 +125,11 @@ pub async fn ledger_of(db: &Db, region: Option<&str>) -> Result<Ledger, AppError
         .collect();
     entries.sort_by(|a, b| (a.round, a.batch, &a.project).cmp(&(b.round, b.batch, &b.project)));
     ledger.entries = entries.into_iter().map(located).collect();
-    let code_of = |id: i64| codes.get(&id).and_then(|c| kfq_core::project::ProjectCode::parse(c).ok());
+    let code_of = |id: i64| {
+        codes
+            .get(&id)
+            .and_then(|c| kfq_core::project::ProjectCode::parse(c).ok())
+    };
     let mut monthly: Vec<MonthlyRecord> = kfq_store::load_monthly_reports(db)
         .await?
         .into_iter()
@@ -172,7 +179,12 @@ pub fn ledger_json(tables: &[TableRows]) -> serde_json::Value {
 }
 
 /// Writes the stored data within `region` to `path` in `format`.
-pub async fn export(db: &Db, region: Option<&str>, format: ExportFormat, path: &Path) -> Result<usize, AppError> {
+pub async fn export(
+    db: &Db,
+    region: Option<&str>,
+    format: ExportFormat,
+    path: &Path,
+) -> Result<usize, AppError> {
     let ledger = ledger_of(db, region).await?;
     let tables = ledger.to_tables();
     let output = |why: String| AppError::Output {
@@ -184,11 +196,13 @@ pub async fn export(db: &Db, region: Option<&str>, format: ExportFormat, path: &
         ExportFormat::Csv => {
             std::fs::create_dir_all(path).map_err(|e| output(e.to_string()))?;
             for t in &tables {
-                write_csv(&path.join(format!("{}.csv", t.table.sheet())), t).map_err(|e| output(e.to_string()))?;
+                write_csv(&path.join(format!("{}.csv", t.table.sheet())), t)
+                    .map_err(|e| output(e.to_string()))?;
             }
         }
         ExportFormat::Json => {
-            let json = serde_json::to_string_pretty(&ledger_json(&tables)).map_err(|e| output(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&ledger_json(&tables))
+                .map_err(|e| output(e.to_string()))?;
             std::fs::write(path, json).map_err(|e| output(e.to_string()))?;
         }
     }
@@ -199,7 +213,10 @@ pub async fn export(db: &Db, region: Option<&str>, format: ExportFormat, path: &
 pub fn write_template(path: &Path) -> Result<(), AppError> {
     let tables: Vec<TableRows> = kfq_ledger::Table::ALL
         .iter()
-        .map(|&table| TableRows { table, rows: Vec::new() })
+        .map(|&table| TableRows {
+            table,
+            rows: Vec::new(),
+        })
         .collect();
     write_xlsx(path, &tables, true).map_err(|e| AppError::Output {
         path: path.display().to_string(),

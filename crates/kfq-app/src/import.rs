@@ -14,7 +14,9 @@ use kfq_core::enterprise::Enterprise;
 use kfq_core::money::Amount;
 use kfq_core::monthly::{Month, MonthlyReport};
 use kfq_core::project::{Project, ProjectError};
-use kfq_core::round::{check_entry, date_at_ceremony, BatchEntry, BatchKind, EntryError, Round, RoundId};
+use kfq_core::round::{
+    check_entry, date_at_ceremony, BatchEntry, BatchKind, EntryError, Round, RoundId,
+};
 use kfq_core::stage::Milestone;
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
@@ -68,7 +70,12 @@ impl ImportSummary {
 }
 
 /// Reads the files and imports them as one ledger.
-pub async fn import_files(db: &Db, paths: &[PathBuf], actor: &str, lang: Lang) -> Result<ImportSummary, AppError> {
+pub async fn import_files(
+    db: &Db,
+    paths: &[PathBuf],
+    actor: &str,
+    lang: Lang,
+) -> Result<ImportSummary, AppError> {
     let mut sheets = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -80,8 +87,27 @@ pub async fn import_files(db: &Db, paths: &[PathBuf], actor: &str, lang: Lang) -
     if !errors.is_empty() {
         return Err(AppError::Ledger(errors));
     }
-    let ledger = Ledger::parse(&sheets).map_err(AppError::Ledger)?;
-    import_ledger(db, &ledger, actor, lang).await
+    let (ledger, mut errors) = Ledger::parse(&sheets);
+    let stored = Stored::load(db).await?;
+    match plan(&stored, &ledger, lang) {
+        Ok(plan) if errors.is_empty() => write_plan(db, &plan, actor).await,
+        Ok(_) => Err(AppError::Ledger(errors)),
+        Err(more) => {
+            errors.extend(more);
+            sort_errors(&mut errors);
+            Err(AppError::Ledger(errors))
+        }
+    }
+}
+
+fn sort_errors(errors: &mut [LedgerError]) {
+    errors.sort_by(|a, b| {
+        (&a.place.file, &a.place.sheet, a.place.row).cmp(&(
+            &b.place.file,
+            &b.place.sheet,
+            b.place.row,
+        ))
+    });
 }
 
 /// The stored data an import is planned against.
@@ -114,11 +140,20 @@ impl Stored {
     }
 }
 
-pub async fn import_ledger(db: &Db, ledger: &Ledger, actor: &str, lang: Lang) -> Result<ImportSummary, AppError> {
+pub async fn import_ledger(
+    db: &Db,
+    ledger: &Ledger,
+    actor: &str,
+    lang: Lang,
+) -> Result<ImportSummary, AppError> {
     let stored = Stored::load(db).await?;
     let plan = plan(&stored, ledger, lang).map_err(AppError::Ledger)?;
+    write_plan(db, &plan, actor).await
+}
+
+async fn write_plan(db: &Db, plan: &Plan, actor: &str) -> Result<ImportSummary, AppError> {
     let mut tx = db.begin().await?;
-    let summary = write(&mut tx, &plan, actor, Utc::now()).await?;
+    let summary = write(&mut tx, plan, actor, Utc::now()).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -206,8 +241,12 @@ fn milestone_key(m: Milestone) -> &'static str {
 
 /// Plans an import: resolves every record against the stored data and checks every rule.
 pub fn plan(stored: &Stored, ledger: &Ledger, lang: Lang) -> Result<Plan, Vec<LedgerError>> {
-    let mut planner = Planner::new(stored, lang);
-    planner.plan.stored_zone_ids = stored.zones.iter().map(|z| (z.name.clone(), z.id)).collect();
+    let mut planner = Planner::new(stored, &ledger.unparsed, lang);
+    planner.plan.stored_zone_ids = stored
+        .zones
+        .iter()
+        .map(|z| (z.name.clone(), z.id))
+        .collect();
     planner.zones(ledger);
     planner.enterprises(&ledger.enterprises);
     planner.projects(&ledger.projects);
@@ -220,9 +259,7 @@ pub fn plan(stored: &Stored, ledger: &Ledger, lang: Lang) -> Result<Plan, Vec<Le
         Ok(planner.plan)
     } else {
         let mut errors = planner.errors;
-        errors.sort_by(|a, b| {
-            (&a.place.file, &a.place.sheet, a.place.row).cmp(&(&b.place.file, &b.place.sheet, b.place.row))
-        });
+        sort_errors(&mut errors);
         Err(errors)
     }
 }
@@ -240,6 +277,8 @@ struct Planner<'a> {
     project_places: HashMap<String, Place>,
     /// Planned enterprises by credit code, and (those without one) by name.
     enterprise_index: HashMap<String, usize>,
+    /// Keys of rows that did not parse: their faults are reported already.
+    unparsed: &'a [(Table, String)],
     /// Stored enterprises by credit code and by name (an enterprise with a code is found by
     /// its name too, so that a ledger without codes still meets it).
     stored_enterprises: HashMap<String, &'a Enterprise>,
@@ -248,23 +287,30 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(stored: &'a Stored, lang: Lang) -> Self {
+    fn new(stored: &'a Stored, unparsed: &'a [(Table, String)], lang: Lang) -> Self {
         Planner {
             stored,
             lang,
             plan: Plan::default(),
             errors: Vec::new(),
             project_index: HashMap::new(),
-            stored_projects: stored.projects.iter().map(|p| (p.code.as_str(), p)).collect(),
+            stored_projects: stored
+                .projects
+                .iter()
+                .map(|p| (p.code.as_str(), p))
+                .collect(),
             project_places: HashMap::new(),
             enterprise_index: HashMap::new(),
+            unparsed,
             stored_enterprises: stored
                 .enterprises
                 .iter()
                 .filter(|e| e.credit_code.is_some())
                 .flat_map(|e| {
                     let code = e.credit_code.as_ref().map(|c| format!("code:{c}"));
-                    code.into_iter().chain([format!("name:{}", e.name)]).map(move |k| (k, e))
+                    code.into_iter()
+                        .chain([format!("name:{}", e.name)])
+                        .map(move |k| (k, e))
                 })
                 // Inserted after, so that a name finds the enterprise without a code first.
                 .chain(
@@ -282,7 +328,24 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn fault(&mut self, place: &Place, table: Table, key: &str, value: impl Into<String>, problem: Problem) {
+    fn fault(
+        &mut self,
+        place: &Place,
+        table: Table,
+        key: &str,
+        value: impl Into<String>,
+        problem: Problem,
+    ) {
+        let value = value.into();
+        let unparsed = |t: Table| self.unparsed.iter().any(|(u, k)| *u == t && *k == value);
+        let echo = match problem {
+            Problem::UnknownZone => unparsed(Table::Zones),
+            Problem::UnknownProject => unparsed(Table::Projects),
+            _ => false,
+        };
+        if echo {
+            return;
+        }
         self.errors
             .push(LedgerError::in_column(place, table, key, value, problem));
     }
@@ -291,10 +354,21 @@ impl<'a> Planner<'a> {
         let mut seen = FirstSeen::new();
         for Located { place, record } in &ledger.zones {
             if let Some(first) = seen.repeat(record.name.clone(), place.row) {
-                self.fault(place, Table::Zones, "name", &record.name, Problem::Duplicate { first_row: first });
+                self.fault(
+                    place,
+                    Table::Zones,
+                    "name",
+                    &record.name,
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
-            let before = self.stored.zones.iter().find(|z| z.name == record.name).cloned();
+            let before = self
+                .stored
+                .zones
+                .iter()
+                .find(|z| z.name == record.name)
+                .cloned();
             let after = Zone {
                 id: before.as_ref().map_or(0, |z| z.id),
                 name: record.name.clone(),
@@ -307,7 +381,8 @@ impl<'a> Planner<'a> {
     }
 
     fn zone_known(&self, name: &str) -> bool {
-        self.plan.zones.iter().any(|z| z.after.name == name) || self.stored.zones.iter().any(|z| z.name == name)
+        self.plan.zones.iter().any(|z| z.after.name == name)
+            || self.stored.zones.iter().any(|z| z.name == name)
     }
 
     /// The enterprise with this credit code, or (without a code) this name, planned or stored.
@@ -317,8 +392,14 @@ impl<'a> Planner<'a> {
 
     fn stored_enterprise(&self, record: &EnterpriseRecord) -> Option<&'a Enterprise> {
         match &record.credit_code {
-            Some(code) => self.stored_enterprises.get(&format!("code:{code}")).copied(),
-            None => self.stored_enterprises.get(&format!("name:{}", record.name)).copied(),
+            Some(code) => self
+                .stored_enterprises
+                .get(&format!("code:{code}"))
+                .copied(),
+            None => self
+                .stored_enterprises
+                .get(&format!("name:{}", record.name))
+                .copied(),
         }
     }
 
@@ -352,10 +433,23 @@ impl<'a> Planner<'a> {
     fn enterprises(&mut self, rows: &[Located<EnterpriseRecord>]) {
         let mut seen = FirstSeen::new();
         for Located { place, record } in rows {
-            let key = record.credit_code.as_ref().map_or(record.name.clone(), |c| c.to_string());
+            let key = record
+                .credit_code
+                .as_ref()
+                .map_or(record.name.clone(), |c| c.to_string());
             if let Some(first) = seen.repeat(key.clone(), place.row) {
-                let column = if record.credit_code.is_some() { "credit_code" } else { "name" };
-                self.fault(place, Table::Enterprises, column, key, Problem::Duplicate { first_row: first });
+                let column = if record.credit_code.is_some() {
+                    "credit_code"
+                } else {
+                    "name"
+                };
+                self.fault(
+                    place,
+                    Table::Enterprises,
+                    column,
+                    key,
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
             self.plan_enterprise(record, true);
@@ -373,9 +467,22 @@ impl<'a> Planner<'a> {
         };
         let index = self.plan_enterprise(&wanted, false);
         let name = self.plan.enterprises[index].after.name.clone();
-        if !record.enterprise.is_empty() && record.credit_code.is_some() && name != record.enterprise {
-            let code = record.credit_code.as_ref().map(|c| c.to_string()).unwrap_or_default();
-            self.fault(place, Table::Projects, "credit_code", code, Problem::CreditCodeOtherName { other: name });
+        if !record.enterprise.is_empty()
+            && record.credit_code.is_some()
+            && name != record.enterprise
+        {
+            let code = record
+                .credit_code
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            self.fault(
+                place,
+                Table::Projects,
+                "credit_code",
+                code,
+                Problem::CreditCodeOtherName { other: name },
+            );
         }
         Some(index)
     }
@@ -385,14 +492,29 @@ impl<'a> Planner<'a> {
         for Located { place, record } in rows {
             let code = record.code.to_string();
             if let Some(first) = seen.repeat(code.clone(), place.row) {
-                self.fault(place, Table::Projects, "code", &code, Problem::Duplicate { first_row: first });
+                self.fault(
+                    place,
+                    Table::Projects,
+                    "code",
+                    &code,
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
             if !self.zone_known(&record.zone) {
-                self.fault(place, Table::Projects, "zone", &record.zone, Problem::UnknownZone);
+                self.fault(
+                    place,
+                    Table::Projects,
+                    "zone",
+                    &record.zone,
+                    Problem::UnknownZone,
+                );
             }
             let enterprise = self.project_enterprise(place, record);
-            let before = self.stored_projects.get(code.as_str()).map(|p| (*p).clone());
+            let before = self
+                .stored_projects
+                .get(code.as_str())
+                .map(|p| (*p).clone());
             let after = Project {
                 id: before.as_ref().map_or(0, |p| p.id),
                 code: record.code.clone(),
@@ -417,7 +539,13 @@ impl<'a> Planner<'a> {
                         ("terminated_on", terminated_on.to_string())
                     }
                 };
-                self.fault(place, Table::Projects, key, value, Problem::Project(problem));
+                self.fault(
+                    place,
+                    Table::Projects,
+                    key,
+                    value,
+                    Problem::Project(problem),
+                );
             }
             self.project_places.insert(code.clone(), place.clone());
             self.project_index.insert(code, self.plan.projects.len());
@@ -471,10 +599,21 @@ impl<'a> Planner<'a> {
         let mut seen = FirstSeen::new();
         for Located { place, record } in &ledger.rounds {
             if let Some(first) = seen.repeat(record.id, place.row) {
-                self.fault(place, Table::Rounds, "round", record.id.to_string(), Problem::Duplicate { first_row: first });
+                self.fault(
+                    place,
+                    Table::Rounds,
+                    "round",
+                    record.id.to_string(),
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
-            let before = self.stored.rounds.iter().find(|r| r.id == record.id).cloned();
+            let before = self
+                .stored
+                .rounds
+                .iter()
+                .find(|r| r.id == record.id)
+                .cloned();
             let after = Round {
                 id: record.id,
                 held_on: record.held_on,
@@ -482,7 +621,13 @@ impl<'a> Planner<'a> {
                 locked: record.locked,
             };
             if before.as_ref().is_some_and(|b| b.locked && *b != after) {
-                self.fault(place, Table::Rounds, "round", record.id.to_string(), Problem::RoundLocked);
+                self.fault(
+                    place,
+                    Table::Rounds,
+                    "round",
+                    record.id.to_string(),
+                    Problem::RoundLocked,
+                );
                 continue;
             }
             self.plan.rounds.push(Change { before, after });
@@ -519,12 +664,25 @@ impl<'a> Planner<'a> {
         let mut seen = FirstSeen::new();
         for Located { place, record } in &ledger.entries {
             let code = record.project.to_string();
-            if let Some(first) = seen.repeat((record.round, record.batch, code.clone()), place.row) {
-                self.fault(place, Table::Entries, "project", &code, Problem::Duplicate { first_row: first });
+            if let Some(first) = seen.repeat((record.round, record.batch, code.clone()), place.row)
+            {
+                self.fault(
+                    place,
+                    Table::Entries,
+                    "project",
+                    &code,
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
             let Some((mut project, mut zone)) = self.project(&code) else {
-                self.fault(place, Table::Entries, "project", &code, Problem::UnknownProject);
+                self.fault(
+                    place,
+                    Table::Entries,
+                    "project",
+                    &code,
+                    Problem::UnknownProject,
+                );
                 continue;
             };
             let Some(round) = self.round(record.round) else {
@@ -537,7 +695,12 @@ impl<'a> Planner<'a> {
                             self.plan.projects[i].change.after.dates = dates;
                             project.dates = dates;
                         }
-                        self.plan.notes.push(self.ceremony_note(&code, &round, record.batch, *milestone));
+                        self.plan.notes.push(self.ceremony_note(
+                            &code,
+                            &round,
+                            record.batch,
+                            *milestone,
+                        ));
                     }
                     _ => {
                         self.fault(place, Table::Entries, "project", &code, Problem::Entry(why));
@@ -559,21 +722,40 @@ impl<'a> Planner<'a> {
                 zone_id: 0,
                 amount: record.amount.unwrap_or(project.total_investment),
                 expected_output: record.expected_output.or(project.expected_output),
-                strategic_emerging: record.strategic_emerging.unwrap_or(project.strategic_emerging),
+                strategic_emerging: record
+                    .strategic_emerging
+                    .unwrap_or(project.strategic_emerging),
                 category: record.category.unwrap_or(project.category),
             };
             let before = self
                 .stored_entries
                 .get(&project.id)
-                .and_then(|list| list.iter().find(|e| e.round == after.round && e.batch == after.batch))
+                .and_then(|list| {
+                    list.iter()
+                        .find(|e| e.round == after.round && e.batch == after.batch)
+                })
                 .map(|e| (*e).clone());
             let unchanged = before.as_ref().is_some_and(|b| {
                 let zone_same = self.zone_name(b.zone_id) == zone;
-                BatchEntry { zone_id: 0, ..b.clone() } == after && zone_same
+                BatchEntry {
+                    zone_id: 0,
+                    ..b.clone()
+                } == after
+                    && zone_same
             });
-            let stored_locked = self.stored.rounds.iter().any(|r| r.id == round.id && r.locked);
+            let stored_locked = self
+                .stored
+                .rounds
+                .iter()
+                .any(|r| r.id == round.id && r.locked);
             if stored_locked && !unchanged {
-                self.fault(place, Table::Entries, "round", record.round.to_string(), Problem::RoundLocked);
+                self.fault(
+                    place,
+                    Table::Entries,
+                    "round",
+                    record.round.to_string(),
+                    Problem::RoundLocked,
+                );
                 continue;
             }
             self.plan.entries.push(EntryChange {
@@ -606,12 +788,18 @@ impl<'a> Planner<'a> {
     fn entries_still_hold(&mut self, rows: &[Located<ProjectRecord>]) {
         for Located { record, .. } in rows {
             let code = record.code.to_string();
-            let Some(&i) = self.project_index.get(&code) else { continue };
+            let Some(&i) = self.project_index.get(&code) else {
+                continue;
+            };
             let project = self.plan.projects[i].change.after.clone();
             if project.id == 0 {
                 continue;
             }
-            let stored: Vec<&BatchEntry> = self.stored_entries.get(&project.id).cloned().unwrap_or_default();
+            let stored: Vec<&BatchEntry> = self
+                .stored_entries
+                .get(&project.id)
+                .cloned()
+                .unwrap_or_default();
             if stored.is_empty() {
                 continue;
             }
@@ -626,11 +814,17 @@ impl<'a> Planner<'a> {
                 if replanned.contains(&(entry.round, entry.batch)) {
                     continue;
                 }
-                let Some(round) = self.round(entry.round) else { continue };
+                let Some(round) = self.round(entry.round) else {
+                    continue;
+                };
                 if let Err(why) = check_entry(&round, entry.batch, &project.dates) {
                     let place = self.project_places.get(&code).cloned().unwrap_or_default();
                     let key = milestone_key(entry.batch.milestone());
-                    let value = project.dates.get(entry.batch.milestone()).map(|d| d.to_string()).unwrap_or_default();
+                    let value = project
+                        .dates
+                        .get(entry.batch.milestone())
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
                     let problem = Problem::BreaksEntry {
                         round: entry.round.label(self.lang),
                         batch: entry.batch.label(self.lang).into(),
@@ -657,10 +851,18 @@ impl<'a> Planner<'a> {
         for Located { place, record } in &ledger.monthly {
             let code = record.project.to_string();
             if let Some(first) = seen.repeat((code.clone(), record.month), place.row) {
-                self.fault(place, Table::Monthly, "month", record.month.to_string(), Problem::Duplicate { first_row: first });
+                self.fault(
+                    place,
+                    Table::Monthly,
+                    "month",
+                    record.month.to_string(),
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
-            let Some(id) = self.project_id_known(place, Table::Monthly, &code) else { continue };
+            let Some(id) = self.project_id_known(place, Table::Monthly, &code) else {
+                continue;
+            };
             let after = MonthlyReport {
                 project_id: id,
                 month: record.month,
@@ -671,7 +873,10 @@ impl<'a> Planner<'a> {
                 .monthly
                 .get(&(id, record.month))
                 .filter(|_| id != 0)
-                .map(|&invested| MonthlyReport { invested, ..after.clone() });
+                .map(|&invested| MonthlyReport {
+                    invested,
+                    ..after.clone()
+                });
             self.plan.monthly.push((code, Change { before, after }));
         }
     }
@@ -686,12 +891,23 @@ impl<'a> Planner<'a> {
         let mut seen = FirstSeen::new();
         for Located { place, record } in &ledger.blockers {
             let code = record.project.to_string();
-            if let Some(first) = seen.repeat((code.clone(), record.description.clone()), place.row) {
-                self.fault(place, Table::Blockers, "description", &record.description, Problem::Duplicate { first_row: first });
+            if let Some(first) = seen.repeat((code.clone(), record.description.clone()), place.row)
+            {
+                self.fault(
+                    place,
+                    Table::Blockers,
+                    "description",
+                    &record.description,
+                    Problem::Duplicate { first_row: first },
+                );
                 continue;
             }
-            let Some(id) = self.project_id_known(place, Table::Blockers, &code) else { continue };
-            let before = stored_blockers.get(&(id, record.description.as_str())).map(|b| (*b).clone());
+            let Some(id) = self.project_id_known(place, Table::Blockers, &code) else {
+                continue;
+            };
+            let before = stored_blockers
+                .get(&(id, record.description.as_str()))
+                .map(|b| (*b).clone());
             let after = Blocker {
                 id: before.as_ref().map_or(0, |b| b.id),
                 project_id: id,
@@ -707,12 +923,21 @@ impl<'a> Planner<'a> {
 }
 
 /// Writes a checked plan in the caller's transaction and returns what it changed.
-pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> Result<ImportSummary, AppError> {
+pub async fn write(
+    tx: &mut Tx,
+    plan: &Plan,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<ImportSummary, AppError> {
     let mut summary = ImportSummary {
         dated_at_ceremony: plan.notes.clone(),
         ..ImportSummary::default()
     };
-    let mut audit = Audit { actor, at, events: Vec::new() };
+    let mut audit = Audit {
+        actor,
+        at,
+        events: Vec::new(),
+    };
 
     let mut zone_ids: HashMap<String, i64> = HashMap::new();
     for z in &plan.zones {
@@ -728,7 +953,13 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
             }
             Some(_) => {}
         }
-        audit.record("zone", &zone.name, z.before.as_ref().map(zone_json), zone_json(&zone), z.is_noop());
+        audit.record(
+            "zone",
+            &zone.name,
+            z.before.as_ref().map(zone_json),
+            zone_json(&zone),
+            z.is_noop(),
+        );
         zone_ids.insert(zone.name.clone(), zone.id);
     }
     for (name, id) in &plan.stored_zone_ids {
@@ -747,7 +978,10 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
     for e in &plan.enterprises {
         let mut enterprise = e.after.clone();
         if e.before.is_none() {
-            enterprise.id = created.get(&kfq_store::enterprise_key(&enterprise)).copied().unwrap_or_default();
+            enterprise.id = created
+                .get(&kfq_store::enterprise_key(&enterprise))
+                .copied()
+                .unwrap_or_default();
         } else if !e.is_noop() {
             kfq_store::update_enterprise(tx, &enterprise).await?;
             summary.enterprises_updated += 1;
@@ -789,7 +1023,13 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
             }
             Some(_) => continue,
         }
-        audit.record("project", &code, p.change.before.as_ref().map(project_json), project_json(&project), false);
+        audit.record(
+            "project",
+            &code,
+            p.change.before.as_ref().map(project_json),
+            project_json(&project),
+            false,
+        );
         project_ids.insert(code, project.id);
     }
 
@@ -803,19 +1043,34 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
         } else {
             summary.rounds_created += 1;
         }
-        audit.record("round", &r.after.id.to_string(), r.before.as_ref().map(round_json), round_json(&r.after), false);
+        audit.record(
+            "round",
+            &r.after.id.to_string(),
+            r.before.as_ref().map(round_json),
+            round_json(&r.after),
+            false,
+        );
     }
 
     let mut entries = Vec::new();
     for e in &plan.entries {
         let mut entry = e.change.after.clone();
-        entry.project_id = project_ids.get(&e.project).copied().unwrap_or(entry.project_id);
+        entry.project_id = project_ids
+            .get(&e.project)
+            .copied()
+            .unwrap_or(entry.project_id);
         entry.zone_id = zone_ids.get(&e.zone).copied().unwrap_or(entry.zone_id);
         if e.change.before.as_ref() == Some(&entry) {
             continue;
         }
         let id = format!("{}/{}/{}", entry.round, entry.batch.code(), e.project);
-        audit.record("batch_entry", &id, e.change.before.as_ref().map(entry_json), entry_json(&entry), false);
+        audit.record(
+            "batch_entry",
+            &id,
+            e.change.before.as_ref().map(entry_json),
+            entry_json(&entry),
+            false,
+        );
         entries.push(entry);
     }
     kfq_store::upsert_entries(tx, &entries).await?;
@@ -830,7 +1085,13 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
         }
         let id = format!("{code}/{}", report.month);
         let json = |r: &MonthlyReport| serde_json::json!({"invested_wan": r.invested}).to_string();
-        audit.record("monthly_report", &id, m.before.as_ref().map(json), json(&report), false);
+        audit.record(
+            "monthly_report",
+            &id,
+            m.before.as_ref().map(json),
+            json(&report),
+            false,
+        );
         monthly.push(report);
     }
     kfq_store::upsert_monthly_reports(tx, &monthly).await?;
@@ -844,7 +1105,13 @@ pub async fn write(tx: &mut Tx, plan: &Plan, actor: &str, at: DateTime<Utc>) -> 
             continue;
         }
         let id = format!("{code}/{}", blocker.description);
-        audit.record("blocker", &id, b.before.as_ref().map(blocker_json), blocker_json(&blocker), false);
+        audit.record(
+            "blocker",
+            &id,
+            b.before.as_ref().map(blocker_json),
+            blocker_json(&blocker),
+            false,
+        );
         blockers.push(blocker);
     }
     kfq_store::upsert_blockers(tx, &blockers).await?;
@@ -862,7 +1129,14 @@ struct Audit<'a> {
 }
 
 impl Audit<'_> {
-    fn record(&mut self, object_type: &str, object_id: &str, before: Option<String>, after: String, noop: bool) {
+    fn record(
+        &mut self,
+        object_type: &str,
+        object_id: &str,
+        before: Option<String>,
+        after: String,
+        noop: bool,
+    ) {
         if noop {
             return;
         }
@@ -879,7 +1153,8 @@ impl Audit<'_> {
 }
 
 fn zone_json(z: &Zone) -> String {
-    serde_json::json!({"name": z.name, "city": z.city, "level": z.level, "kind": z.kind}).to_string()
+    serde_json::json!({"name": z.name, "city": z.city, "level": z.level, "kind": z.kind})
+        .to_string()
 }
 
 fn enterprise_json(e: &Enterprise) -> String {
@@ -899,7 +1174,8 @@ fn project_json(p: &Project) -> String {
 }
 
 fn round_json(r: &Round) -> String {
-    serde_json::json!({"round": r.id, "held_on": r.held_on, "venue": r.venue, "locked": r.locked}).to_string()
+    serde_json::json!({"round": r.id, "held_on": r.held_on, "venue": r.venue, "locked": r.locked})
+        .to_string()
 }
 
 fn entry_json(e: &BatchEntry) -> String {

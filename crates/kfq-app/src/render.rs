@@ -54,11 +54,15 @@ pub struct ReportTable {
 impl ReportTable {
     /// A boxed table for the terminal, aligned for Chinese characters (two columns wide).
     pub fn to_text(&self) -> String {
-        let mut all: Vec<(&[Val], bool)> = self.rows.iter().map(|r| (r.as_slice(), false)).collect();
+        let mut all: Vec<(&[Val], bool)> =
+            self.rows.iter().map(|r| (r.as_slice(), false)).collect();
         if let Some(t) = &self.total {
             all.push((t.as_slice(), true));
         }
-        let cells: Vec<Vec<String>> = all.iter().map(|(r, _)| r.iter().map(Val::display).collect()).collect();
+        let cells: Vec<Vec<String>> = all
+            .iter()
+            .map(|(r, _)| r.iter().map(Val::display).collect())
+            .collect();
         let widths: Vec<usize> = (0..self.headers.len())
             .map(|c| {
                 cells
@@ -87,7 +91,12 @@ impl ReportTable {
             out.push_str(&format!("{}\n", self.unit));
         }
         out.push_str(&line("┌", "┬", "┐"));
-        let header: Vec<String> = self.headers.iter().zip(&widths).map(|(h, w)| pad(h, *w, false)).collect();
+        let header: Vec<String> = self
+            .headers
+            .iter()
+            .zip(&widths)
+            .map(|(h, w)| pad(h, *w, false))
+            .collect();
         out.push_str(&format!("│{}│\n", header.join("│")));
         out.push_str(&line("├", "┼", "┤"));
         for (i, ((vals, is_total), row)) in all.iter().zip(&cells).enumerate() {
@@ -118,7 +127,10 @@ pub fn write_xlsx(path: &Path, sheets: &[(String, ReportTable)]) -> Result<(), A
         why: e.to_string(),
     };
     let mut workbook = Workbook::new();
-    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
     let header = Format::new()
         .set_bold()
         .set_background_color("#DCE6F1")
@@ -126,19 +138,31 @@ pub fn write_xlsx(path: &Path, sheets: &[(String, ReportTable)]) -> Result<(), A
         .set_align(FormatAlign::Center)
         .set_text_wrap();
     let text = Format::new().set_border(FormatBorder::Thin);
-    let count = Format::new().set_border(FormatBorder::Thin).set_num_format("0");
-    let yi = Format::new().set_border(FormatBorder::Thin).set_num_format("#,##0.00");
-    let rate = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00%");
+    let count = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0");
+    let yi = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("#,##0.00");
+    let rate = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.00%");
     for (name, table) in sheets {
         let sheet = workbook.add_worksheet();
         sheet.set_name(name).map_err(output)?;
         let last_col = table.headers.len().saturating_sub(1) as u16;
-        sheet.merge_range(0, 0, 0, last_col, &table.title, &title).map_err(output)?;
+        sheet
+            .merge_range(0, 0, 0, last_col, &table.title, &title)
+            .map_err(output)?;
         sheet.write_string(1, 0, &table.unit).map_err(output)?;
         for (c, h) in table.headers.iter().enumerate() {
-            sheet.write_string_with_format(2, c as u16, h, &header).map_err(output)?;
+            sheet
+                .write_string_with_format(2, c as u16, h, &header)
+                .map_err(output)?;
             let width = h.width().max(8) as f64 + 2.0;
-            sheet.set_column_width(c as u16, if c == 0 { 28.0 } else { width }).map_err(output)?;
+            sheet
+                .set_column_width(c as u16, if c == 0 { 28.0 } else { width })
+                .map_err(output)?;
         }
         sheet.set_freeze_panes(3, 1).map_err(output)?;
         sheet.set_landscape();
@@ -146,21 +170,33 @@ pub fn write_xlsx(path: &Path, sheets: &[(String, ReportTable)]) -> Result<(), A
         sheet.set_repeat_rows(2, 2).map_err(output)?;
         let mut r = 3u32;
         let bold = |f: &Format, b: bool| if b { f.clone().set_bold() } else { f.clone() };
-        let rows = table.rows.iter().map(|row| (row, false)).chain(table.total.iter().map(|t| (t, true)));
+        let rows = table
+            .rows
+            .iter()
+            .map(|row| (row, false))
+            .chain(table.total.iter().map(|t| (t, true)));
         for (row, is_total) in rows {
             for (c, v) in row.iter().enumerate() {
                 let c = c as u16;
                 match v {
                     Val::Text(t) => sheet.write_string_with_format(r, c, t, &bold(&text, is_total)),
-                    Val::Count(n) => sheet.write_number_with_format(r, c, *n as f64, &bold(&count, is_total)),
+                    Val::Count(n) => {
+                        sheet.write_number_with_format(r, c, *n as f64, &bold(&count, is_total))
+                    }
                     Val::Yi(a) => {
                         let figure: f64 = a.yi_string(6).parse().unwrap_or_default();
                         sheet.write_number_with_format(r, c, figure, &bold(&yi, is_total))
                     }
-                    Val::Rate(ratio) => match ratio.decimal(6).and_then(|d| d.parse::<f64>().ok()) {
-                        Some(x) => sheet.write_number_with_format(r, c, x, &bold(&rate, is_total)),
-                        None => sheet.write_string_with_format(r, c, "—", &bold(&text, is_total)),
-                    },
+                    Val::Rate(ratio) => {
+                        match ratio.decimal(6).and_then(|d| d.parse::<f64>().ok()) {
+                            Some(x) => {
+                                sheet.write_number_with_format(r, c, x, &bold(&rate, is_total))
+                            }
+                            None => {
+                                sheet.write_string_with_format(r, c, "—", &bold(&text, is_total))
+                            }
+                        }
+                    }
                 }
                 .map_err(output)?;
             }
@@ -235,8 +271,32 @@ pub fn round_summary_table(s: &RoundSummary, lang: Lang) -> ReportTable {
 
 pub fn funnel_table(f: &Funnel, lang: Lang) -> ReportTable {
     let headers: Vec<String> = match lang {
-        Lang::Zh => ["批次", "比率", "项目（个）", "总投资（亿元）", "口径", "口径项目（个）", "口径投资（亿元）", "已转化（个）", "转化投资（亿元）", "按金额", "按个数"],
-        Lang::En => ["Batch", "Rate", "Projects", "Investment", "Cohort", "Cohort projects", "Cohort investment", "Converted", "Converted amount", "By amount", "By count"],
+        Lang::Zh => [
+            "批次",
+            "比率",
+            "项目（个）",
+            "总投资（亿元）",
+            "口径",
+            "口径项目（个）",
+            "口径投资（亿元）",
+            "已转化（个）",
+            "转化投资（亿元）",
+            "按金额",
+            "按个数",
+        ],
+        Lang::En => [
+            "Batch",
+            "Rate",
+            "Projects",
+            "Investment",
+            "Cohort",
+            "Cohort projects",
+            "Cohort investment",
+            "Converted",
+            "Converted amount",
+            "By amount",
+            "By count",
+        ],
     }
     .iter()
     .map(|s| s.to_string())
@@ -246,7 +306,11 @@ pub fn funnel_table(f: &Funnel, lang: Lang) -> ReportTable {
         .iter()
         .map(|s| {
             vec![
-                Val::Text(format!("{}{}", s.batch.label(lang), lang.pick("一批", " batch"))),
+                Val::Text(format!(
+                    "{}{}",
+                    s.batch.label(lang),
+                    lang.pick("一批", " batch")
+                )),
                 Val::Text(s.rate_name.clone()),
                 Val::Count(s.count),
                 Val::Yi(s.amount_wan),
@@ -271,7 +335,12 @@ pub fn funnel_table(f: &Funnel, lang: Lang) -> ReportTable {
     notes.insert(
         0,
         match lang {
-            Lang::Zh => format!("统计截至 {}；活动 {} 至 {}。", f.as_of, f.from.label(lang), f.to.label(lang)),
+            Lang::Zh => format!(
+                "统计截至 {}；活动 {} 至 {}。",
+                f.as_of,
+                f.from.label(lang),
+                f.to.label(lang)
+            ),
             Lang::En => format!("As of {}; rounds {} to {}.", f.as_of, f.from, f.to),
         },
     );
@@ -280,7 +349,9 @@ pub fn funnel_table(f: &Funnel, lang: Lang) -> ReportTable {
             Lang::Zh => format!("{}“三个一批”项目转化情况", f.name),
             Lang::En => format!("{}: conversion of the “three batches”", f.name),
         },
-        unit: lang.pick("单位：个、亿元", "Units: projects; 100 million yuan (亿元)").into(),
+        unit: lang
+            .pick("单位：个、亿元", "Units: projects; 100 million yuan (亿元)")
+            .into(),
         headers,
         rows,
         total: None,
@@ -293,8 +364,22 @@ pub fn stuck_tables(s: &StuckReport, lang: Lang) -> Vec<(String, ReportTable)> {
         .iter()
         .map(|list| {
             let headers: Vec<String> = match lang {
-                Lang::Zh => ["项目编号", "项目名称", "开发区", "总投资（亿元）", "所处阶段起始日", "停滞天数"],
-                Lang::En => ["Code", "Project", "Zone", "Investment", "In stage since", "Days"],
+                Lang::Zh => [
+                    "项目编号",
+                    "项目名称",
+                    "开发区",
+                    "总投资（亿元）",
+                    "所处阶段起始日",
+                    "停滞天数",
+                ],
+                Lang::En => [
+                    "Code",
+                    "Project",
+                    "Zone",
+                    "Investment",
+                    "In stage since",
+                    "Days",
+                ],
             }
             .iter()
             .map(|h| h.to_string())
@@ -327,8 +412,14 @@ pub fn stuck_tables(s: &StuckReport, lang: Lang) -> Vec<(String, ReportTable)> {
                     Lang::En => format!("{}: {}", s.name, list.name),
                 },
                 unit: match lang {
-                    Lang::Zh => format!("截至 {}，停滞 {} 天及以上；单位：亿元", s.as_of, list.min_days),
-                    Lang::En => format!("As of {}, stuck {} days or more; 100 million yuan", s.as_of, list.min_days),
+                    Lang::Zh => format!(
+                        "截至 {}，停滞 {} 天及以上；单位：亿元",
+                        s.as_of, list.min_days
+                    ),
+                    Lang::En => format!(
+                        "As of {}, stuck {} days or more; 100 million yuan",
+                        s.as_of, list.min_days
+                    ),
                 },
                 headers,
                 rows,

@@ -60,7 +60,11 @@ fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64,
 }
 
 /// “三个一批”活动情况汇总 of one round for a region.
-pub async fn round_summary(db: &Db, round: RoundId, region: &str) -> Result<RoundSummary, AppError> {
+pub async fn round_summary(
+    db: &Db,
+    round: RoundId,
+    region: &str,
+) -> Result<RoundSummary, AppError> {
     let rounds = kfq_store::load_rounds(db).await?;
     if !rounds.iter().any(|r| r.id == round) {
         return Err(AppError::UnknownRound(round.to_string()));
@@ -79,7 +83,12 @@ pub async fn round_summary(db: &Db, round: RoundId, region: &str) -> Result<Roun
             category: e.category,
         })
     });
-    Ok(summarize(round, SummaryRow::new(scope.key(), scope.name()), rows, facts))
+    Ok(summarize(
+        round,
+        SummaryRow::new(scope.key(), scope.name()),
+        rows,
+        facts,
+    ))
 }
 
 /// The conversion funnel over rounds `from..=to`, as of a date (default today).
@@ -101,7 +110,11 @@ pub async fn funnel(
     }
     let zones = kfq_store::load_zones(db).await?;
     let scope = Scope::resolve(region, &zones)?;
-    let in_scope: HashMap<i64, &Zone> = zones.iter().filter(|z| scope.contains(z)).map(|z| (z.id, z)).collect();
+    let in_scope: HashMap<i64, &Zone> = zones
+        .iter()
+        .filter(|z| scope.contains(z))
+        .map(|z| (z.id, z))
+        .collect();
     let entries = kfq_store::load_entries(db, Some((from, to))).await?;
     let projects: HashMap<i64, _> = kfq_store::load_projects(db)
         .await?
@@ -151,7 +164,11 @@ pub async fn stuck(
 ) -> Result<StuckReport, AppError> {
     let zones = kfq_store::load_zones(db).await?;
     let scope = Scope::resolve(region, &zones)?;
-    let in_scope: HashMap<i64, &Zone> = zones.iter().filter(|z| scope.contains(z)).map(|z| (z.id, z)).collect();
+    let in_scope: HashMap<i64, &Zone> = zones
+        .iter()
+        .filter(|z| scope.contains(z))
+        .map(|z| (z.id, z))
+        .collect();
     let facts: Vec<StuckFact> = kfq_store::load_projects(db)
         .await?
         .into_iter()

@@ -9,7 +9,11 @@ use crate::AppError;
 pub enum Scope {
     Province(RegionCode),
     City(RegionCode),
-    Zone { id: i64, name: String, city: RegionCode },
+    Zone {
+        id: i64,
+        name: String,
+        city: RegionCode,
+    },
 }
 
 impl Scope {

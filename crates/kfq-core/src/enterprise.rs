@@ -8,7 +8,9 @@ use crate::lang::{Lang, Localized};
 
 /// The characters a credit code may use (GB 32100-2015): digits and capitals without I, O, S, V, Z.
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// An 18-character 统一社会信用代码 whose check character (the 18th) is right.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,7 +99,10 @@ impl CreditCode {
 }
 
 fn char_value(c: char) -> Option<u32> {
-    CHARSET.iter().position(|&b| b as char == c).map(|p| p as u32)
+    CHARSET
+        .iter()
+        .position(|&b| b as char == c)
+        .map(|p| p as u32)
 }
 
 fn check_char(values: &[u32]) -> char {

@@ -222,11 +222,17 @@ mod tests {
 
     #[test]
     fn parses_wan_with_decimals_and_separators() {
-        assert_eq!(Amount::parse_wan("1234.56"), Ok(Amount::from_yuan(12_345_600)));
+        assert_eq!(
+            Amount::parse_wan("1234.56"),
+            Ok(Amount::from_yuan(12_345_600))
+        );
         assert_eq!(Amount::parse_wan("1,234"), Ok(Amount::from_wan(1234)));
         assert_eq!(Amount::parse_wan(".5"), Ok(Amount::from_yuan(5000)));
         assert_eq!(Amount::parse_wan("0.0001"), Ok(Amount::from_yuan(1)));
-        assert_eq!(Amount::parse("3.5", MoneyUnit::Yi), Ok(Amount::from_wan(35_000)));
+        assert_eq!(
+            Amount::parse("3.5", MoneyUnit::Yi),
+            Ok(Amount::from_wan(35_000))
+        );
     }
 
     #[test]

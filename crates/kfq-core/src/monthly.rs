@@ -30,7 +30,8 @@ impl Localized for MonthError {
 
 impl Month {
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        ((1..=12).contains(&month) && (1900..=2200).contains(&year)).then_some(Month { year, month })
+        ((1..=12).contains(&month) && (1900..=2200).contains(&year))
+            .then_some(Month { year, month })
     }
 
     /// Parses `2024-03`, `2024-3`, `2024/03`, `2024.3`, `202403` or `2024年3月`.
@@ -53,7 +54,10 @@ impl Month {
     }
 
     pub fn from_key(key: i64) -> Option<Month> {
-        Month::new(i32::try_from(key / 100).ok()?, u32::try_from(key % 100).ok()?)
+        Month::new(
+            i32::try_from(key / 100).ok()?,
+            u32::try_from(key % 100).ok()?,
+        )
     }
 
     pub fn of(date: chrono::NaiveDate) -> Month {
@@ -66,9 +70,15 @@ impl Month {
 
     pub fn next(self) -> Month {
         if self.month == 12 {
-            Month { year: self.year + 1, month: 1 }
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Month { year: self.year, month: self.month + 1 }
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 }
@@ -99,14 +109,34 @@ mod tests {
 
     #[test]
     fn months_parse_as_clerks_write_them() {
-        let m = Month { year: 2024, month: 3 };
-        for text in ["2024-03", "2024-3", "2024/03", "2024.3", "202403", "2024年3月"] {
+        let m = Month {
+            year: 2024,
+            month: 3,
+        };
+        for text in [
+            "2024-03",
+            "2024-3",
+            "2024/03",
+            "2024.3",
+            "202403",
+            "2024年3月",
+        ] {
             assert_eq!(Month::parse(text), Ok(m), "{text}");
         }
         assert_eq!(Month::parse("2024-13"), Err(MonthError));
         assert_eq!(Month::parse("March"), Err(MonthError));
         assert_eq!(m.to_string(), "2024-03");
         assert_eq!(Month::from_key(m.key()), Some(m));
-        assert_eq!(Month { year: 2024, month: 12 }.next(), Month { year: 2025, month: 1 });
+        assert_eq!(
+            Month {
+                year: 2024,
+                month: 12
+            }
+            .next(),
+            Month {
+                year: 2025,
+                month: 1
+            }
+        );
     }
 }

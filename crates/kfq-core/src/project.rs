@@ -187,18 +187,35 @@ pub enum ProjectError {
     #[error("stage dates out of order: {0}")]
     OutOfOrder(OutOfOrder),
     #[error("terminated before its latest milestone")]
-    TerminatedTooEarly { terminated_on: NaiveDate, latest: NaiveDate },
+    TerminatedTooEarly {
+        terminated_on: NaiveDate,
+        latest: NaiveDate,
+    },
 }
 
 impl Localized for ProjectError {
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ProjectError::EmptyName, _) => lang.pick("项目名称不能为空", "the name is empty").into(),
+            (ProjectError::EmptyName, _) => {
+                lang.pick("项目名称不能为空", "the name is empty").into()
+            }
             (ProjectError::OutOfOrder(o), _) => o.message(lang),
-            (ProjectError::TerminatedTooEarly { terminated_on, latest }, Lang::Zh) => {
+            (
+                ProjectError::TerminatedTooEarly {
+                    terminated_on,
+                    latest,
+                },
+                Lang::Zh,
+            ) => {
                 format!("终止日期 {terminated_on} 早于最近的阶段日期 {latest}")
             }
-            (ProjectError::TerminatedTooEarly { terminated_on, latest }, Lang::En) => {
+            (
+                ProjectError::TerminatedTooEarly {
+                    terminated_on,
+                    latest,
+                },
+                Lang::En,
+            ) => {
                 format!("terminated on {terminated_on}, before its latest milestone on {latest}")
             }
         }
@@ -216,7 +233,12 @@ impl Project {
         if self.name.trim().is_empty() {
             problems.push(ProjectError::EmptyName);
         }
-        problems.extend(self.dates.check_order().into_iter().map(ProjectError::OutOfOrder));
+        problems.extend(
+            self.dates
+                .check_order()
+                .into_iter()
+                .map(ProjectError::OutOfOrder),
+        );
         if let (Some(t), Some((_, latest))) = (self.terminated_on, self.dates.latest()) {
             if t < latest {
                 problems.push(ProjectError::TerminatedTooEarly {

@@ -27,8 +27,9 @@ impl Ratio {
 
     /// The rate in percent with two decimals: `"89.93%"`; `"—"` over nothing.
     pub fn percent(self) -> String {
-        self.scaled(4)
-            .map_or("—".into(), |v| format!("{}%", decimal_string(v, 100, Some(2))))
+        self.scaled(4).map_or("—".into(), |v| {
+            format!("{}%", decimal_string(v, 100, Some(2)))
+        })
     }
 
     /// numerator ÷ denominator × 10^places, rounded half up, in integers.

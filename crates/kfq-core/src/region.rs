@@ -147,9 +147,7 @@ impl Regions {
 
     /// The prefecture-level cities of a province, in code order.
     pub fn cities_of(&self, province: RegionCode) -> impl Iterator<Item = &Region> {
-        self.list
-            .iter()
-            .filter(move |r| r.parent == Some(province))
+        self.list.iter().filter(move |r| r.parent == Some(province))
     }
 
     pub fn all(&self) -> &[Region] {
@@ -179,8 +177,17 @@ mod tests {
         assert_eq!(
             cities,
             [
-                "太原市", "大同市", "阳泉市", "长治市", "晋城市", "朔州市", "晋中市", "运城市",
-                "忻州市", "临汾市", "吕梁市"
+                "太原市",
+                "大同市",
+                "阳泉市",
+                "长治市",
+                "晋城市",
+                "朔州市",
+                "晋中市",
+                "运城市",
+                "忻州市",
+                "临汾市",
+                "吕梁市"
             ]
         );
     }
@@ -208,8 +215,17 @@ mod tests {
 
     #[test]
     fn regions_are_found_by_name_with_or_without_suffix() {
-        assert_eq!(regions().find("吕梁").map(|r| r.code.to_string()).as_deref(), Some("141100"));
-        assert_eq!(regions().find("太原市").map(|r| r.code.value()), Some(140100));
+        assert_eq!(
+            regions()
+                .find("吕梁")
+                .map(|r| r.code.to_string())
+                .as_deref(),
+            Some("141100")
+        );
+        assert_eq!(
+            regions().find("太原市").map(|r| r.code.value()),
+            Some(140100)
+        );
         assert_eq!(regions().find("山西").map(|r| r.code.value()), Some(140000));
         assert!(regions().find("火星").is_none());
     }

@@ -71,7 +71,11 @@ impl RoundId {
     /// `2024年第四次`
     pub fn label(self, lang: Lang) -> String {
         match lang {
-            Lang::Zh => format!("{}年第{}次", self.year, SEQ_NAMES[usize::from(self.seq - 1)]),
+            Lang::Zh => format!(
+                "{}年第{}次",
+                self.year,
+                SEQ_NAMES[usize::from(self.seq - 1)]
+            ),
             Lang::En => format!("{} round {}", self.year, self.seq),
         }
     }
@@ -182,7 +186,11 @@ impl Round {
             Some(d) => {
                 use chrono::Datelike;
                 let seq = ((d.month() - 1) / 3 + 1) as u8;
-                RoundId { year: d.year(), seq }.quarter_end()
+                RoundId {
+                    year: d.year(),
+                    seq,
+                }
+                .quarter_end()
             }
             None => self.id.quarter_end(),
         }
@@ -206,16 +214,34 @@ impl Localized for EntryError {
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (EntryError::MissingDate { milestone }, Lang::Zh) => {
-                format!("项目没有{}日期，不能列入{}一批", milestone.label(lang), milestone.label(lang))
+                format!(
+                    "项目没有{}日期，不能列入{}一批",
+                    milestone.label(lang),
+                    milestone.label(lang)
+                )
             }
             (EntryError::MissingDate { milestone }, Lang::En) => {
                 format!("the project has no {} date", milestone.label(lang))
             }
-            (EntryError::TooLate { milestone, date, quarter_end }, Lang::Zh) => format!(
+            (
+                EntryError::TooLate {
+                    milestone,
+                    date,
+                    quarter_end,
+                },
+                Lang::Zh,
+            ) => format!(
                 "{}日期 {date} 晚于本次活动所在季度末 {quarter_end}",
                 milestone.label(lang)
             ),
-            (EntryError::TooLate { milestone, date, quarter_end }, Lang::En) => format!(
+            (
+                EntryError::TooLate {
+                    milestone,
+                    date,
+                    quarter_end,
+                },
+                Lang::En,
+            ) => format!(
                 "the {} date {date} is after the round's quarter end {quarter_end}",
                 milestone.label(lang)
             ),
@@ -226,7 +252,9 @@ impl Localized for EntryError {
 /// A batch entry needs the matching stage date on or before the round's quarter end.
 pub fn check_entry(round: &Round, batch: BatchKind, dates: &StageDates) -> Result<(), EntryError> {
     let milestone = batch.milestone();
-    let date = dates.get(milestone).ok_or(EntryError::MissingDate { milestone })?;
+    let date = dates
+        .get(milestone)
+        .ok_or(EntryError::MissingDate { milestone })?;
     let quarter_end = round.quarter_end();
     if date > quarter_end {
         return Err(EntryError::TooLate {
@@ -323,7 +351,10 @@ mod tests {
             landed_on: Some(d("2024-10-01")),
             ..Default::default()
         };
-        assert_eq!(date_at_ceremony(&round, BatchKind::Sign, &landed_earlier), None);
+        assert_eq!(
+            date_at_ceremony(&round, BatchKind::Sign, &landed_earlier),
+            None
+        );
     }
 
     #[test]

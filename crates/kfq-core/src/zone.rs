@@ -56,7 +56,9 @@ pub enum ZoneKind {
 impl ZoneKind {
     pub fn parse(text: &str) -> Option<ZoneKind> {
         match text.trim() {
-            "经开区" | "经济技术开发区" | "经济开发区" | "economic" => Some(ZoneKind::Economic),
+            "经开区" | "经济技术开发区" | "经济开发区" | "economic" => {
+                Some(ZoneKind::Economic)
+            }
             "高新区" | "高新技术产业开发区" | "high_tech" => Some(ZoneKind::HighTech),
             "综改区" | "综改示范区" | "转型综合改革示范区" | "comprehensive" => {
                 Some(ZoneKind::Comprehensive)

@@ -42,15 +42,23 @@ pub enum Problem {
     Month,
     LandArea,
     /// The same key twice in the import; the first is at `first_row`.
-    Duplicate { first_row: usize },
+    Duplicate {
+        first_row: usize,
+    },
     UnknownZone,
     UnknownProject,
     Project(ProjectError),
     Entry(EntryError),
     RoundLocked,
     /// An existing batch entry that the changed project would no longer satisfy.
-    BreaksEntry { round: String, batch: String, why: EntryError },
-    CreditCodeOtherName { other: String },
+    BreaksEntry {
+        round: String,
+        batch: String,
+        why: EntryError,
+    },
+    CreditCodeOtherName {
+        other: String,
+    },
 }
 
 impl Localized for Problem {

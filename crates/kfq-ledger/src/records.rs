@@ -105,15 +105,23 @@ pub struct Ledger {
     pub entries: Vec<Located<EntryRecord>>,
     pub monthly: Vec<Located<MonthlyRecord>>,
     pub blockers: Vec<Located<BlockerRecord>>,
+    /// The key (zone name, project code) of each row that did not parse, so that later checks
+    /// do not also report the rows that refer to it.
+    pub unparsed: Vec<(Table, String)>,
 }
 
 impl Ledger {
-    /// Parses the sheets. Empty sheets are skipped; every fault of every row is returned.
-    pub fn parse(sheets: &[Sheet]) -> Result<Ledger, Vec<LedgerError>> {
+    /// Parses the sheets into the records of the rows that parsed and the faults of those that
+    /// did not. Empty sheets and rows are skipped.
+    pub fn parse(sheets: &[Sheet]) -> (Ledger, Vec<LedgerError>) {
         let mut ledger = Ledger::default();
         let mut errors = Vec::new();
         for sheet in sheets {
-            let Some(header_at) = sheet.rows.iter().position(|r| r.iter().any(|c| !c.is_empty())) else {
+            let Some(header_at) = sheet
+                .rows
+                .iter()
+                .position(|r| r.iter().any(|c| !c.is_empty()))
+            else {
                 continue;
             };
             let mut place = Place {
@@ -131,7 +139,10 @@ impl Ledger {
             let header: Vec<String> = sheet.rows[header_at].iter().map(Cell::text).collect();
             let mut index = HashMap::new();
             for column in table.columns() {
-                match header.iter().position(|h| h == column.header || h == column.key) {
+                match header
+                    .iter()
+                    .position(|h| h == column.header || h == column.key)
+                {
                     Some(i) => {
                         index.insert(column.key, i);
                     }
@@ -142,7 +153,11 @@ impl Ledger {
                     None => {}
                 }
             }
-            if table.columns().iter().any(|c| c.required && !index.contains_key(c.key)) {
+            if table
+                .columns()
+                .iter()
+                .any(|c| c.required && !index.contains_key(c.key))
+            {
                 continue;
             }
             place.columns = std::sync::Arc::new(index.iter().map(|(k, i)| (*k, *i)).collect());
@@ -163,16 +178,17 @@ impl Ledger {
                 ledger.push_row(table, &mut row);
             }
         }
-        if errors.is_empty() {
-            Ok(ledger)
-        } else {
-            Err(errors)
-        }
+        (ledger, errors)
     }
 
     fn push_row(&mut self, table: Table, row: &mut RowReader) {
         let place = row.place.clone();
         let before = row.errors.len();
+        let key = match table {
+            Table::Zones => Some(row.text("name")),
+            Table::Projects => Some(row.text("code")),
+            _ => None,
+        };
         macro_rules! keep {
             ($list:ident, $record:expr) => {{
                 let record = $record;
@@ -192,6 +208,9 @@ impl Ledger {
             Table::Monthly => keep!(monthly, monthly_record(row)),
             Table::Blockers => keep!(blockers, blocker_record(row)),
         }
+        if let Some(key) = key.filter(|_| row.errors.len() > before) {
+            self.unparsed.push((table, key));
+        }
     }
 
     /// The ledger as tables of cells, in the template's layout.
@@ -200,13 +219,34 @@ impl Ledger {
             list.iter().map(|l| f(&l.record)).collect()
         }
         vec![
-            TableRows { table: Table::Zones, rows: rows(&self.zones, ZoneRecord::cells) },
-            TableRows { table: Table::Enterprises, rows: rows(&self.enterprises, EnterpriseRecord::cells) },
-            TableRows { table: Table::Projects, rows: rows(&self.projects, ProjectRecord::cells) },
-            TableRows { table: Table::Rounds, rows: rows(&self.rounds, RoundRecord::cells) },
-            TableRows { table: Table::Entries, rows: rows(&self.entries, EntryRecord::cells) },
-            TableRows { table: Table::Monthly, rows: rows(&self.monthly, MonthlyRecord::cells) },
-            TableRows { table: Table::Blockers, rows: rows(&self.blockers, BlockerRecord::cells) },
+            TableRows {
+                table: Table::Zones,
+                rows: rows(&self.zones, ZoneRecord::cells),
+            },
+            TableRows {
+                table: Table::Enterprises,
+                rows: rows(&self.enterprises, EnterpriseRecord::cells),
+            },
+            TableRows {
+                table: Table::Projects,
+                rows: rows(&self.projects, ProjectRecord::cells),
+            },
+            TableRows {
+                table: Table::Rounds,
+                rows: rows(&self.rounds, RoundRecord::cells),
+            },
+            TableRows {
+                table: Table::Entries,
+                rows: rows(&self.entries, EntryRecord::cells),
+            },
+            TableRows {
+                table: Table::Monthly,
+                rows: rows(&self.monthly, MonthlyRecord::cells),
+            },
+            TableRows {
+                table: Table::Blockers,
+                rows: rows(&self.blockers, BlockerRecord::cells),
+            },
         ]
     }
 }
@@ -233,16 +273,18 @@ impl RowReader<'_> {
     }
 
     fn fault(&mut self, key: &str, problem: Problem) {
-        let (header, index) = self
-            .column(key)
-            .map_or(("", 0), |(c, i)| (c.header, i));
+        let (header, index) = self.column(key).map_or(("", 0), |(c, i)| (c.header, i));
         let value = self.cell(key).text();
         self.errors
             .push(LedgerError::new(&self.place, problem).at(header, index, value));
     }
 
     /// Parses an optional cell: None when empty, a fault when it does not parse.
-    fn optional<T>(&mut self, key: &str, parse: impl FnOnce(&Cell) -> Result<T, Problem>) -> Option<T> {
+    fn optional<T>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&Cell) -> Result<T, Problem>,
+    ) -> Option<T> {
         let cell = self.cell(key).clone();
         if cell.is_empty() {
             return None;
@@ -256,7 +298,11 @@ impl RowReader<'_> {
         }
     }
 
-    fn required<T>(&mut self, key: &str, parse: impl FnOnce(&Cell) -> Result<T, Problem>) -> Option<T> {
+    fn required<T>(
+        &mut self,
+        key: &str,
+        parse: impl FnOnce(&Cell) -> Result<T, Problem>,
+    ) -> Option<T> {
         if self.cell(key).is_empty() {
             self.fault(key, Problem::Required);
             return None;
@@ -319,7 +365,10 @@ fn parse_city(cell: &Cell) -> Result<RegionCode, Problem> {
     let text = cell.text();
     let region = match RegionCode::parse(&text) {
         Ok(code) => code,
-        Err(e) => regions().find(&text).map(|r| r.code).ok_or(Problem::Region(e))?,
+        Err(e) => regions()
+            .find(&text)
+            .map(|r| r.code)
+            .ok_or(Problem::Region(e))?,
     };
     if region.is_province() {
         return Err(Problem::NotACity);
@@ -330,8 +379,12 @@ fn parse_city(cell: &Cell) -> Result<RegionCode, Problem> {
 fn zone_record(row: &mut RowReader) -> Option<ZoneRecord> {
     let name = row.required_text("name");
     let city = row.required("city", parse_city);
-    let level = row.required("level", |c| ZoneLevel::parse(&c.text()).ok_or(Problem::ZoneLevel));
-    let kind = row.optional("kind", |c| ZoneKind::parse(&c.text()).ok_or(Problem::ZoneKind));
+    let level = row.required("level", |c| {
+        ZoneLevel::parse(&c.text()).ok_or(Problem::ZoneLevel)
+    });
+    let kind = row.optional("kind", |c| {
+        ZoneKind::parse(&c.text()).ok_or(Problem::ZoneKind)
+    });
     let name = name?;
     Some(ZoneRecord {
         kind: kind.unwrap_or_else(|| ZoneKind::from_name(&name)),
@@ -343,7 +396,9 @@ fn zone_record(row: &mut RowReader) -> Option<ZoneRecord> {
 
 fn enterprise_record(row: &mut RowReader) -> Option<EnterpriseRecord> {
     let name = row.required_text("name");
-    let credit_code = row.optional("credit_code", |c| CreditCode::parse(&c.text()).map_err(Problem::CreditCode));
+    let credit_code = row.optional("credit_code", |c| {
+        CreditCode::parse(&c.text()).map_err(Problem::CreditCode)
+    });
     let chain_leader = row.flag("chain_leader");
     Some(EnterpriseRecord {
         name: name?,
@@ -365,7 +420,9 @@ fn project_record(row: &mut RowReader) -> Option<ProjectRecord> {
     let name = row.required_text("name");
     let zone = row.required_text("zone");
     let enterprise = row.text("enterprise");
-    let credit_code = row.optional("credit_code", |c| CreditCode::parse(&c.text()).map_err(Problem::CreditCode));
+    let credit_code = row.optional("credit_code", |c| {
+        CreditCode::parse(&c.text()).map_err(Problem::CreditCode)
+    });
     let chain = row.text("chain");
     let strategic_emerging = row.flag("strategic_emerging");
     let category = row.required("category", category);
@@ -378,7 +435,9 @@ fn project_record(row: &mut RowReader) -> Option<ProjectRecord> {
         producing_on: row.date("producing_on"),
         reached_on: row.date("reached_on"),
     };
-    let land_area = row.optional("land_area_mu", |c| LandArea::parse(&c.text()).ok_or(Problem::LandArea));
+    let land_area = row.optional("land_area_mu", |c| {
+        LandArea::parse(&c.text()).ok_or(Problem::LandArea)
+    });
     let terminated_on = row.date("terminated_on");
     Some(ProjectRecord {
         code: code?,
@@ -416,7 +475,9 @@ fn round_record(row: &mut RowReader) -> Option<RoundRecord> {
 
 fn entry_record(row: &mut RowReader) -> Option<EntryRecord> {
     let round = row.required("round", round_id);
-    let batch = row.required("batch", |c| BatchKind::parse(&c.text()).ok_or(Problem::Batch));
+    let batch = row.required("batch", |c| {
+        BatchKind::parse(&c.text()).ok_or(Problem::Batch)
+    });
     let project = row.required("project", project_code);
     let amount = row.optional("amount_wan", parse_amount);
     let expected_output = row.optional("expected_output_wan", parse_amount);
@@ -540,7 +601,9 @@ impl EntryRecord {
             opt(self.amount, amount_cell),
             opt(self.expected_output, amount_cell),
             opt(self.strategic_emerging, Cell::Bool),
-            opt(self.category, |c| Cell::Text(c.label(kfq_core::Lang::Zh).into())),
+            opt(self.category, |c| {
+                Cell::Text(c.label(kfq_core::Lang::Zh).into())
+            }),
             opt(self.zone.clone(), Cell::Text),
         ]
     }
@@ -591,22 +654,44 @@ mod tests {
         let s = sheet(
             "项目",
             vec![
-                Table::Projects.headers().iter().map(String::as_str).collect(),
+                Table::Projects
+                    .headers()
+                    .iter()
+                    .map(String::as_str)
+                    .collect(),
                 vec![
-                    "140100-2024-0001", "半导体硅片材料生产基地", "中北高新技术产业开发区", "", "",
-                    "第三代半导体", "是", "产业类", "12,000.5", "", "2024年3月15日", "", "2024/6/1", "", "",
-                    "120.5", "",
+                    "140100-2024-0001",
+                    "半导体硅片材料生产基地",
+                    "中北高新技术产业开发区",
+                    "",
+                    "",
+                    "第三代半导体",
+                    "是",
+                    "产业类",
+                    "12,000.5",
+                    "",
+                    "2024年3月15日",
+                    "",
+                    "2024/6/1",
+                    "",
+                    "",
+                    "120.5",
+                    "",
                 ],
             ],
         );
-        let ledger = Ledger::parse(&[s]).unwrap();
+        let (ledger, errors) = Ledger::parse(&[s]);
+        assert!(errors.is_empty());
         let p = &ledger.projects[0];
         assert_eq!(p.place.row, 2);
         assert_eq!(p.record.total_investment, Amount::from_yuan(120_005_000));
         assert!(p.record.strategic_emerging);
         assert_eq!(p.record.dates.signed_on, "2024-03-15".parse().ok());
         assert_eq!(p.record.dates.started_on, "2024-06-01".parse().ok());
-        assert_eq!(p.record.land_area.map(|a| a.to_string()).as_deref(), Some("120.5"));
+        assert_eq!(
+            p.record.land_area.map(|a| a.to_string()).as_deref(),
+            Some("120.5")
+        );
     }
 
     #[test]
@@ -614,14 +699,29 @@ mod tests {
         let s = sheet(
             "项目",
             vec![
-                Table::Projects.headers().iter().map(String::as_str).collect(),
+                Table::Projects
+                    .headers()
+                    .iter()
+                    .map(String::as_str)
+                    .collect(),
                 vec![
-                    "X 1", "项目", "某开发区", "", "91110000100017643A", "", "也许", "工业", "-3", "abc",
+                    "X 1",
+                    "项目",
+                    "某开发区",
+                    "",
+                    "91110000100017643A",
+                    "",
+                    "也许",
+                    "工业",
+                    "-3",
+                    "abc",
                     "2024-02-30",
                 ],
             ],
         );
-        let errors = Ledger::parse(&[s]).unwrap_err();
+        let (ledger, errors) = Ledger::parse(&[s]);
+        assert!(ledger.projects.is_empty());
+        assert_eq!(ledger.unparsed, [(Table::Projects, "X 1".to_string())]);
         let columns: Vec<&str> = errors
             .iter()
             .map(|e| e.column.as_ref().map_or("", |c| c.1.as_str()))
@@ -632,8 +732,11 @@ mod tests {
 
     #[test]
     fn a_missing_required_column_is_named() {
-        let s = sheet("月报", vec![vec!["项目编号", "月份"], vec!["A1", "2024-03"]]);
-        let errors = Ledger::parse(&[s]).unwrap_err();
+        let s = sheet(
+            "月报",
+            vec![vec!["项目编号", "月份"], vec!["A1", "2024-03"]],
+        );
+        let (_, errors) = Ledger::parse(&[s]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].problem, Problem::MissingColumn);
         assert!(errors[0].message(Lang::Zh).contains("本月完成投资（万元）"));
@@ -641,20 +744,26 @@ mod tests {
 
     #[test]
     fn an_unknown_non_empty_sheet_is_refused_and_empty_ones_ignored() {
-        let errors = Ledger::parse(&[
-            sheet("Sheet1", vec![vec!["a"]]),
-            sheet("Sheet2", vec![]),
-        ])
-        .unwrap_err();
+        let (_, errors) =
+            Ledger::parse(&[sheet("Sheet1", vec![vec!["a"]]), sheet("Sheet2", vec![])]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].problem, Problem::UnknownSheet);
     }
 
     #[test]
     fn cities_are_read_by_name_or_code_but_not_provinces() {
-        assert_eq!(parse_city(&Cell::Text("吕梁市".into())).map(|c| c.value()), Ok(141_100));
-        assert_eq!(parse_city(&Cell::Number("140100".into())).map(|c| c.value()), Ok(140_100));
-        assert_eq!(parse_city(&Cell::Text("140000".into())), Err(Problem::NotACity));
+        assert_eq!(
+            parse_city(&Cell::Text("吕梁市".into())).map(|c| c.value()),
+            Ok(141_100)
+        );
+        assert_eq!(
+            parse_city(&Cell::Number("140100".into())).map(|c| c.value()),
+            Ok(140_100)
+        );
+        assert_eq!(
+            parse_city(&Cell::Text("140000".into())),
+            Err(Problem::NotACity)
+        );
     }
 }
 

@@ -24,7 +24,13 @@ pub struct Column {
     pub width: u16,
 }
 
-const fn col(header: &'static str, key: &'static str, kind: ColumnKind, required: bool, width: u16) -> Column {
+const fn col(
+    header: &'static str,
+    key: &'static str,
+    kind: ColumnKind,
+    required: bool,
+    width: u16,
+) -> Column {
     Column {
         header,
         key,
@@ -71,7 +77,13 @@ const PROJECTS: &[Column] = &[
     col("是否战新", "strategic_emerging", Bool, false, 10),
     col("项目类别", "category", Text, true, 12),
     col("总投资（万元）", "total_investment_wan", Amount, true, 14),
-    col("预计年产值（万元）", "expected_output_wan", Amount, false, 16),
+    col(
+        "预计年产值（万元）",
+        "expected_output_wan",
+        Amount,
+        false,
+        16,
+    ),
     col("签约日期", "signed_on", Date, false, 12),
     col("落地日期", "landed_on", Date, false, 12),
     col("开工日期", "started_on", Date, false, 12),
@@ -93,7 +105,13 @@ const ENTRIES: &[Column] = &[
     col("批次", "batch", Text, true, 8),
     col("项目编号", "project", Text, true, 18),
     col("列入时总投资（万元）", "amount_wan", Amount, false, 18),
-    col("列入时预计年产值（万元）", "expected_output_wan", Amount, false, 20),
+    col(
+        "列入时预计年产值（万元）",
+        "expected_output_wan",
+        Amount,
+        false,
+        20,
+    ),
     col("列入时是否战新", "strategic_emerging", Bool, false, 14),
     col("列入时项目类别", "category", Text, false, 14),
     col("列入时所属开发区", "zone", Text, false, 28),
@@ -164,7 +182,10 @@ impl Table {
     }
 
     pub fn headers(self) -> Vec<String> {
-        self.columns().iter().map(|c| c.header.to_string()).collect()
+        self.columns()
+            .iter()
+            .map(|c| c.header.to_string())
+            .collect()
     }
 
     /// The table a sheet (or CSV file stem) holds.
@@ -221,18 +242,42 @@ mod tests {
         assert_eq!(
             &headers[..15],
             [
-                "项目编号", "项目名称", "所属开发区", "项目单位", "统一社会信用代码", "产业链",
-                "是否战新", "项目类别", "总投资（万元）", "预计年产值（万元）", "签约日期",
-                "落地日期", "开工日期", "投产日期", "达产日期"
+                "项目编号",
+                "项目名称",
+                "所属开发区",
+                "项目单位",
+                "统一社会信用代码",
+                "产业链",
+                "是否战新",
+                "项目类别",
+                "总投资（万元）",
+                "预计年产值（万元）",
+                "签约日期",
+                "落地日期",
+                "开工日期",
+                "投产日期",
+                "达产日期"
             ]
         );
         let keys: Vec<&str> = Table::Projects.columns().iter().map(|c| c.key).collect();
         assert_eq!(
             &keys[..15],
             [
-                "code", "name", "zone", "enterprise", "credit_code", "chain", "strategic_emerging",
-                "category", "total_investment_wan", "expected_output_wan", "signed_on", "landed_on",
-                "started_on", "producing_on", "reached_on"
+                "code",
+                "name",
+                "zone",
+                "enterprise",
+                "credit_code",
+                "chain",
+                "strategic_emerging",
+                "category",
+                "total_investment_wan",
+                "expected_output_wan",
+                "signed_on",
+                "landed_on",
+                "started_on",
+                "producing_on",
+                "reached_on"
             ]
         );
     }

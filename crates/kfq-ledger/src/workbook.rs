@@ -5,7 +5,9 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::NaiveDate;
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use crate::cell::{number_text, Cell};
 use crate::error::{LedgerError, Place, Problem};
@@ -42,7 +44,9 @@ fn unreadable(path: &Path, why: impl std::fmt::Display) -> LedgerError {
 /// Reads an `.xlsx`/`.xls`/`.ods` workbook (every sheet) or a `.csv` file (one sheet named
 /// after the file).
 pub fn read_file(path: &Path) -> Result<Vec<Sheet>, LedgerError> {
-    let size = std::fs::metadata(path).map_err(|e| unreadable(path, e))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(path, e))?
+        .len();
     if size > MAX_FILE_BYTES {
         return Err(unreadable(
             path,
@@ -119,7 +123,12 @@ fn read_csv(path: &Path) -> Result<Sheet, LedgerError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| unreadable(path, e))?;
-        rows.push(record.iter().map(|f| Cell::text_or_empty(f.trim())).collect());
+        rows.push(
+            record
+                .iter()
+                .map(|f| Cell::text_or_empty(f.trim()))
+                .collect(),
+        );
     }
     let name = path
         .file_stem()
@@ -141,7 +150,11 @@ pub struct TableRows {
 }
 
 /// Writes the tables as one workbook in the template's layout, after a 说明 sheet if asked.
-pub fn write_xlsx(path: &Path, tables: &[TableRows], with_instructions: bool) -> Result<(), XlsxError> {
+pub fn write_xlsx(
+    path: &Path,
+    tables: &[TableRows],
+    with_instructions: bool,
+) -> Result<(), XlsxError> {
     let mut workbook = Workbook::new();
     if with_instructions {
         write_instructions(workbook.add_worksheet())?;
@@ -179,7 +192,11 @@ pub fn write_xlsx(path: &Path, tables: &[TableRows], with_instructions: bool) ->
                     },
                     Cell::Date(d) => {
                         use chrono::Datelike;
-                        let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                        let dt = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
                         sheet.write_datetime_with_format(r, c, &dt, &date)?;
                     }
                     other => {

@@ -28,7 +28,9 @@ pub(crate) async fn insert_rows(
     suffix: &str,
     rows: &[Vec<Value>],
 ) -> Result<(), StoreError> {
-    insert_chunks(tx, table, columns, suffix, rows, false).await.map(|_| ())
+    insert_chunks(tx, table, columns, suffix, rows, false)
+        .await
+        .map(|_| ())
 }
 
 /// Inserts the rows and returns, for each, its new id and the text of `key_expr` (a SQL

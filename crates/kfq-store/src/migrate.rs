@@ -2,8 +2,12 @@
 
 use crate::{on_db, Db, StoreError};
 
-pub(crate) const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-pub(crate) const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+pub(crate) const SQLITE: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const POSTGRES: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
 
 const CREATE_LEDGER: &str =
     "CREATE TABLE IF NOT EXISTS kfq_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
@@ -19,7 +23,10 @@ pub(crate) async fn migrate(db: &Db) -> Result<(), StoreError> {
         let mut tx = db.begin().await?;
         if let crate::Tx::Postgres(t) = &mut tx {
             // Several kfq processes may start at once against one server.
-            sqlx::query("SELECT pg_advisory_xact_lock(7306512)").execute(&mut **t).await.map(|r| r.rows_affected())?;
+            sqlx::query("SELECT pg_advisory_xact_lock(7306512)")
+                .execute(&mut **t)
+                .await
+                .map(|r| r.rows_affected())?;
         }
         let applied: Option<i64> = crate::on_tx!(&mut tx, conn =>
             sqlx::query_scalar("SELECT version FROM kfq_migrations WHERE version = $1")

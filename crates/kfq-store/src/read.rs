@@ -109,7 +109,8 @@ impl TryFrom<ProjectRow> for Project {
             enterprise_id: r.enterprise_id,
             chain: r.chain,
             strategic_emerging: r.strategic_emerging,
-            category: Category::parse(&r.category).ok_or_else(|| corrupt("category", &r.category))?,
+            category: Category::parse(&r.category)
+                .ok_or_else(|| corrupt("category", &r.category))?,
             total_investment: Amount::from_yuan(r.total_investment_yuan),
             expected_output: r.expected_output_yuan.map(Amount::from_yuan),
             land_area: r.land_area_centimu.map(LandArea::from_hundredths),
@@ -198,7 +199,8 @@ impl TryFrom<EntryRow> for BatchEntry {
             amount: Amount::from_yuan(r.amount_yuan),
             expected_output: r.expected_output_yuan.map(Amount::from_yuan),
             strategic_emerging: r.strategic_emerging,
-            category: Category::parse(&r.category).ok_or_else(|| corrupt("category", &r.category))?,
+            category: Category::parse(&r.category)
+                .ok_or_else(|| corrupt("category", &r.category))?,
         })
     }
 }
@@ -231,7 +233,8 @@ struct MonthlyRow {
 }
 
 pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreError> {
-    const SQL: &str = "SELECT project_id, month, invested_yuan FROM monthly_reports ORDER BY project_id, month";
+    const SQL: &str =
+        "SELECT project_id, month, invested_yuan FROM monthly_reports ORDER BY project_id, month";
     let rows: Vec<MonthlyRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
     rows.into_iter()
         .map(|r| {
@@ -245,8 +248,12 @@ pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreEr
 }
 
 /// Investment each project completed up to and including `month` (sum of its monthly reports).
-pub async fn completed_investment(db: &Db, month: Month) -> Result<HashMap<i64, Amount>, StoreError> {
-    const SQL: &str = "SELECT project_id, SUM(invested_yuan) AS total FROM monthly_reports \
+pub async fn completed_investment(
+    db: &Db,
+    month: Month,
+) -> Result<HashMap<i64, Amount>, StoreError> {
+    const SQL: &str =
+        "SELECT project_id, CAST(SUM(invested_yuan) AS BIGINT) AS total FROM monthly_reports \
         WHERE month <= $1 GROUP BY project_id";
     let rows: Vec<(i64, i64)> =
         on_db!(db, pool => sqlx::query_as(SQL).bind(month.key()).fetch_all(pool).await)?;

@@ -44,9 +44,13 @@ impl TestDb {
             chrono::Utc::now().timestamp_micros() % 1_000_000
         );
         let admin = sqlx::PgPool::connect(&base).await?;
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await?;
         admin.close().await;
-        let (prefix, _) = base.rsplit_once('/').ok_or_else(|| StoreError::BadUrl(base.clone()))?;
+        let (prefix, _) = base
+            .rsplit_once('/')
+            .ok_or_else(|| StoreError::BadUrl(base.clone()))?;
         let url = DbUrl::Postgres(format!("{prefix}/{name}"));
         let db = Db::open(&url).await?;
         Ok(TestDb {

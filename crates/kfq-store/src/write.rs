@@ -14,7 +14,8 @@ use crate::bulk::{insert_rows, insert_rows_returning, Value};
 use crate::{on_tx, StoreError, Tx};
 
 pub async fn insert_zone(tx: &mut Tx, zone: &Zone) -> Result<i64, StoreError> {
-    const SQL: &str = "INSERT INTO zones (name, city, level, kind) VALUES ($1, $2, $3, $4) RETURNING id";
+    const SQL: &str =
+        "INSERT INTO zones (name, city, level, kind) VALUES ($1, $2, $3, $4) RETURNING id";
     Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL)
         .bind(&zone.name)
         .bind(zone.city.to_string())
@@ -49,7 +50,10 @@ pub async fn insert_enterprise(tx: &mut Tx, e: &Enterprise) -> Result<i64, Store
 }
 
 /// Inserts new enterprises and returns their ids by [`enterprise_key`].
-pub async fn insert_enterprises(tx: &mut Tx, list: &[Enterprise]) -> Result<HashMap<String, i64>, StoreError> {
+pub async fn insert_enterprises(
+    tx: &mut Tx,
+    list: &[Enterprise],
+) -> Result<HashMap<String, i64>, StoreError> {
     let rows: Vec<Vec<Value>> = list
         .iter()
         .map(|e| {
@@ -73,11 +77,16 @@ pub async fn insert_enterprises(tx: &mut Tx, list: &[Enterprise]) -> Result<Hash
 
 /// How [`insert_enterprises`] names an enterprise: its credit code (or nothing), `|`, its name.
 pub fn enterprise_key(e: &Enterprise) -> String {
-    format!("{}|{}", e.credit_code.as_ref().map_or("", |c| c.as_str()), e.name)
+    format!(
+        "{}|{}",
+        e.credit_code.as_ref().map_or("", |c| c.as_str()),
+        e.name
+    )
 }
 
 pub async fn update_enterprise(tx: &mut Tx, e: &Enterprise) -> Result<(), StoreError> {
-    const SQL: &str = "UPDATE enterprises SET name = $1, credit_code = $2, chain_leader = $3 WHERE id = $4";
+    const SQL: &str =
+        "UPDATE enterprises SET name = $1, credit_code = $2, chain_leader = $3 WHERE id = $4";
     on_tx!(tx, conn => sqlx::query(SQL)
         .bind(&e.name)
         .bind(e.credit_code.as_ref().map(|c| c.to_string()))
@@ -147,7 +156,9 @@ async fn run_returning_id(tx: &mut Tx, sql: &str, values: &[Value]) -> Result<i6
 }
 
 pub async fn insert_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError> {
-    let placeholders: Vec<String> = (1..=PROJECT_FIELDS.len()).map(|i| format!("${i}")).collect();
+    let placeholders: Vec<String> = (1..=PROJECT_FIELDS.len())
+        .map(|i| format!("${i}"))
+        .collect();
     let sql = format!(
         "INSERT INTO projects ({}) VALUES ({}) RETURNING id",
         PROJECT_FIELDS.join(", "),
@@ -157,7 +168,10 @@ pub async fn insert_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError>
 }
 
 /// Inserts new projects and returns their ids by code.
-pub async fn insert_projects(tx: &mut Tx, list: &[Project]) -> Result<HashMap<String, i64>, StoreError> {
+pub async fn insert_projects(
+    tx: &mut Tx,
+    list: &[Project],
+) -> Result<HashMap<String, i64>, StoreError> {
     let rows: Vec<Vec<Value>> = list.iter().map(project_values).collect();
     let keys = insert_rows_returning(tx, "projects", &PROJECT_FIELDS, "code", &rows).await?;
     Ok(keys.into_iter().map(|(id, code)| (code, id)).collect())
@@ -185,7 +199,8 @@ pub async fn update_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError>
 }
 
 pub async fn upsert_round(tx: &mut Tx, r: &Round) -> Result<(), StoreError> {
-    const SQL: &str = "INSERT INTO rounds (year, seq, held_on, venue, locked) VALUES ($1, $2, $3, $4, $5) \
+    const SQL: &str =
+        "INSERT INTO rounds (year, seq, held_on, venue, locked) VALUES ($1, $2, $3, $4, $5) \
         ON CONFLICT (year, seq) DO UPDATE SET held_on = excluded.held_on, venue = excluded.venue, \
         locked = excluded.locked";
     on_tx!(tx, conn => sqlx::query(SQL)
@@ -240,7 +255,10 @@ pub async fn upsert_entries(tx: &mut Tx, entries: &[BatchEntry]) -> Result<(), S
     .await
 }
 
-pub async fn upsert_monthly_reports(tx: &mut Tx, reports: &[MonthlyReport]) -> Result<(), StoreError> {
+pub async fn upsert_monthly_reports(
+    tx: &mut Tx,
+    reports: &[MonthlyReport],
+) -> Result<(), StoreError> {
     let rows: Vec<Vec<Value>> = reports
         .iter()
         .map(|r| {
@@ -279,7 +297,14 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
     insert_rows(
         tx,
         "blockers",
-        &["project_id", "description", "owner_unit", "owner", "due_on", "resolved_on"],
+        &[
+            "project_id",
+            "description",
+            "owner_unit",
+            "owner",
+            "due_on",
+            "resolved_on",
+        ],
         "ON CONFLICT (project_id, description) DO UPDATE SET owner_unit = excluded.owner_unit, \
          owner = excluded.owner, due_on = excluded.due_on, resolved_on = excluded.resolved_on",
         &rows,
@@ -306,7 +331,15 @@ pub async fn append_audit(tx: &mut Tx, events: &[AuditEvent]) -> Result<(), Stor
     insert_rows(
         tx,
         "audit_events",
-        &["at", "actor", "action", "object_type", "object_id", "before", "after"],
+        &[
+            "at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "before",
+            "after",
+        ],
         "",
         &rows,
     )

@@ -19,7 +19,11 @@ use serde::Serialize;
 pub const DEFAULT_DATABASE: &str = "sqlite://data/kfq.db";
 
 #[derive(Debug, Parser)]
-#[command(name = "kfq", version, about = "开发区项目全生命周期管理平台 — development-zone project platform")]
+#[command(
+    name = "kfq",
+    version,
+    about = "开发区项目全生命周期管理平台 — development-zone project platform"
+)]
 pub struct Cli {
     /// Database URL: sqlite:///abs/path.db, sqlite://rel/path.db or postgres://user@host/db
     #[arg(long, global = true, env = "KFQ_DATABASE_URL", default_value = DEFAULT_DATABASE)]
@@ -142,7 +146,9 @@ async fn open(database: &str) -> Result<Db, AppError> {
 
 /// Who the command line acts as, for the audit trail.
 fn actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }
 
@@ -156,7 +162,10 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
         Command::Serve { demo, addr } => {
             let db = open(&args.database).await?;
             if demo && kfq_store::count_projects(&db).await? == 0 {
-                eprintln!("{}", lang.pick("正在载入演示数据……", "Loading the demo data…"));
+                eprintln!(
+                    "{}",
+                    lang.pick("正在载入演示数据……", "Loading the demo data…")
+                );
                 let summary = kfq_app::demo::load(&db, lang).await?;
                 eprintln!("{}", summary.describe(lang));
             }
@@ -179,7 +188,11 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             println!("{}", output.display());
             Ok(())
         }
-        Command::Export { region, format, output } => {
+        Command::Export {
+            region,
+            format,
+            output,
+        } => {
             let db = open(&args.database).await?;
             let format = match format {
                 ExportFormatArg::Xlsx => ExportFormat::Xlsx,
@@ -203,13 +216,34 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
 async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Result<(), AppError> {
     let db = open(database).await?;
     match report {
-        ReportCommand::Round { round, region, format, output } => {
-            let summary = kfq_app::reports::round_summary(&db, parse_round(&round)?, &region).await?;
+        ReportCommand::Round {
+            round,
+            region,
+            format,
+            output,
+        } => {
+            let summary =
+                kfq_app::reports::round_summary(&db, parse_round(&round)?, &region).await?;
             let table = render::round_summary_table(&summary, lang);
-            emit(&summary, vec![(lang.pick("汇总", "Summary").into(), table)], format, output.as_deref())
+            emit(
+                &summary,
+                vec![(lang.pick("汇总", "Summary").into(), table)],
+                format,
+                output.as_deref(),
+            )
         }
-        ReportCommand::Funnel { region, from, to, as_of, format, output } => {
-            let as_of = as_of.map(|d| parse_date("as-of", &d)).transpose()?.unwrap_or_else(today);
+        ReportCommand::Funnel {
+            region,
+            from,
+            to,
+            as_of,
+            format,
+            output,
+        } => {
+            let as_of = as_of
+                .map(|d| parse_date("as-of", &d))
+                .transpose()?
+                .unwrap_or_else(today);
             let funnel = kfq_app::reports::funnel(
                 &db,
                 &region,
@@ -221,11 +255,26 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             )
             .await?;
             let table = render::funnel_table(&funnel, lang);
-            emit(&funnel, vec![(lang.pick("转化", "Funnel").into(), table)], format, output.as_deref())
+            emit(
+                &funnel,
+                vec![(lang.pick("转化", "Funnel").into(), table)],
+                format,
+                output.as_deref(),
+            )
         }
-        ReportCommand::Stuck { region, as_of, min_days, format, output } => {
-            let as_of = as_of.map(|d| parse_date("as-of", &d)).transpose()?.unwrap_or_else(today);
-            let thresholds = min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
+        ReportCommand::Stuck {
+            region,
+            as_of,
+            min_days,
+            format,
+            output,
+        } => {
+            let as_of = as_of
+                .map(|d| parse_date("as-of", &d))
+                .transpose()?
+                .unwrap_or_else(today);
+            let thresholds =
+                min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
             let report = kfq_app::reports::stuck(&db, &region, as_of, &thresholds, lang).await?;
             let tables = render::stuck_tables(&report, lang);
             emit(&report, tables, format, output.as_deref())
@@ -241,11 +290,17 @@ fn emit<T: Serialize>(
     output: Option<&Path>,
 ) -> Result<(), AppError> {
     let text = match format {
-        ReportFormat::Json => serde_json::to_string_pretty(value).map_err(|e| AppError::Output {
-            path: "-".into(),
-            why: e.to_string(),
-        })?,
-        ReportFormat::Table => tables.iter().map(|(_, t)| t.to_text()).collect::<Vec<_>>().join("\n"),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(value).map_err(|e| AppError::Output {
+                path: "-".into(),
+                why: e.to_string(),
+            })?
+        }
+        ReportFormat::Table => tables
+            .iter()
+            .map(|(_, t)| t.to_text())
+            .collect::<Vec<_>>()
+            .join("\n"),
         ReportFormat::Xlsx => {
             let path = output.ok_or(AppError::BadArgument {
                 name: "output",

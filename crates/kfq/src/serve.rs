@@ -23,12 +23,20 @@ struct AppState {
 }
 
 pub async fn serve(db: Db, addr: &str, lang: Lang) -> Result<(), AppError> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| AppError::Output {
-        path: addr.into(),
-        why: e.to_string(),
-    })?;
-    let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| addr.into());
-    eprintln!("{} http://{local}/", lang.pick("kfq 已启动：", "kfq is listening on"));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| AppError::Output {
+            path: addr.into(),
+            why: e.to_string(),
+        })?;
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| addr.into());
+    eprintln!(
+        "{} http://{local}/",
+        lang.pick("kfq 已启动：", "kfq is listening on")
+    );
     axum::serve(listener, router(AppState { db, lang }))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -59,23 +67,36 @@ impl IntoResponse for ApiError {
             AppError::BadArgument { .. } | AppError::Ledger(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        (status, Json(serde_json::json!({"error": self.0.message(self.1)}))).into_response()
+        (
+            status,
+            Json(serde_json::json!({"error": self.0.message(self.1)})),
+        )
+            .into_response()
     }
 }
 
 type Params = Query<HashMap<String, String>>;
 
 fn param<'a>(params: &'a Params, name: &'static str) -> Result<&'a str, AppError> {
-    params.get(name).map(String::as_str).ok_or(AppError::BadArgument {
-        name,
-        value: String::new(),
-        why: "missing".into(),
-    })
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or(AppError::BadArgument {
+            name,
+            value: String::new(),
+            why: "missing".into(),
+        })
 }
 
-async fn round(State(s): State<AppState>, Path(round): Path<String>, params: Params) -> Result<Response, ApiError> {
+async fn round(
+    State(s): State<AppState>,
+    Path(round): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let result = async {
-        let summary = kfq_app::reports::round_summary(&s.db, parse_round(&round)?, param(&params, "region")?).await?;
+        let summary =
+            kfq_app::reports::round_summary(&s.db, parse_round(&round)?, param(&params, "region")?)
+                .await?;
         Ok::<_, AppError>(Json(summary).into_response())
     };
     result.await.map_err(|e| ApiError(e, s.lang))
@@ -103,22 +124,24 @@ async fn funnel(State(s): State<AppState>, params: Params) -> Result<Response, A
 }
 
 async fn stuck(State(s): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let result = async {
-        let as_of = match params.get("as_of") {
-            Some(d) => parse_date("as_of", d)?,
-            None => chrono::Local::now().date_naive(),
+    let result =
+        async {
+            let as_of = match params.get("as_of") {
+                Some(d) => parse_date("as_of", d)?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let region = params.get("region").or_else(|| params.get("zone")).ok_or(
+                AppError::BadArgument {
+                    name: "region",
+                    value: String::new(),
+                    why: "missing".into(),
+                },
+            )?;
+            let report =
+                kfq_app::reports::stuck(&s.db, region, as_of, &StuckThresholds::default(), s.lang)
+                    .await?;
+            Ok::<_, AppError>(Json(report).into_response())
         };
-        let region = params
-            .get("region")
-            .or_else(|| params.get("zone"))
-            .ok_or(AppError::BadArgument {
-                name: "region",
-                value: String::new(),
-                why: "missing".into(),
-            })?;
-        let report = kfq_app::reports::stuck(&s.db, region, as_of, &StuckThresholds::default(), s.lang).await?;
-        Ok::<_, AppError>(Json(report).into_response())
-    };
     result.await.map_err(|e| ApiError(e, s.lang))
 }
 

@@ -129,7 +129,14 @@ pub const CELLS: &[Cell] = &[
 /// each batch, per round, and how they stood on 2023-12-31.
 pub mod lvliang {
     /// The six rounds: two in 2022, four in 2023.
-    pub const ROUNDS: [(i32, u8); 6] = [(2022, 1), (2022, 2), (2023, 1), (2023, 2), (2023, 3), (2023, 4)];
+    pub const ROUNDS: [(i32, u8); 6] = [
+        (2022, 1),
+        (2022, 2),
+        (2023, 1),
+        (2023, 2),
+        (2023, 3),
+        (2023, 4),
+    ];
     pub const AS_OF: (i32, u32, u32) = (2023, 12, 31);
 
     /// 签约一批: 120 entries, 354.97亿; 108 started by then, their signed amount 319.23亿.
@@ -169,7 +176,11 @@ mod tests {
         assert_eq!(total(Sign), (187, 5_670_000));
         assert_eq!(total(Start), (181, 3_506_000));
         assert_eq!(total(Produce), (170, 4_187_000));
-        let datong: i64 = CELLS.iter().filter(|c| c.round == R4 && c.city == 140200).map(|c| c.wan).sum();
+        let datong: i64 = CELLS
+            .iter()
+            .filter(|c| c.round == R4 && c.city == 140200)
+            .map(|c| c.wan)
+            .sum();
         assert!(datong > 780_000);
     }
 

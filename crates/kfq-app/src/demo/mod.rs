@@ -144,10 +144,16 @@ impl Generator {
     fn zones_and_rounds(&mut self) {
         for (i, line) in include_str!("zones.csv").lines().skip(1).enumerate() {
             let f: Vec<&str> = line.split(',').collect();
-            let (Some(name), Some(city), Some(level), Some(kind)) = (f.first(), f.get(1), f.get(2), f.get(3)) else {
+            let (Some(name), Some(city), Some(level), Some(kind)) =
+                (f.first(), f.get(1), f.get(2), f.get(3))
+            else {
                 continue;
             };
-            let (Ok(code), Some(level), Some(kind)) = (RegionCode::parse(city), ZoneLevel::parse(level), ZoneKind::parse(kind)) else {
+            let (Ok(code), Some(level), Some(kind)) = (
+                RegionCode::parse(city),
+                ZoneLevel::parse(level),
+                ZoneKind::parse(kind),
+            ) else {
                 continue;
             };
             self.ledger.zones.push(Located {
@@ -166,7 +172,9 @@ impl Generator {
         }
         let last = ROUNDS.len() - 1;
         for (i, &(year, seq, (y, m, d), venue)) in ROUNDS.iter().enumerate() {
-            let Some(id) = RoundId::new(year, seq) else { continue };
+            let Some(id) = RoundId::new(year, seq) else {
+                continue;
+            };
             self.ledger.rounds.push(Located {
                 place: place("活动", i + 2),
                 record: RoundRecord {
@@ -234,7 +242,11 @@ impl Generator {
                     industrial,
                     output_wan: outputs.as_ref().and_then(|o| o.get(i).copied()),
                     fate: Fate::Free,
-                    name: if cell.round == (2024, 4) { reps.get(i).copied() } else { None },
+                    name: if cell.round == (2024, 4) {
+                        reps.get(i).copied()
+                    } else {
+                        None
+                    },
                 });
             }
         }
@@ -258,7 +270,13 @@ impl Generator {
     fn lvliang_cohorts(&mut self) -> Vec<EntrySpec> {
         use lvliang::*;
         let mut specs = Vec::new();
-        let mut add = |g: &mut Self, per_round: &[usize; 6], special: &[usize; 6], batch, special_wan, other_wan, fates: (Fate, Fate)| {
+        let mut add = |g: &mut Self,
+                       per_round: &[usize; 6],
+                       special: &[usize; 6],
+                       batch,
+                       special_wan,
+                       other_wan,
+                       fates: (Fate, Fate)| {
             let specials: usize = special.iter().sum();
             let others: usize = per_round.iter().sum::<usize>() - specials;
             let mut special_amounts = split(&mut g.rng, special_wan, specials, 800).into_iter();
@@ -267,7 +285,11 @@ impl Generator {
                 let round = g.round_index(ROUNDS[r]);
                 for i in 0..n {
                     let is_special = i < k;
-                    let wan = if is_special { special_amounts.next() } else { other_amounts.next() };
+                    let wan = if is_special {
+                        special_amounts.next()
+                    } else {
+                        other_amounts.next()
+                    };
                     specs.push(EntrySpec {
                         round,
                         city: 141_100,
@@ -282,9 +304,33 @@ impl Generator {
                 }
             }
         };
-        add(self, &SIGN_PER_ROUND, &SIGN_NOT_STARTED_PER_ROUND, BatchKind::Sign, SIGN_NOT_STARTED_WAN, SIGN_STARTED_WAN, (Fate::NotStartedBy, Fate::StartedBy));
-        add(self, &START_PER_ROUND, &START_PRODUCING_PER_ROUND, BatchKind::Start, START_PRODUCING_WAN, START_OTHER_WAN, (Fate::ProducingBy { completed_wan: 0 }, Fate::NotProducingBy));
-        add(self, &PRODUCE_PER_ROUND, &PRODUCE_INDUSTRIAL_PER_ROUND, BatchKind::Produce, PRODUCE_INDUSTRIAL_WAN, PRODUCE_OTHER_WAN, (Fate::ReachedBy, Fate::Free));
+        add(
+            self,
+            &SIGN_PER_ROUND,
+            &SIGN_NOT_STARTED_PER_ROUND,
+            BatchKind::Sign,
+            SIGN_NOT_STARTED_WAN,
+            SIGN_STARTED_WAN,
+            (Fate::NotStartedBy, Fate::StartedBy),
+        );
+        add(
+            self,
+            &START_PER_ROUND,
+            &START_PRODUCING_PER_ROUND,
+            BatchKind::Start,
+            START_PRODUCING_WAN,
+            START_OTHER_WAN,
+            (Fate::ProducingBy { completed_wan: 0 }, Fate::NotProducingBy),
+        );
+        add(
+            self,
+            &PRODUCE_PER_ROUND,
+            &PRODUCE_INDUSTRIAL_PER_ROUND,
+            BatchKind::Produce,
+            PRODUCE_INDUSTRIAL_WAN,
+            PRODUCE_OTHER_WAN,
+            (Fate::ReachedBy, Fate::Free),
+        );
         // Investment the 94 producing projects had completed, in proportion to their size.
         let producing: Vec<usize> = (0..specs.len())
             .filter(|&i| matches!(specs[i].fate, Fate::ProducingBy { .. }))
@@ -293,11 +339,18 @@ impl Generator {
             .iter()
             .map(|&i| specs[i].wan * self.rng.range(40, 75) / 100)
             .collect();
-        let completed = rescale(&shares, START_COMPLETED_WAN, &producing.iter().map(|&i| specs[i].wan).collect::<Vec<_>>());
+        let completed = rescale(
+            &shares,
+            START_COMPLETED_WAN,
+            &producing.iter().map(|&i| specs[i].wan).collect::<Vec<_>>(),
+        );
         for (&i, c) in producing.iter().zip(completed) {
             specs[i].fate = Fate::ProducingBy { completed_wan: c };
         }
-        for s in specs.iter_mut().filter(|s| s.batch == BatchKind::Produce && s.fate == Fate::Free) {
+        for s in specs
+            .iter_mut()
+            .filter(|s| s.batch == BatchKind::Produce && s.fate == Fate::Free)
+        {
             s.industrial = false;
         }
         specs
@@ -310,13 +363,19 @@ impl Generator {
         for (round, &(year, seq, ..)) in ROUNDS.iter().enumerate() {
             for &city in &cities {
                 for batch in BatchKind::ALL {
-                    let published = CELLS.iter().any(|c| c.round == (year, seq) && c.city == city && c.batch == batch);
+                    let published = CELLS
+                        .iter()
+                        .any(|c| c.round == (year, seq) && c.city == city && c.batch == batch);
                     let cohort = city == 141_100 && lvliang::ROUNDS.contains(&(year, seq));
                     if published || cohort {
                         continue;
                     }
                     let busy = year == 2024;
-                    let n = if busy { self.rng.range(8, 18) } else { self.rng.range(5, 12) };
+                    let n = if busy {
+                        self.rng.range(8, 18)
+                    } else {
+                        self.rng.range(5, 12)
+                    };
                     let median = match batch {
                         BatchKind::Sign => 2_000,
                         BatchKind::Start => 1_500,
@@ -346,10 +405,17 @@ impl Generator {
     fn code(&mut self, city: u32, year: i32) -> ProjectCode {
         let serial = self.serials.entry((city, year)).or_insert(0);
         *serial += 1;
-        ProjectCode::parse(&format!("{city}-{year}-{serial:04}")).unwrap_or_else(|_| unreachable_code())
+        ProjectCode::parse(&format!("{city}-{year}-{serial:04}"))
+            .unwrap_or_else(|_| unreachable_code())
     }
 
-    fn enterprise(&mut self, city: u32, chain: &str, government: bool, zone: &str) -> (String, Option<CreditCode>) {
+    fn enterprise(
+        &mut self,
+        city: u32,
+        chain: &str,
+        government: bool,
+        zone: &str,
+    ) -> (String, Option<CreditCode>) {
         if government {
             let key = (0, zone.to_string());
             if let Some(found) = self.platforms.get(&key) {
@@ -369,16 +435,31 @@ impl Generator {
             .name(RegionCode::parse(&city.to_string()).unwrap_or_else(|_| unreachable_region()))
             .trim_end_matches('市')
             .to_string();
-        let trade = if chain.is_empty() { *self.rng.pick(names::TRADES) } else { chain_trade(chain) };
+        let trade = if chain.is_empty() {
+            *self.rng.pick(names::TRADES)
+        } else {
+            chain_trade(chain)
+        };
         let name = format!(
             "{}{}{}{}",
-            if self.rng.chance(60) { city_name.as_str() } else { "山西" },
+            if self.rng.chance(60) {
+                city_name.as_str()
+            } else {
+                "山西"
+            },
             self.rng.pick(names::BRANDS),
             trade,
             self.rng.pick(names::SUFFIXES)
         );
-        let code = if self.rng.chance(85) { self.credit_code(city) } else { None };
-        self.enterprises.entry(city).or_default().push((name.clone(), code.clone()));
+        let code = if self.rng.chance(85) {
+            self.credit_code(city)
+        } else {
+            None
+        };
+        self.enterprises
+            .entry(city)
+            .or_default()
+            .push((name.clone(), code.clone()));
         (name, code)
     }
 
@@ -388,14 +469,27 @@ impl Generator {
         CreditCode::complete(&format!("91{city}MA0{body}")).ok()
     }
 
-    fn project_name(&mut self, spec: &EntrySpec, category: Category, chain: &str, zone: &str) -> String {
+    fn project_name(
+        &mut self,
+        spec: &EntrySpec,
+        category: Category,
+        chain: &str,
+        zone: &str,
+    ) -> String {
         if let Some(name) = spec.name {
             return name.to_string();
         }
         match category {
             Category::Industrial => {
-                let products = names::CHAINS.iter().find(|(c, _)| *c == chain).map_or(&[][..], |(_, p)| *p);
-                let product = if products.is_empty() { "新材料" } else { *self.rng.pick(products) };
+                let products = names::CHAINS
+                    .iter()
+                    .find(|(c, _)| *c == chain)
+                    .map_or(&[][..], |(_, p)| *p);
+                let product = if products.is_empty() {
+                    "新材料"
+                } else {
+                    *self.rng.pick(products)
+                };
                 let pattern = *self.rng.pick(names::INDUSTRIAL_PATTERNS);
                 let n = self.rng.range(1, 50).to_string();
                 let phase = match self.rng.range(0, 9) {
@@ -403,7 +497,10 @@ impl Generator {
                     1 => "（二期）",
                     _ => "",
                 };
-                format!("{}{phase}", pattern.replace("{n}", &n).replace("{p}", product))
+                format!(
+                    "{}{phase}",
+                    pattern.replace("{n}", &n).replace("{p}", product)
+                )
             }
             Category::Infrastructure => format!("{zone}{}", self.rng.pick(names::INFRASTRUCTURE)),
             Category::Social => format!("{zone}{}", self.rng.pick(names::SOCIAL)),
@@ -413,7 +510,11 @@ impl Generator {
     fn zone_in(&mut self, city: u32) -> String {
         let zones: Vec<&Zone> = self.zones.iter().filter(|z| z.city == city).collect();
         // The first zone of a city carries the most projects, as the main zones do.
-        let i = if self.rng.chance(45) { 0 } else { self.rng.range(0, zones.len() as i64 - 1) as usize };
+        let i = if self.rng.chance(45) {
+            0
+        } else {
+            self.rng.range(0, zones.len() as i64 - 1) as usize
+        };
         zones.get(i).map_or(String::new(), |z| z.name.clone())
     }
 
@@ -421,7 +522,9 @@ impl Generator {
     fn entry(&mut self, spec: &EntrySpec) {
         let (year, seq, (y, m, d), _) = ROUNDS[spec.round];
         let held_on = date(y, m, d);
-        let Some(round) = RoundId::new(year, seq) else { return };
+        let Some(round) = RoundId::new(year, seq) else {
+            return;
+        };
         let category = if spec.industrial {
             Category::Industrial
         } else if self.rng.chance(60) {
@@ -448,7 +551,13 @@ impl Generator {
         }
     }
 
-    fn project(&mut self, city: u32, spec: &EntrySpec, category: Category, dates: StageDates) -> Option<ProjectCode> {
+    fn project(
+        &mut self,
+        city: u32,
+        spec: &EntrySpec,
+        category: Category,
+        dates: StageDates,
+    ) -> Option<ProjectCode> {
         let zone = self.zone_in(city);
         let chain = if category == Category::Industrial {
             names::CHAINS[self.rng.range(0, names::CHAINS.len() as i64 - 1) as usize].0
@@ -501,7 +610,13 @@ impl Generator {
     }
 
     /// A date `lo..=hi` days after `from`, or None if the chance fails or it falls after the horizon.
-    fn later(&mut self, from: Option<NaiveDate>, percent: i64, lo: i64, hi: i64) -> Option<NaiveDate> {
+    fn later(
+        &mut self,
+        from: Option<NaiveDate>,
+        percent: i64,
+        lo: i64,
+        hi: i64,
+    ) -> Option<NaiveDate> {
         let from = from?;
         if !self.rng.chance(percent) {
             return None;
@@ -514,10 +629,17 @@ impl Generator {
         lo + Duration::days(self.rng.range(0, (hi - lo).num_days().max(0)))
     }
 
-    fn milestones(&mut self, spec: &EntrySpec, round: RoundId, held_on: NaiveDate, category: Category) -> StageDates {
+    fn milestones(
+        &mut self,
+        spec: &EntrySpec,
+        round: RoundId,
+        held_on: NaiveDate,
+        category: Category,
+    ) -> StageDates {
         let as_of = date(lvliang::AS_OF.0, lvliang::AS_OF.1, lvliang::AS_OF.2);
         let quarter_start = date(round.year, u32::from(round.seq) * 3 - 2, 1);
-        let near_ceremony = self.between((held_on - Duration::days(40)).max(quarter_start), held_on);
+        let near_ceremony =
+            self.between((held_on - Duration::days(40)).max(quarter_start), held_on);
         let industrial = category == Category::Industrial;
         let mut d = StageDates::default();
         match spec.batch {
@@ -525,12 +647,15 @@ impl Generator {
                 d.signed_on = Some(held_on);
                 match spec.fate {
                     Fate::StartedBy => {
-                        let started = self.between((held_on + Duration::days(10)).min(as_of), as_of);
+                        let started =
+                            self.between((held_on + Duration::days(10)).min(as_of), as_of);
                         d.started_on = Some(started);
                         d.landed_on = self.rng.chance(80).then(|| self.between(held_on, started));
                     }
                     Fate::NotStartedBy => {
-                        d.landed_on = self.later(Some(held_on), 50, 30, 200).filter(|l| *l <= as_of);
+                        d.landed_on = self
+                            .later(Some(held_on), 50, 30, 200)
+                            .filter(|l| *l <= as_of);
                         d.started_on = self.later(Some(as_of), 50, 30, 500);
                     }
                     _ => {
@@ -544,9 +669,21 @@ impl Generator {
                 let started = near_ceremony;
                 d.started_on = Some(started);
                 d.signed_on = self.later(Some(started - Duration::days(700)), 80, 0, 620);
-                d.landed_on = self.rng.chance(75).then(|| self.between(d.signed_on.unwrap_or(started - Duration::days(300)), started));
+                d.landed_on = self.rng.chance(75).then(|| {
+                    self.between(
+                        d.signed_on.unwrap_or(started - Duration::days(300)),
+                        started,
+                    )
+                });
                 d.producing_on = match spec.fate {
-                    Fate::ProducingBy { .. } => Some(self.between((started + Duration::days(60)).min(as_of - Duration::days(1)).max(started + Duration::days(1)), as_of)),
+                    Fate::ProducingBy { .. } => Some(
+                        self.between(
+                            (started + Duration::days(60))
+                                .min(as_of - Duration::days(1))
+                                .max(started + Duration::days(1)),
+                            as_of,
+                        ),
+                    ),
                     Fate::NotProducingBy => self.later(Some(as_of), 50, 30, 600),
                     _ => self.later(Some(started), 70, 180, 720),
                 };
@@ -557,7 +694,12 @@ impl Generator {
                 let started = producing - Duration::days(self.rng.range(200, 800));
                 d.started_on = Some(started);
                 d.signed_on = self.later(Some(started - Duration::days(500)), 80, 0, 440);
-                d.landed_on = self.rng.chance(70).then(|| self.between(d.signed_on.unwrap_or(started - Duration::days(200)), started));
+                d.landed_on = self.rng.chance(70).then(|| {
+                    self.between(
+                        d.signed_on.unwrap_or(started - Duration::days(200)),
+                        started,
+                    )
+                });
             }
         }
         if industrial {
@@ -571,7 +713,9 @@ impl Generator {
 
     /// Monthly figures from the start of construction to production (or the horizon).
     fn monthly(&mut self, code: &ProjectCode, dates: &StageDates, spec: &EntrySpec) {
-        let Some(started) = dates.started_on else { return };
+        let Some(started) = dates.started_on else {
+            return;
+        };
         let first = Month::of(started.max(date(2021, 1, 1)));
         let last = Month::of(dates.producing_on.unwrap_or(HORIZON).min(HORIZON));
         let mut months = vec![first];
@@ -583,7 +727,10 @@ impl Generator {
             _ if dates.producing_on.is_some() => spec.wan * self.rng.range(55, 95) / 100,
             _ => spec.wan * (months.len() as i64 * self.rng.range(2, 5)).min(90) / 100,
         };
-        for (month, wan) in months.iter().zip(split(&mut self.rng, completed, months.len(), 0)) {
+        for (month, wan) in months
+            .iter()
+            .zip(split(&mut self.rng, completed, months.len(), 0))
+        {
             self.ledger.monthly.push(Located {
                 place: place("月报", self.ledger.monthly.len() + 2),
                 record: MonthlyRecord {
@@ -600,7 +747,9 @@ impl Generator {
         if dates.producing_on.is_some() || !self.rng.chance(22) {
             return;
         }
-        let Some((_, since)) = dates.latest() else { return };
+        let Some((_, since)) = dates.latest() else {
+            return;
+        };
         let count = self.rng.range(1, 2);
         let mut used = Vec::new();
         for _ in 0..count {
@@ -612,7 +761,11 @@ impl Generator {
             let raised = self.between(since, HORIZON);
             let due = raised + Duration::days(self.rng.range(15, 120));
             let resolved = self.later(Some(raised), 50, 5, 150);
-            let owner = format!("{}{}", self.rng.pick(names::SURNAMES), self.rng.pick(names::GIVEN));
+            let owner = format!(
+                "{}{}",
+                self.rng.pick(names::SURNAMES),
+                self.rng.pick(names::GIVEN)
+            );
             self.ledger.blockers.push(Located {
                 place: place("堵点", self.ledger.blockers.len() + 2),
                 record: BlockerRecord {
@@ -657,7 +810,11 @@ impl Generator {
                     fate: Fate::Free,
                     name: None,
                 };
-                let category = if industrial { Category::Industrial } else { Category::Infrastructure };
+                let category = if industrial {
+                    Category::Industrial
+                } else {
+                    Category::Infrastructure
+                };
                 self.project(city, &spec, category, dates);
             }
         }
@@ -683,7 +840,9 @@ fn rescale(shares: &[i64], total: i64, caps: &[i64]) -> Vec<i64> {
     let mut out: Vec<i64> = shares
         .iter()
         .zip(caps)
-        .map(|(&s, &cap)| (i128::from(s) * i128::from(total) / i128::from(sum)).min(i128::from(cap)) as i64)
+        .map(|(&s, &cap)| {
+            (i128::from(s) * i128::from(total) / i128::from(sum)).min(i128::from(cap)) as i64
+        })
         .collect();
     let mut short = total - out.iter().sum::<i64>();
     for (o, &cap) in out.iter_mut().zip(caps) {
@@ -716,7 +875,15 @@ mod tests {
         let ledger = generate();
         assert!(ledger.projects.len() > 2_000, "{}", ledger.projects.len());
         let plan = crate::import::plan(&Default::default(), &ledger, Lang::Zh);
-        assert!(plan.is_ok(), "{:?}", plan.err().map(|e| e.iter().take(5).map(|e| e.message(Lang::Zh)).collect::<Vec<_>>()));
+        assert!(
+            plan.is_ok(),
+            "{:?}",
+            plan.err().map(|e| e
+                .iter()
+                .take(5)
+                .map(|e| e.message(Lang::Zh))
+                .collect::<Vec<_>>())
+        );
     }
 
     #[test]

@@ -252,7 +252,12 @@ mod tests {
     #[test]
     fn the_start_rate_counts_signed_entries_started_by_the_date() {
         let facts = [
-            fact(BatchKind::Sign, 300, Category::Industrial, Some("2023-01-01")),
+            fact(
+                BatchKind::Sign,
+                300,
+                Category::Industrial,
+                Some("2023-01-01"),
+            ),
             fact(BatchKind::Sign, 100, Category::Social, Some("2024-01-01")),
         ];
         let stages = funnel_stages(&facts, d("2023-12-31"), &FunnelRules::default(), Lang::Zh);
@@ -270,18 +275,31 @@ mod tests {
     #[test]
     fn the_production_rate_by_amount_uses_completed_investment() {
         let facts = [
-            fact(BatchKind::Start, 400, Category::Industrial, Some("2023-05-01")),
+            fact(
+                BatchKind::Start,
+                400,
+                Category::Industrial,
+                Some("2023-05-01"),
+            ),
             fact(BatchKind::Start, 600, Category::Industrial, None),
         ];
         let stages = funnel_stages(&facts, d("2023-12-31"), &FunnelRules::default(), Lang::Zh);
         assert_eq!(stages[1].converted_amount_wan, Amount::from_wan(200));
-        assert_eq!(stages[1].rate_by_amount.decimal(4).as_deref(), Some("0.2000"));
+        assert_eq!(
+            stages[1].rate_by_amount.decimal(4).as_deref(),
+            Some("0.2000")
+        );
     }
 
     #[test]
     fn the_target_rate_is_over_industrial_projects_only() {
         let facts = [
-            fact(BatchKind::Produce, 100, Category::Industrial, Some("2023-05-01")),
+            fact(
+                BatchKind::Produce,
+                100,
+                Category::Industrial,
+                Some("2023-05-01"),
+            ),
             fact(BatchKind::Produce, 100, Category::Social, None),
         ];
         let stages = funnel_stages(&facts, d("2023-12-31"), &FunnelRules::default(), Lang::En);

@@ -161,7 +161,10 @@ mod tests {
 
     #[test]
     fn entries_add_up_per_row_and_batch_with_the_strategic_subset() {
-        let rows = vec![SummaryRow::new("140900", "忻州市"), SummaryRow::new("141100", "吕梁市")];
+        let rows = vec![
+            SummaryRow::new("140900", "忻州市"),
+            SummaryRow::new("141100", "吕梁市"),
+        ];
         let facts = vec![
             fact(0, BatchKind::Sign, 100_000, true),
             fact(0, BatchKind::Sign, 171_600, false),

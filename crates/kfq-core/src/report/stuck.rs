@@ -191,7 +191,12 @@ mod tests {
                 },
             ),
         ];
-        let lists = stuck_lists(&facts, d("2024-12-31"), &StuckThresholds::default(), Lang::Zh);
+        let lists = stuck_lists(
+            &facts,
+            d("2024-12-31"),
+            &StuckThresholds::default(),
+            Lang::Zh,
+        );
         let codes: Vec<&str> = lists[0].items.iter().map(|i| i.code.as_str()).collect();
         assert_eq!(codes, ["B", "A"]);
         assert_eq!(lists[0].items[1].days, 365);

@@ -1,0 +1,299 @@
+//! Given the demo data, the reports reproduce the figures the newspapers printed.
+
+use chrono::NaiveDate;
+use kfq_app::reports::{funnel, round_summary, stuck};
+use kfq_core::report::funnel::FunnelRules;
+use kfq_core::report::stuck::StuckThresholds;
+use kfq_core::round::RoundId;
+use kfq_core::Lang;
+
+use crate::helpers::{both, name};
+
+fn yi(a: kfq_core::Amount) -> String {
+    a.yi_string(2)
+}
+
+#[tokio::test]
+async fn the_demo_reproduces_the_published_figures() {
+    for t in both().await {
+        let db = &t.db;
+        kfq_app::demo::load(db, Lang::Zh).await.expect("demo loads");
+
+        // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
+        let published: &[(
+            &str,
+            u64,
+            Option<&str>,
+            Option<u64>,
+            Option<&str>,
+            Option<u64>,
+            Option<&str>,
+        )] = &[
+            ("140100", 14, None, None, None, None, None),
+            ("140200", 17, None, Some(20), None, Some(16), None),
+            ("140600", 9, None, Some(11), None, Some(12), None),
+            (
+                "140900",
+                16,
+                Some("27.16"),
+                Some(15),
+                Some("29.22"),
+                Some(13),
+                Some("12.41"),
+            ),
+            (
+                "140300",
+                14,
+                Some("62.50"),
+                Some(10),
+                Some("53.70"),
+                Some(6),
+                Some("11.90"),
+            ),
+            (
+                "141100",
+                12,
+                Some("50.25"),
+                Some(13),
+                Some("27.56"),
+                Some(11),
+                Some("9.74"),
+            ),
+            (
+                "140500",
+                13,
+                Some("21.72"),
+                Some(16),
+                Some("17.87"),
+                Some(14),
+                Some("18.16"),
+            ),
+            (
+                "141000",
+                26,
+                Some("179.60"),
+                Some(23),
+                Some("55.10"),
+                Some(19),
+                Some("76.50"),
+            ),
+            ("140400", 18, None, Some(17), None, Some(18), None),
+        ];
+        let s = round_summary(db, RoundId { year: 2024, seq: 4 }, "140000")
+            .await
+            .unwrap();
+        assert_eq!(s.rows.len(), 11, "{}", name(&t));
+        for &(city, sn, sa, tn, ta, pn, pa) in published {
+            let row = s.rows.iter().find(|r| r.region == city).unwrap();
+            assert_eq!(row.sign.count, sn, "{} {city} sign", name(&t));
+            if let Some(a) = sa {
+                assert_eq!(yi(row.sign.amount_wan), a, "{city} sign amount");
+            }
+            if let Some(n) = tn {
+                assert_eq!(row.start.count, n, "{city} start");
+            }
+            if let Some(a) = ta {
+                assert_eq!(yi(row.start.amount_wan), a, "{city} start amount");
+            }
+            if let Some(n) = pn {
+                assert_eq!(row.produce.count, n, "{city} produce");
+            }
+            if let Some(a) = pa {
+                assert_eq!(yi(row.produce.amount_wan), a, "{city} produce amount");
+            }
+        }
+        let t4 = &s.total;
+        assert_eq!(
+            (t4.sign.count, yi(t4.sign.amount_wan).as_str()),
+            (187, "567.00")
+        );
+        assert_eq!(
+            (t4.start.count, yi(t4.start.amount_wan).as_str()),
+            (181, "350.60")
+        );
+        assert_eq!(
+            (t4.produce.count, yi(t4.produce.amount_wan).as_str()),
+            (170, "418.70")
+        );
+        let sum = |code: &str| {
+            s.rows
+                .iter()
+                .find(|r| r.region == code)
+                .map_or(0, |r| r.sign.count)
+        };
+        assert_eq!(sum("140700") + sum("140800"), 48);
+
+        // 忻州's 战新 subsets; 晋城's industrial output; 吕梁's big and 战新 counts.
+        let xinzhou = s.rows.iter().find(|r| r.region == "140900").unwrap();
+        assert_eq!(
+            (
+                xinzhou.sign.strategic.count,
+                yi(xinzhou.sign.strategic.amount_wan).as_str()
+            ),
+            (10, "22.76")
+        );
+        assert_eq!(
+            (
+                xinzhou.start.strategic.count,
+                yi(xinzhou.start.strategic.amount_wan).as_str()
+            ),
+            (9, "25.91")
+        );
+        assert_eq!(
+            (
+                xinzhou.produce.strategic.count,
+                yi(xinzhou.produce.strategic.amount_wan).as_str()
+            ),
+            (8, "8.94")
+        );
+        let jincheng = s.rows.iter().find(|r| r.region == "140500").unwrap();
+        assert_eq!(jincheng.produce.industrial.count, 8);
+        assert_eq!(yi(jincheng.produce.expected_output_wan), "14.69");
+        let lvliang = s.rows.iter().find(|r| r.region == "141100").unwrap();
+        let strategic: u64 = [&lvliang.sign, &lvliang.start, &lvliang.produce]
+            .iter()
+            .map(|b| b.strategic.count)
+            .sum();
+        assert_eq!(strategic, 19);
+        let datong = s.rows.iter().find(|r| r.region == "140200").unwrap();
+        let datong_total =
+            datong.sign.amount_wan + datong.start.amount_wan + datong.produce.amount_wan;
+        assert!(datong_total > kfq_core::Amount::from_wan(780_000));
+
+        // 2024年第一次: 忻州 and 吕梁.
+        let s1 = round_summary(db, RoundId { year: 2024, seq: 1 }, "140000")
+            .await
+            .unwrap();
+        let row = |code: &str| s1.rows.iter().find(|r| r.region == code).unwrap().clone();
+        let x = row("140900");
+        assert_eq!(
+            (x.sign.count, yi(x.sign.amount_wan).as_str()),
+            (27, "38.58")
+        );
+        assert_eq!(
+            (x.start.count, yi(x.start.amount_wan).as_str()),
+            (23, "45.84")
+        );
+        assert_eq!(
+            (x.produce.count, yi(x.produce.amount_wan).as_str()),
+            (15, "19.74")
+        );
+        let l = row("141100");
+        assert_eq!(
+            (
+                l.sign.count,
+                yi(l.sign.amount_wan).as_str(),
+                yi(l.sign.expected_output_wan).as_str()
+            ),
+            (10, "20.64", "53.89")
+        );
+        assert_eq!(
+            (
+                l.start.count,
+                yi(l.start.amount_wan).as_str(),
+                yi(l.start.expected_output_wan).as_str()
+            ),
+            (17, "15.20", "6.88")
+        );
+        assert_eq!(
+            (
+                l.produce.count,
+                yi(l.produce.amount_wan).as_str(),
+                yi(l.produce.expected_output_wan).as_str()
+            ),
+            (16, "28.23", "51.14")
+        );
+
+        // 吕梁's six rounds of 2022–2023 as of 2023-12-31.
+        let as_of = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        let f = funnel(
+            db,
+            "141100",
+            RoundId { year: 2022, seq: 1 },
+            RoundId { year: 2023, seq: 4 },
+            as_of,
+            &FunnelRules::default(),
+            Lang::Zh,
+        )
+        .await
+        .unwrap();
+        let sign = &f.stages[0];
+        assert_eq!((sign.count, yi(sign.amount_wan).as_str()), (120, "354.97"));
+        assert_eq!(
+            (sign.converted_count, yi(sign.converted_amount_wan).as_str()),
+            (108, "319.23")
+        );
+        assert_eq!(sign.rate_by_amount.decimal(4).as_deref(), Some("0.8993"));
+        assert_eq!(sign.rate_by_count.decimal(4).as_deref(), Some("0.9000"));
+        let start = &f.stages[1];
+        assert_eq!(
+            (start.count, yi(start.amount_wan).as_str()),
+            (123, "376.91")
+        );
+        assert_eq!(
+            (
+                start.converted_count,
+                yi(start.converted_amount_wan).as_str()
+            ),
+            (94, "162.54")
+        );
+        assert_eq!(start.rate_by_amount.percent(), "43.13%");
+        let produce = &f.stages[2];
+        assert_eq!(
+            (produce.count, yi(produce.amount_wan).as_str()),
+            (112, "263.25")
+        );
+        assert_eq!((produce.cohort_count, produce.converted_count), (61, 61));
+        assert_eq!(produce.rate_by_count.percent(), "100.00%");
+
+        // The stuck lists are sorted by amount and only hold projects in that stage.
+        let report = stuck(
+            db,
+            "141100",
+            NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            &StuckThresholds::default(),
+            Lang::Zh,
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.lists.len(), 3);
+        for list in &report.lists {
+            assert!(list
+                .items
+                .windows(2)
+                .all(|w| w[0].amount_wan >= w[1].amount_wan));
+            assert!(list.items.iter().all(|i| i.days >= list.min_days));
+        }
+        assert!(
+            !report.lists[0].items.is_empty(),
+            "吕梁 has projects signed but not landed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_city_report_has_a_row_per_zone_and_unknown_things_are_refused() {
+    for t in both().await {
+        let db = &t.db;
+        kfq_app::demo::load(db, Lang::Zh).await.unwrap();
+        let s = round_summary(db, RoundId { year: 2024, seq: 4 }, "吕梁市")
+            .await
+            .unwrap();
+        assert_eq!(s.region, "141100");
+        assert_eq!(s.rows.len(), 5, "吕梁 has five zones in the demo");
+        assert_eq!(s.total.sign.count, 12);
+        assert!(s.rows.iter().any(|r| r.name == "吕梁经济技术开发区"));
+        let zone = round_summary(db, RoundId { year: 2024, seq: 4 }, "吕梁经济技术开发区")
+            .await
+            .unwrap();
+        assert_eq!(zone.rows.len(), 1);
+        let unknown = round_summary(db, RoundId { year: 2019, seq: 1 }, "140000")
+            .await
+            .unwrap_err();
+        assert!(matches!(unknown, kfq_app::AppError::UnknownRound(_)));
+        let nowhere = round_summary(db, RoundId { year: 2024, seq: 4 }, "149900")
+            .await
+            .unwrap_err();
+        assert!(matches!(nowhere, kfq_app::AppError::UnknownRegion(_)));
+    }
+}
