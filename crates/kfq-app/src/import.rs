@@ -81,7 +81,7 @@ pub async fn import_files(
     for path in paths {
         match kfq_ledger::workbook::read_file(path) {
             Ok(s) => sheets.extend(s),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(*e),
         }
     }
     if !errors.is_empty() {

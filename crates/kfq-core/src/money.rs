@@ -75,8 +75,8 @@ impl Amount {
     /// separators are accepted; anything finer than one 元 is refused rather than rounded.
     pub fn parse(text: &str, unit: MoneyUnit) -> Result<Amount, AmountError> {
         let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
-        if cleaned.starts_with('-') {
-            return match parse_decimal(&cleaned[1..]) {
+        if let Some(magnitude) = cleaned.strip_prefix('-') {
+            return match parse_decimal(magnitude) {
                 Some(_) => Err(AmountError::Negative),
                 None => Err(AmountError::NotANumber),
             };

@@ -56,7 +56,7 @@ impl RegionCode {
     }
 
     pub fn is_province(self) -> bool {
-        self.0 % 10_000 == 0
+        self.0.is_multiple_of(10_000)
     }
 
     /// The province this code lies in (itself for a province).

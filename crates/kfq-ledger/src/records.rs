@@ -632,6 +632,27 @@ impl BlockerRecord {
     }
 }
 
+/// A row of cells as a JSON object with the table's English keys: amounts and other numbers
+/// as decimal strings (so no JSON parser rounds them), dates as ISO 8601, flags as booleans.
+pub fn row_json(table: Table, cells: &[Cell]) -> serde_json::Map<String, serde_json::Value> {
+    use crate::template::ColumnKind;
+    use serde_json::Value;
+    table
+        .columns()
+        .iter()
+        .zip(cells.iter().chain(std::iter::repeat(&Cell::Empty)))
+        .map(|(column, cell)| {
+            let value = match (cell, column.kind) {
+                (Cell::Empty, _) => Value::Null,
+                (Cell::Bool(b), _) => Value::Bool(*b),
+                (cell, ColumnKind::Bool) => parse_bool(cell).map_or(Value::Null, Value::Bool),
+                (cell, _) => Value::String(cell.text()),
+            };
+            (column.key.to_string(), value)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,7 +665,7 @@ mod tests {
             first_row: 1,
             rows: rows
                 .into_iter()
-                .map(|r| r.into_iter().map(|c| Cell::text_or_empty(c)).collect())
+                .map(|r| r.into_iter().map(Cell::text_or_empty).collect())
                 .collect(),
         }
     }
@@ -765,25 +786,4 @@ mod tests {
             Err(Problem::NotACity)
         );
     }
-}
-
-/// A row of cells as a JSON object with the table's English keys: amounts and other numbers
-/// as decimal strings (so no JSON parser rounds them), dates as ISO 8601, flags as booleans.
-pub fn row_json(table: Table, cells: &[Cell]) -> serde_json::Map<String, serde_json::Value> {
-    use crate::template::ColumnKind;
-    use serde_json::Value;
-    table
-        .columns()
-        .iter()
-        .zip(cells.iter().chain(std::iter::repeat(&Cell::Empty)))
-        .map(|(column, cell)| {
-            let value = match (cell, column.kind) {
-                (Cell::Empty, _) => Value::Null,
-                (Cell::Bool(b), _) => Value::Bool(*b),
-                (cell, ColumnKind::Bool) => parse_bool(cell).map_or(Value::Null, Value::Bool),
-                (cell, _) => Value::String(cell.text()),
-            };
-            (column.key.to_string(), value)
-        })
-        .collect()
 }

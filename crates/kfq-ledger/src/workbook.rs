@@ -31,19 +31,19 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn unreadable(path: &Path, why: impl std::fmt::Display) -> LedgerError {
-    LedgerError::new(
+fn unreadable(path: &Path, why: impl std::fmt::Display) -> Box<LedgerError> {
+    Box::new(LedgerError::new(
         &Place {
             file: file_name(path),
             ..Place::default()
         },
         Problem::Unreadable(why.to_string()),
-    )
+    ))
 }
 
 /// Reads an `.xlsx`/`.xls`/`.ods` workbook (every sheet) or a `.csv` file (one sheet named
 /// after the file).
-pub fn read_file(path: &Path) -> Result<Vec<Sheet>, LedgerError> {
+pub fn read_file(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
     let size = std::fs::metadata(path)
         .map_err(|e| unreadable(path, e))?
         .len();
@@ -64,7 +64,7 @@ pub fn read_file(path: &Path) -> Result<Vec<Sheet>, LedgerError> {
     }
 }
 
-fn read_workbook(path: &Path) -> Result<Vec<Sheet>, LedgerError> {
+fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
     let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
@@ -110,7 +110,7 @@ fn cell_of(data: &Data) -> Cell {
     }
 }
 
-fn read_csv(path: &Path) -> Result<Sheet, LedgerError> {
+fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
     let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if std::str::from_utf8(bytes).is_err() {

@@ -139,7 +139,7 @@ const PROJECT_FIELDS: [&str; 16] = [
 
 /// Binds `values` to `$1…` of `sql` and runs it, returning the single integer it yields.
 async fn run_returning_id(tx: &mut Tx, sql: &str, values: &[Value]) -> Result<i64, StoreError> {
-    Ok(on_tx!(tx, conn => {
+    on_tx!(tx, conn => {
         let mut q = sqlx::query_scalar(sql);
         for v in values {
             q = match v {
@@ -152,7 +152,7 @@ async fn run_returning_id(tx: &mut Tx, sql: &str, values: &[Value]) -> Result<i6
         }
         q.fetch_optional(conn).await
     })?
-    .ok_or(StoreError::Conflict)?)
+    .ok_or(StoreError::Conflict)
 }
 
 pub async fn insert_project(tx: &mut Tx, p: &Project) -> Result<i64, StoreError> {

@@ -39,11 +39,14 @@ pub const HORIZON: NaiveDate = match NaiveDate::from_ymd_opt(2025, 12, 31) {
     None => NaiveDate::MIN,
 };
 
-const SEED: u64 = 2024_11_26;
+const SEED: u64 = 20_241_126;
 
 /// The rounds held: two in 2022, four a year since (dates of 2023-4 and 2024-1, 2024-4 from the
 /// sources; the others plausible).
-const ROUNDS: &[(i32, u8, (i32, u32, u32), &str)] = &[
+/// Year, number in the year, the day it was held, the main venue.
+type HeldRound = (i32, u8, (i32, u32, u32), &'static str);
+
+const ROUNDS: &[HeldRound] = &[
     (2022, 1, (2022, 3, 18), "太原"),
     (2022, 2, (2022, 8, 26), "大同"),
     (2023, 1, (2023, 2, 24), "晋中"),

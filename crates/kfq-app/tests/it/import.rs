@@ -89,7 +89,7 @@ async fn a_good_ledger_is_imported_and_reimporting_it_updates_by_code() {
                 ),
             ],
         );
-        let summary = import_files(&t.db, &[path.clone()], "tester", Lang::Zh)
+        let summary = import_files(&t.db, std::slice::from_ref(&path), "tester", Lang::Zh)
             .await
             .unwrap();
         assert_eq!(
@@ -132,7 +132,7 @@ async fn a_good_ledger_is_imported_and_reimporting_it_updates_by_code() {
 
         // Same ledger again: nothing changes. Then a changed amount updates that project only,
         // the batch entry keeps its frozen figure, and the change is audited before → after.
-        let again = import_files(&t.db, &[path.clone()], "tester", Lang::Zh)
+        let again = import_files(&t.db, std::slice::from_ref(&path), "tester", Lang::Zh)
             .await
             .unwrap();
         assert_eq!(
@@ -282,7 +282,7 @@ async fn batch_entries_follow_the_stage_rules_and_locked_rounds_do_not_change() 
                 ),
             ],
         );
-        let err = import_files(&t.db, &[path.clone()], "tester", Lang::Zh)
+        let err = import_files(&t.db, std::slice::from_ref(&path), "tester", Lang::Zh)
             .await
             .unwrap_err();
         let AppError::Ledger(errors) = &err else {
@@ -318,7 +318,7 @@ async fn batch_entries_follow_the_stage_rules_and_locked_rounds_do_not_change() 
                 ),
             ],
         );
-        let summary = import_files(&t.db, &[path.clone()], "tester", Lang::Zh)
+        let summary = import_files(&t.db, std::slice::from_ref(&path), "tester", Lang::Zh)
             .await
             .unwrap();
         assert_eq!(summary.dated_at_ceremony.len(), 1);

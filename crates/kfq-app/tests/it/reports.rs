@@ -9,6 +9,17 @@ use kfq_core::Lang;
 
 use crate::helpers::{both, name};
 
+/// A city's published cells: code, then count and 亿元 of each batch (None = not published).
+type PublishedRow = (
+    &'static str,
+    u64,
+    Option<&'static str>,
+    Option<u64>,
+    Option<&'static str>,
+    Option<u64>,
+    Option<&'static str>,
+);
+
 fn yi(a: kfq_core::Amount) -> String {
     a.yi_string(2)
 }
@@ -20,15 +31,7 @@ async fn the_demo_reproduces_the_published_figures() {
         kfq_app::demo::load(db, Lang::Zh).await.expect("demo loads");
 
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
-        let published: &[(
-            &str,
-            u64,
-            Option<&str>,
-            Option<u64>,
-            Option<&str>,
-            Option<u64>,
-            Option<&str>,
-        )] = &[
+        let published: &[PublishedRow] = &[
             ("140100", 14, None, None, None, None, None),
             ("140200", 17, None, Some(20), None, Some(16), None),
             ("140600", 9, None, Some(11), None, Some(12), None),

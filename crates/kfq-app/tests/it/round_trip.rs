@@ -34,7 +34,7 @@ async fn export_import_export_gives_the_same_workbook_on_both_engines() {
     );
 
     for t in both().await {
-        import_files(&t.db, &[first.clone()], "tester", Lang::Zh)
+        import_files(&t.db, std::slice::from_ref(&first), "tester", Lang::Zh)
             .await
             .unwrap();
         let second = dir

@@ -1,0 +1,279 @@
+//! The command line as a user types it: the README's commands, on a SQLite file.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+fn kfq(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kfq"))
+        .args(args)
+        .env("KFQ_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env_remove("KFQ_LANG")
+        .output()
+        .expect("kfq runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "kfq failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// One database with the demo loaded by `kfq demo`, shared by the tests that only read it.
+fn demo_db() -> &'static Path {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+        let db = dir.path().join("data").join("kfq.db");
+        let out = kfq(&db, &["demo"]);
+        assert!(
+            stdout(&out).contains("项目 新增"),
+            "the demo reports what it loaded"
+        );
+        db
+    })
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(out)).expect("valid JSON")
+}
+
+#[test]
+fn the_round_report_as_json_reproduces_the_published_table() {
+    let out = kfq(
+        demo_db(),
+        &[
+            "report", "round", "2024-4", "--region", "140000", "--format", "json",
+        ],
+    );
+    let report = json(&out);
+    assert_eq!(report["round"], "2024-4");
+    assert_eq!(report["region"], "140000");
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 11);
+    assert_eq!(rows[0]["region"], "140100");
+    assert_eq!(rows[0]["name"], "太原市");
+    assert_eq!(rows[0]["sign"]["count"], 14);
+    let xinzhou = rows.iter().find(|r| r["region"] == "140900").unwrap();
+    assert_eq!(xinzhou["sign"]["amount_wan"], "271600");
+    assert_eq!(xinzhou["start"]["amount_wan"], "292200");
+    assert_eq!(xinzhou["produce"]["count"], 13);
+    assert_eq!(xinzhou["sign"]["strategic"]["count"], 10);
+    assert_eq!(report["total"]["sign"]["count"], 187);
+    assert_eq!(report["total"]["sign"]["amount_wan"], "5670000");
+    assert_eq!(report["total"]["start"]["amount_wan"], "3506000");
+    assert_eq!(report["total"]["produce"]["amount_wan"], "4187000");
+}
+
+#[test]
+fn the_funnel_as_json_carries_rates_as_decimal_strings_with_their_formulas() {
+    let out = kfq(
+        demo_db(),
+        &[
+            "report",
+            "funnel",
+            "--region",
+            "141100",
+            "--from",
+            "2022-1",
+            "--to",
+            "2023-4",
+            "--as-of",
+            "2023-12-31",
+            "--format",
+            "json",
+        ],
+    );
+    let f = json(&out);
+    assert_eq!(
+        (f["region"].as_str(), f["from"].as_str(), f["to"].as_str()),
+        (Some("141100"), Some("2022-1"), Some("2023-4"))
+    );
+    assert_eq!(f["as_of"], "2023-12-31");
+    let sign = &f["stages"][0];
+    assert_eq!(sign["batch"], "sign");
+    assert_eq!(sign["count"], 120);
+    assert_eq!(sign["amount_wan"], "3549700");
+    assert_eq!(sign["converted_count"], 108);
+    assert_eq!(sign["converted_amount_wan"], "3192300");
+    assert_eq!(sign["rate_by_amount"], "0.8993");
+    assert_eq!(sign["rate_by_count"], "0.9000");
+    assert!(sign["formula_by_amount"]
+        .as_str()
+        .unwrap()
+        .starts_with("开工率（按金额）="));
+    assert_eq!(f["stages"][1]["rate_by_amount"], "0.4313");
+    assert_eq!(f["stages"][2]["rate_by_count"], "1.0000");
+}
+
+#[test]
+fn reports_print_as_tables_and_write_workbooks() {
+    let table = stdout(&kfq(
+        demo_db(),
+        &["report", "round", "2024-4", "--region", "141100"],
+    ));
+    assert!(table.contains("吕梁市2024年第四次“三个一批”活动情况汇总表"));
+    assert!(table.contains("吕梁经济技术开发区"));
+    let stuck = stdout(&kfq(
+        demo_db(),
+        &[
+            "report",
+            "stuck",
+            "--region",
+            "140900",
+            "--as-of",
+            "2025-12-31",
+        ],
+    ));
+    for list in ["签约未落", "落而未投", "投未达效"] {
+        assert!(stuck.contains(list), "{list}");
+    }
+    let english = stdout(&kfq(
+        demo_db(),
+        &[
+            "--lang",
+            "en",
+            "report",
+            "funnel",
+            "--region",
+            "141100",
+            "--from",
+            "2022-1",
+            "--to",
+            "2023-4",
+            "--as-of",
+            "2023-12-31",
+        ],
+    ));
+    assert!(english.contains("start rate (by amount)"), "{english}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("汇总.xlsx");
+    stdout(&kfq(
+        demo_db(),
+        &[
+            "report",
+            "round",
+            "2024-4",
+            "--region",
+            "140000",
+            "--format",
+            "xlsx",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    ));
+    let sheets = kfq_ledger::workbook::read_file(&file).unwrap();
+    let title = sheets[0].rows[0][0].text();
+    assert_eq!(title, "山西省2024年第四次“三个一批”活动情况汇总表");
+    let total = sheets[0]
+        .rows
+        .iter()
+        .find(|r| r[0].text() == "合计")
+        .expect("a totals row");
+    assert_eq!(total[1].text(), "187");
+    assert_eq!(total[2].text(), "567");
+}
+
+#[test]
+fn a_bad_ledger_fails_with_its_faults_named_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kfq.db");
+    let csv = dir.path().join("项目.csv");
+    std::fs::write(&csv, "项目编号,项目名称,所属开发区,项目类别,总投资（万元）\nX-1,某项目,不存在的开发区,产业类,-5\n").unwrap();
+    let out = kfq(&db, &["import", csv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "项目.csv › 工作表“项目” › 第 2 行 › E 列“总投资（万元）” › 值“-5”：金额不能为负数"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("未导入任何数据"));
+    let out = kfq(&db, &["--lang", "en", "import", csv.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("row 2, column E (总投资（万元）), value '-5': amount must not be negative"),
+        "{err}"
+    );
+    let export = dir.path().join("out.json");
+    stdout(&kfq(
+        &db,
+        &["export", "--format", "json", "-o", export.to_str().unwrap()],
+    ));
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(export).unwrap()).unwrap();
+    assert_eq!(data["projects"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn the_template_has_a_sheet_per_table_and_imports_as_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("台账模板.xlsx");
+    stdout(&kfq(
+        &dir.path().join("kfq.db"),
+        &["template", "-o", template.to_str().unwrap()],
+    ));
+    let names: Vec<String> = kfq_ledger::workbook::read_file(&template)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "说明",
+            "开发区",
+            "企业",
+            "项目",
+            "活动",
+            "三个一批",
+            "月报",
+            "堵点"
+        ]
+    );
+    let out = stdout(&kfq(
+        &dir.path().join("kfq.db"),
+        &["import", template.to_str().unwrap()],
+    ));
+    assert!(out.contains("项目 新增 0"));
+}
+
+#[test]
+fn the_server_answers_the_round_report_over_http() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kfq"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env(
+            "KFQ_DATABASE_URL",
+            format!("sqlite://{}", demo_db().display()),
+        )
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 256];
+    let addr = loop {
+        let n = stderr.read(&mut buf).unwrap();
+        assert!(n > 0, "the server printed its address: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        if let Some(rest) = seen.split("http://").nth(1).filter(|r| r.contains('/')) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(stream, "GET /api/v1/reports/round/2024-4?region=140000 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let body = response.split("\r\n\r\n").nth(1).unwrap();
+    let report: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(report["total"]["produce"]["count"], 170);
+}
