@@ -17,7 +17,7 @@ pub enum AppError {
     BadArgument {
         name: &'static str,
         value: String,
-        why: String,
+        expected: Expected,
     },
     #[error("cannot write {path}: {why}")]
     Output { path: String, why: String },
@@ -44,11 +44,17 @@ impl Localized for AppError {
             }
             (AppError::UnknownRound(r), Lang::Zh) => format!("没有这次“三个一批”活动：{r}"),
             (AppError::UnknownRound(r), Lang::En) => format!("no such round: {r}"),
-            (AppError::BadArgument { name, value, why }, Lang::Zh) => {
-                format!("参数 {name} 的值“{value}”无效：{why}")
+            (AppError::BadArgument { name, value, expected }, Lang::Zh) if value.is_empty() => {
+                format!("缺少参数 {name}：{}", expected.describe(lang))
             }
-            (AppError::BadArgument { name, value, why }, Lang::En) => {
-                format!("invalid {name} '{value}': {why}")
+            (AppError::BadArgument { name, value, expected }, Lang::Zh) => {
+                format!("参数 {name} 的值“{value}”无效：{}", expected.describe(lang))
+            }
+            (AppError::BadArgument { name, value, expected }, Lang::En) if value.is_empty() => {
+                format!("{name} is missing: {}", expected.describe(lang))
+            }
+            (AppError::BadArgument { name, value, expected }, Lang::En) => {
+                format!("invalid {name} '{value}': {}", expected.describe(lang))
             }
             (AppError::Output { path, why }, Lang::Zh) => format!("无法写入 {path}：{why}"),
             (AppError::Output { path, why }, Lang::En) => format!("cannot write {path}: {why}"),
@@ -60,6 +66,47 @@ impl Localized for AppError {
                 .into(),
             (AppError::Store(e), Lang::Zh) => format!("数据库错误：{e}"),
             (AppError::Store(e), Lang::En) => format!("database error: {e}"),
+        }
+    }
+}
+
+/// What an argument should have been.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    Round,
+    Date,
+    /// A round not after the end of the range.
+    NotAfter(String),
+    Region,
+    OutputFile,
+}
+
+impl Expected {
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Expected::Round, _) => lang
+                .pick(
+                    "应写作 2024-4 或 2024年第四次",
+                    "write 2024-4 or 2024年第四次",
+                )
+                .into(),
+            (Expected::Date, _) => lang
+                .pick("应写作 2024-12-31", "write a date as 2024-12-31")
+                .into(),
+            (Expected::NotAfter(to), Lang::Zh) => format!("不能晚于结束的活动 {to}"),
+            (Expected::NotAfter(to), Lang::En) => format!("must not be after the last round {to}"),
+            (Expected::Region, _) => lang
+                .pick(
+                    "应为行政区划代码、地市名称或开发区名称",
+                    "give a GB/T 2260 code, a city name or a zone name",
+                )
+                .into(),
+            (Expected::OutputFile, _) => lang
+                .pick(
+                    "xlsx 格式须用 -o 指定输出文件",
+                    "--format xlsx needs -o FILE.xlsx",
+                )
+                .into(),
         }
     }
 }

@@ -12,5 +12,5 @@ pub mod render;
 pub mod reports;
 pub mod scope;
 
-pub use error::AppError;
+pub use error::{AppError, Expected};
 pub use scope::Scope;

@@ -14,13 +14,13 @@ use kfq_core::Lang;
 use kfq_store::Db;
 use serde::Serialize;
 
-use crate::{AppError, Scope};
+use crate::{AppError, Expected, Scope};
 
 pub fn parse_round(text: &str) -> Result<RoundId, AppError> {
     RoundId::parse(text).map_err(|_| AppError::BadArgument {
         name: "round",
         value: text.into(),
-        why: "2024-4 / 2024年第四次".into(),
+        expected: Expected::Round,
     })
 }
 
@@ -28,8 +28,20 @@ pub fn parse_date(name: &'static str, text: &str) -> Result<NaiveDate, AppError>
     text.trim().parse().map_err(|_| AppError::BadArgument {
         name,
         value: text.into(),
-        why: "YYYY-MM-DD".into(),
+        expected: Expected::Date,
     })
+}
+
+/// The scope `region` names, and its zones by id.
+async fn zones_in_scope(db: &Db, region: &str) -> Result<(Scope, HashMap<i64, Zone>), AppError> {
+    let zones = kfq_store::load_zones(db).await?;
+    let scope = Scope::resolve(region, &zones)?;
+    let in_scope = zones
+        .into_iter()
+        .filter(|z| scope.contains(z))
+        .map(|z| (z.id, z))
+        .collect();
+    Ok((scope, in_scope))
 }
 
 /// The rows of a summary for a scope: its cities (province), its zones (city) or itself (zone),
@@ -105,16 +117,10 @@ pub async fn funnel(
         return Err(AppError::BadArgument {
             name: "from",
             value: from.to_string(),
-            why: format!("after --to {to}"),
+            expected: Expected::NotAfter(to.to_string()),
         });
     }
-    let zones = kfq_store::load_zones(db).await?;
-    let scope = Scope::resolve(region, &zones)?;
-    let in_scope: HashMap<i64, &Zone> = zones
-        .iter()
-        .filter(|z| scope.contains(z))
-        .map(|z| (z.id, z))
-        .collect();
+    let (scope, in_scope) = zones_in_scope(db, region).await?;
     let entries = kfq_store::load_entries(db, Some((from, to))).await?;
     let projects: HashMap<i64, _> = kfq_store::load_projects(db)
         .await?
@@ -162,13 +168,7 @@ pub async fn stuck(
     thresholds: &StuckThresholds,
     lang: Lang,
 ) -> Result<StuckReport, AppError> {
-    let zones = kfq_store::load_zones(db).await?;
-    let scope = Scope::resolve(region, &zones)?;
-    let in_scope: HashMap<i64, &Zone> = zones
-        .iter()
-        .filter(|z| scope.contains(z))
-        .map(|z| (z.id, z))
-        .collect();
+    let (scope, in_scope) = zones_in_scope(db, region).await?;
     let facts: Vec<StuckFact> = kfq_store::load_projects(db)
         .await?
         .into_iter()

@@ -15,6 +15,24 @@ pub enum Value {
     Time(DateTime<Utc>),
 }
 
+/// Binds each [`Value`] in turn to a query of either engine.
+macro_rules! bind_all {
+    ($query:expr, $values:expr) => {{
+        let mut query = $query;
+        for value in $values {
+            query = match value {
+                Value::Int(v) => query.bind(*v),
+                Value::Text(v) => query.bind(v.clone()),
+                Value::Date(v) => query.bind(*v),
+                Value::Bool(v) => query.bind(*v),
+                Value::Time(v) => query.bind(*v),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_all;
+
 /// Placeholders per statement. Both engines allow tens of thousands, but sqlx's SQLite driver
 /// spends time growing with the square of a statement's placeholders: 30,000 made the demo load
 /// take a minute, 500 takes it to six seconds.
@@ -77,18 +95,7 @@ async fn insert_chunks(
         sql.push(' ');
         sql.push_str(suffix);
         let found: Vec<(i64, String)> = on_tx!(tx, conn => {
-            let mut query = sqlx::query_as(&sql);
-            for row in chunk {
-                for value in row {
-                    query = match value {
-                        Value::Int(v) => query.bind(*v),
-                        Value::Text(v) => query.bind(v.clone()),
-                        Value::Date(v) => query.bind(*v),
-                        Value::Bool(v) => query.bind(*v),
-                        Value::Time(v) => query.bind(*v),
-                    };
-                }
-            }
+            let query = bind_all!(sqlx::query_as(&sql), chunk.iter().flatten());
             if returning {
                 query.fetch_all(conn).await
             } else {

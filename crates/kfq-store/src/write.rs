@@ -10,7 +10,7 @@ use kfq_core::zone::Zone;
 
 use std::collections::HashMap;
 
-use crate::bulk::{insert_rows, insert_rows_returning, Value};
+use crate::bulk::{bind_all, insert_rows, insert_rows_returning, Value};
 use crate::{on_tx, StoreError, Tx};
 
 pub async fn insert_zone(tx: &mut Tx, zone: &Zone) -> Result<i64, StoreError> {
@@ -140,16 +140,7 @@ const PROJECT_FIELDS: [&str; 16] = [
 /// Binds `values` to `$1…` of `sql` and runs it, returning the single integer it yields.
 async fn run_returning_id(tx: &mut Tx, sql: &str, values: &[Value]) -> Result<i64, StoreError> {
     on_tx!(tx, conn => {
-        let mut q = sqlx::query_scalar(sql);
-        for v in values {
-            q = match v {
-                Value::Int(x) => q.bind(*x),
-                Value::Text(x) => q.bind(x.clone()),
-                Value::Date(x) => q.bind(*x),
-                Value::Bool(x) => q.bind(*x),
-                Value::Time(x) => q.bind(*x),
-            };
-        }
+        let q = bind_all!(sqlx::query_scalar(sql), values);
         q.fetch_optional(conn).await
     })?
     .ok_or(StoreError::Conflict)

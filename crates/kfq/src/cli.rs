@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kfq_app::export::ExportFormat;
 use kfq_app::render::{self, ReportTable};
 use kfq_app::reports::{parse_date, parse_round};
-use kfq_app::AppError;
+use kfq_app::{AppError, Expected};
 use kfq_core::report::funnel::FunnelRules;
 use kfq_core::report::stuck::StuckThresholds;
 use kfq_core::Lang;
@@ -152,8 +152,12 @@ fn actor() -> String {
     format!("cli:{user}")
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+/// The date given, or today when none is.
+pub fn as_of_or_today(name: &'static str, text: Option<&str>) -> Result<NaiveDate, AppError> {
+    match text {
+        Some(d) => parse_date(name, d),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
 }
 
 pub async fn run(args: Cli) -> Result<(), AppError> {
@@ -240,10 +244,7 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             format,
             output,
         } => {
-            let as_of = as_of
-                .map(|d| parse_date("as-of", &d))
-                .transpose()?
-                .unwrap_or_else(today);
+            let as_of = as_of_or_today("as-of", as_of.as_deref())?;
             let funnel = kfq_app::reports::funnel(
                 &db,
                 &region,
@@ -269,10 +270,7 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             format,
             output,
         } => {
-            let as_of = as_of
-                .map(|d| parse_date("as-of", &d))
-                .transpose()?
-                .unwrap_or_else(today);
+            let as_of = as_of_or_today("as-of", as_of.as_deref())?;
             let thresholds =
                 min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
             let report = kfq_app::reports::stuck(&db, &region, as_of, &thresholds, lang).await?;
@@ -305,7 +303,7 @@ fn emit<T: Serialize>(
             let path = output.ok_or(AppError::BadArgument {
                 name: "output",
                 value: String::new(),
-                why: "--format xlsx needs -o FILE.xlsx".into(),
+                expected: Expected::OutputFile,
             })?;
             return render::write_xlsx(path, &tables);
         }

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use kfq_app::reports::{parse_date, parse_round};
-use kfq_app::AppError;
+use kfq_app::reports::parse_round;
+use kfq_app::{AppError, Expected};
 use kfq_core::report::funnel::FunnelRules;
 use kfq_core::report::stuck::StuckThresholds;
 use kfq_core::{Lang, Localized};
@@ -77,14 +77,18 @@ impl IntoResponse for ApiError {
 
 type Params = Query<HashMap<String, String>>;
 
-fn param<'a>(params: &'a Params, name: &'static str) -> Result<&'a str, AppError> {
+fn param<'a>(
+    params: &'a Params,
+    name: &'static str,
+    expected: Expected,
+) -> Result<&'a str, AppError> {
     params
         .get(name)
         .map(String::as_str)
         .ok_or(AppError::BadArgument {
             name,
             value: String::new(),
-            why: "missing".into(),
+            expected,
         })
 }
 
@@ -94,9 +98,12 @@ async fn round(
     params: Params,
 ) -> Result<Response, ApiError> {
     let result = async {
-        let summary =
-            kfq_app::reports::round_summary(&s.db, parse_round(&round)?, param(&params, "region")?)
-                .await?;
+        let summary = kfq_app::reports::round_summary(
+            &s.db,
+            parse_round(&round)?,
+            param(&params, "region", Expected::Region)?,
+        )
+        .await?;
         Ok::<_, AppError>(Json(summary).into_response())
     };
     result.await.map_err(|e| ApiError(e, s.lang))
@@ -104,15 +111,12 @@ async fn round(
 
 async fn funnel(State(s): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let result = async {
-        let as_of = match params.get("as_of") {
-            Some(d) => parse_date("as_of", d)?,
-            None => chrono::Local::now().date_naive(),
-        };
+        let as_of = crate::cli::as_of_or_today("as_of", params.get("as_of").map(String::as_str))?;
         let funnel = kfq_app::reports::funnel(
             &s.db,
-            param(&params, "region")?,
-            parse_round(param(&params, "from")?)?,
-            parse_round(param(&params, "to")?)?,
+            param(&params, "region", Expected::Region)?,
+            parse_round(param(&params, "from", Expected::Round)?)?,
+            parse_round(param(&params, "to", Expected::Round)?)?,
             as_of,
             &FunnelRules::default(),
             s.lang,
@@ -124,24 +128,22 @@ async fn funnel(State(s): State<AppState>, params: Params) -> Result<Response, A
 }
 
 async fn stuck(State(s): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    let result =
-        async {
-            let as_of = match params.get("as_of") {
-                Some(d) => parse_date("as_of", d)?,
-                None => chrono::Local::now().date_naive(),
-            };
-            let region = params.get("region").or_else(|| params.get("zone")).ok_or(
-                AppError::BadArgument {
+    let result = async {
+        let as_of = crate::cli::as_of_or_today("as_of", params.get("as_of").map(String::as_str))?;
+        let region =
+            params
+                .get("region")
+                .or_else(|| params.get("zone"))
+                .ok_or(AppError::BadArgument {
                     name: "region",
                     value: String::new(),
-                    why: "missing".into(),
-                },
-            )?;
-            let report =
-                kfq_app::reports::stuck(&s.db, region, as_of, &StuckThresholds::default(), s.lang)
-                    .await?;
-            Ok::<_, AppError>(Json(report).into_response())
-        };
+                    expected: Expected::Region,
+                })?;
+        let report =
+            kfq_app::reports::stuck(&s.db, region, as_of, &StuckThresholds::default(), s.lang)
+                .await?;
+        Ok::<_, AppError>(Json(report).into_response())
+    };
     result.await.map_err(|e| ApiError(e, s.lang))
 }
 

@@ -409,7 +409,7 @@ impl Generator {
         let serial = self.serials.entry((city, year)).or_insert(0);
         *serial += 1;
         ProjectCode::parse(&format!("{city}-{year}-{serial:04}"))
-            .unwrap_or_else(|_| unreachable_code())
+            .expect("digits and dashes make a project code")
     }
 
     fn enterprise(
@@ -435,7 +435,10 @@ impl Generator {
             return (name.clone(), code.clone());
         }
         let city_name = kfq_core::region::regions()
-            .name(RegionCode::parse(&city.to_string()).unwrap_or_else(|_| unreachable_region()))
+            .name(
+                RegionCode::parse(&city.to_string())
+                    .expect("the demo's cities are in the catalogue"),
+            )
             .trim_end_matches('市')
             .to_string();
         let trade = if chain.is_empty() {
@@ -854,14 +857,6 @@ fn rescale(shares: &[i64], total: i64, caps: &[i64]) -> Vec<i64> {
         short -= room;
     }
     out
-}
-
-fn unreachable_code() -> ProjectCode {
-    ProjectCode::parse("DEMO").unwrap_or_else(|_| unreachable_code())
-}
-
-fn unreachable_region() -> RegionCode {
-    RegionCode::parse("140000").unwrap_or_else(|_| unreachable_region())
 }
 
 #[cfg(test)]
