@@ -11,6 +11,28 @@ pub enum AppError {
     Ledger(Vec<LedgerError>),
     #[error("unknown region: {0}")]
     UnknownRegion(String),
+    #[error("not allowed")]
+    Forbidden,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("not signed in")]
+    SignedOut,
+    #[error("password too weak")]
+    WeakPassword,
+    #[error("user exists: {0}")]
+    UserExists(String),
+    #[error("no such user: {0}")]
+    UnknownUser(String),
+    #[error("internal error")]
+    Internal,
+    #[error("not found")]
+    NotFound,
+    /// Fields to correct; nothing was saved.
+    #[error("invalid fields")]
+    Invalid(Vec<crate::projects::FieldError>),
+    /// Someone else saved first; nothing was saved.
+    #[error("conflict")]
+    Conflict(Box<crate::projects::Conflict>),
     #[error("unknown round: {0}")]
     UnknownRound(String),
     #[error("bad argument {name}: {value}")]
@@ -42,6 +64,40 @@ impl Localized for AppError {
             (AppError::UnknownRegion(r), Lang::En) => {
                 format!("no such region or zone: '{r}' (use a GB/T 2260 code, a city name or a zone name)")
             }
+            (AppError::Forbidden, _) => lang
+                .pick("您的角色无权进行此操作。", "your role does not allow this.")
+                .into(),
+            (AppError::BadCredentials, _) => lang
+                .pick("用户名或密码错误。", "wrong username or password.")
+                .into(),
+            (AppError::SignedOut, _) => lang
+                .pick("请先登录。", "please sign in first.")
+                .into(),
+            (AppError::WeakPassword, _) => lang
+                .pick(
+                    "密码至少 8 位，须含字母、数字、符号中的至少两类，且不能与用户名相同。",
+                    "a password needs at least 8 characters of at least two kinds (letters, digits, symbols) and must differ from the username.",
+                )
+                .into(),
+            (AppError::UserExists(u), Lang::Zh) => format!("用户名“{u}”已存在。"),
+            (AppError::UserExists(u), Lang::En) => format!("the username '{u}' is taken."),
+            (AppError::UnknownUser(u), Lang::Zh) => format!("没有用户“{u}”。"),
+            (AppError::UnknownUser(u), Lang::En) => format!("no user '{u}'."),
+            (AppError::Internal, _) => lang.pick("内部错误，请稍后再试。", "internal error; please retry.").into(),
+            (AppError::Invalid(errors), _) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            (AppError::Conflict(c), Lang::Zh) => format!(
+                "项目“{}”已被他人修改（现为第 {} 版），您的修改未保存。请查看变化后重新编辑。",
+                c.current.name, c.current.version
+            ),
+            (AppError::Conflict(c), Lang::En) => format!(
+                "“{}” was changed by someone else (now version {}); your change was not saved. Review the changes and edit again.",
+                c.current.name, c.current.version
+            ),
+            (AppError::NotFound, _) => lang.pick("没有找到。", "not found.").into(),
             (AppError::UnknownRound(r), Lang::Zh) => format!("没有这次“三个一批”活动：{r}"),
             (AppError::UnknownRound(r), Lang::En) => format!("no such round: {r}"),
             (AppError::BadArgument { name, value, expected }, Lang::Zh) if value.is_empty() => {
@@ -79,6 +135,15 @@ pub enum Expected {
     NotAfter(String),
     Region,
     OutputFile,
+    Username,
+    Amount,
+    Number(u32),
+    Flag,
+    Category,
+    Sort,
+    Version,
+    Role,
+    RegionForRole(kfq_core::access::Role),
 }
 
 impl Expected {
@@ -101,6 +166,52 @@ impl Expected {
                     "give a GB/T 2260 code, a city name or a zone name",
                 )
                 .into(),
+            (Expected::Amount, _) => lang
+                .pick("应为非负的万元金额", "give a non-negative amount in 万元")
+                .into(),
+            (Expected::Number(max), Lang::Zh) => format!("应为 1 到 {max} 之间的整数"),
+            (Expected::Number(max), Lang::En) => format!("give a whole number from 1 to {max}"),
+            (Expected::Flag, _) => lang.pick("应为 true 或 false", "give true or false").into(),
+            (Expected::Category, _) => lang
+                .pick(
+                    "应为 产业类、基础设施类 或 社会民生类",
+                    "give 产业类, 基础设施类 or 社会民生类 (industrial, infrastructure, social)",
+                )
+                .into(),
+            (Expected::Sort, _) => lang
+                .pick(
+                    "可按 code、name、amount、zone、stage 排序，前加 - 为倒序",
+                    "sort by code, name, amount, zone or stage; prefix - to reverse",
+                )
+                .into(),
+            (Expected::Role, _) => lang
+                .pick(
+                    "角色应为 province、city、zone、department、agent 或 leader",
+                    "a role is province, city, zone, department, agent or leader",
+                )
+                .into(),
+            (Expected::Version, _) => lang
+                .pick(
+                    "请在 If-Match 或 version 字段中给出所编辑的版本号",
+                    "send the version you edited in If-Match or a version field",
+                )
+                .into(),
+            (Expected::Username, _) => lang
+                .pick(
+                    "用户名为 2—32 位字母、数字或 _ . -",
+                    "a username is 2 to 32 letters, digits, _ . or -",
+                )
+                .into(),
+            (Expected::RegionForRole(role), Lang::Zh) => format!(
+                "{}用户的范围应为{}",
+                role.label(lang),
+                role_scope_hint(*role, lang)
+            ),
+            (Expected::RegionForRole(role), Lang::En) => format!(
+                "a {} user's region must be {}",
+                role.label(lang),
+                role_scope_hint(*role, lang)
+            ),
             (Expected::OutputFile, _) => lang
                 .pick(
                     "xlsx 格式须用 -o 指定输出文件",
@@ -108,5 +219,16 @@ impl Expected {
                 )
                 .into(),
         }
+    }
+}
+
+fn role_scope_hint(role: kfq_core::access::Role, lang: Lang) -> &'static str {
+    use kfq_core::access::Role;
+    match role {
+        Role::Province => lang.pick("省（如 140000）", "a province (e.g. 140000)"),
+        Role::City => lang.pick("地级市（如 140100）", "a city (e.g. 140100)"),
+        Role::Zone | Role::Department => lang.pick("开发区名称", "a zone's name"),
+        Role::Agent => lang.pick("开发区名称或地级市", "a zone's name or a city"),
+        Role::Leader => lang.pick("省、市或开发区", "a province, a city or a zone"),
     }
 }

@@ -11,7 +11,7 @@ use kfq_ledger::workbook::{write_csv, write_xlsx, TableRows};
 use kfq_ledger::Ledger;
 use kfq_store::Db;
 
-use crate::{AppError, Scope};
+use crate::{Actor, AppError, Scope};
 
 /// The output formats of `kfq export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +30,10 @@ fn located<T>(record: T) -> Located<T> {
 }
 
 /// The stored data within `region` (all of it when None) as a ledger.
-pub async fn ledger_of(db: &Db, region: Option<&str>) -> Result<Ledger, AppError> {
+pub async fn ledger_of(db: &Db, actor: &Actor, region: Option<&str>) -> Result<Ledger, AppError> {
     let zones = kfq_store::load_zones(db).await?;
-    let scope = region.map(|r| Scope::resolve(r, &zones)).transpose()?;
-    let in_scope = |z: &&kfq_core::zone::Zone| scope.as_ref().is_none_or(|s| s.contains(z));
+    let scope = actor.region(region, &zones)?;
+    let in_scope = |z: &&kfq_core::zone::Zone| scope.contains(z);
     let mut zones: Vec<_> = zones.iter().filter(in_scope).cloned().collect();
     zones.sort_by(|a, b| (a.city, &a.name).cmp(&(b.city, &b.name)));
     let zone_names: HashMap<i64, String> = zones.iter().map(|z| (z.id, z.name.clone())).collect();
@@ -51,7 +51,7 @@ pub async fn ledger_of(db: &Db, region: Option<&str>) -> Result<Ledger, AppError
     let mut enterprises: Vec<_> = kfq_store::load_enterprises(db)
         .await?
         .into_iter()
-        .filter(|e| scope.is_none() || used.contains(&e.id))
+        .filter(|e| scope == Scope::Country || used.contains(&e.id))
         .collect();
     enterprises.sort_by(|a, b| (&a.name, &a.credit_code).cmp(&(&b.name, &b.credit_code)));
     let enterprise_of: HashMap<i64, &kfq_core::enterprise::Enterprise> =
@@ -181,11 +181,12 @@ pub fn ledger_json(tables: &[TableRows]) -> serde_json::Value {
 /// Writes the stored data within `region` to `path` in `format`.
 pub async fn export(
     db: &Db,
+    actor: &Actor,
     region: Option<&str>,
     format: ExportFormat,
     path: &Path,
 ) -> Result<usize, AppError> {
-    let ledger = ledger_of(db, region).await?;
+    let ledger = ledger_of(db, actor, region).await?;
     let tables = ledger.to_tables();
     let output = |why: String| AppError::Output {
         path: path.display().to_string(),

@@ -1026,8 +1026,8 @@ pub async fn write(
         audit.record(
             "project",
             &code,
-            p.change.before.as_ref().map(project_json),
-            project_json(&project),
+            p.change.before.as_ref().map(crate::audit::project_json),
+            crate::audit::project_json(&project),
             false,
         );
         project_ids.insert(code, project.id);
@@ -1159,18 +1159,6 @@ fn zone_json(z: &Zone) -> String {
 
 fn enterprise_json(e: &Enterprise) -> String {
     serde_json::json!({"name": e.name, "credit_code": e.credit_code, "chain_leader": e.chain_leader}).to_string()
-}
-
-fn project_json(p: &Project) -> String {
-    serde_json::json!({
-        "code": p.code, "name": p.name, "zone_id": p.zone_id, "enterprise_id": p.enterprise_id,
-        "chain": p.chain, "strategic_emerging": p.strategic_emerging, "category": p.category,
-        "total_investment_wan": p.total_investment, "expected_output_wan": p.expected_output,
-        "land_area_mu": p.land_area, "signed_on": p.dates.signed_on, "landed_on": p.dates.landed_on,
-        "started_on": p.dates.started_on, "producing_on": p.dates.producing_on,
-        "reached_on": p.dates.reached_on, "terminated_on": p.terminated_on,
-    })
-    .to_string()
 }
 
 fn round_json(r: &Round) -> String {

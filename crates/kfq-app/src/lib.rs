@@ -4,13 +4,17 @@
 //! Invariants: no business rule lives here that the domain core could hold; every change is
 //! written in one transaction together with its audit events.
 
+pub mod actor;
+pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod projects;
 pub mod render;
 pub mod reports;
-pub mod scope;
+pub mod users;
 
+pub use actor::Actor;
 pub use error::{AppError, Expected};
-pub use scope::Scope;
+pub use kfq_core::scope::Scope;

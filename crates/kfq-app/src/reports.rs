@@ -10,11 +10,10 @@ use kfq_core::report::round_summary::{summarize, EntryFact, RoundSummary, Summar
 use kfq_core::report::stuck::{stuck_lists, StuckFact, StuckList, StuckThresholds};
 use kfq_core::round::RoundId;
 use kfq_core::zone::Zone;
-use kfq_core::Lang;
 use kfq_store::Db;
 use serde::Serialize;
 
-use crate::{AppError, Expected, Scope};
+use crate::{Actor, AppError, Expected, Scope};
 
 pub fn parse_round(text: &str) -> Result<RoundId, AppError> {
     RoundId::parse(text).map_err(|_| AppError::BadArgument {
@@ -33,9 +32,13 @@ pub fn parse_date(name: &'static str, text: &str) -> Result<NaiveDate, AppError>
 }
 
 /// The scope `region` names, and its zones by id.
-async fn zones_in_scope(db: &Db, region: &str) -> Result<(Scope, HashMap<i64, Zone>), AppError> {
+async fn zones_in_scope(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+) -> Result<(Scope, HashMap<i64, Zone>), AppError> {
     let zones = kfq_store::load_zones(db).await?;
-    let scope = Scope::resolve(region, &zones)?;
+    let scope = actor.region(region, &zones)?;
     let in_scope = zones
         .into_iter()
         .filter(|z| scope.contains(z))
@@ -50,8 +53,24 @@ fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64,
     let mut rows = Vec::new();
     let mut row_of_zone = HashMap::new();
     match scope {
-        Scope::Province(p) => {
-            let cities: Vec<_> = regions().cities_of(*p).collect();
+        Scope::Country => {
+            let provinces: Vec<_> = regions()
+                .all()
+                .iter()
+                .filter(|r| r.parent.is_none())
+                .collect();
+            for zone in zones {
+                let province = zone.city.province();
+                if let Some(i) = provinces.iter().position(|p| p.code == province) {
+                    row_of_zone.insert(zone.id, i);
+                }
+            }
+            for p in provinces {
+                rows.push(SummaryRow::new(p.code.to_string(), p.name.clone()));
+            }
+        }
+        Scope::Province { code } => {
+            let cities: Vec<_> = regions().cities_of(*code).collect();
             for city in &cities {
                 rows.push(SummaryRow::new(city.code.to_string(), city.name.clone()));
             }
@@ -61,7 +80,7 @@ fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64,
                 }
             }
         }
-        Scope::City(_) | Scope::Zone { .. } => {
+        Scope::City { .. } | Scope::Zone { .. } => {
             for zone in zones.iter().filter(|z| scope.contains(z)) {
                 row_of_zone.insert(zone.id, rows.len());
                 rows.push(SummaryRow::new(zone.name.clone(), zone.name.clone()));
@@ -74,15 +93,16 @@ fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64,
 /// “三个一批”活动情况汇总 of one round for a region.
 pub async fn round_summary(
     db: &Db,
+    actor: &Actor,
     round: RoundId,
-    region: &str,
+    region: Option<&str>,
 ) -> Result<RoundSummary, AppError> {
     let rounds = kfq_store::load_rounds(db).await?;
     if !rounds.iter().any(|r| r.id == round) {
         return Err(AppError::UnknownRound(round.to_string()));
     }
     let zones = kfq_store::load_zones(db).await?;
-    let scope = Scope::resolve(region, &zones)?;
+    let scope = actor.region(region, &zones)?;
     let (rows, row_of_zone) = summary_rows(&scope, &zones);
     let entries = kfq_store::load_entries(db, Some((round, round))).await?;
     let facts = entries.iter().filter_map(|e| {
@@ -106,12 +126,12 @@ pub async fn round_summary(
 /// The conversion funnel over rounds `from..=to`, as of a date (default today).
 pub async fn funnel(
     db: &Db,
-    region: &str,
+    actor: &Actor,
+    region: Option<&str>,
     from: RoundId,
     to: RoundId,
     as_of: NaiveDate,
     rules: &FunnelRules,
-    lang: Lang,
 ) -> Result<Funnel, AppError> {
     if from > to {
         return Err(AppError::BadArgument {
@@ -120,7 +140,7 @@ pub async fn funnel(
             expected: Expected::NotAfter(to.to_string()),
         });
     }
-    let (scope, in_scope) = zones_in_scope(db, region).await?;
+    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
     let entries = kfq_store::load_entries(db, Some((from, to))).await?;
     let projects: HashMap<i64, _> = kfq_store::load_projects(db)
         .await?
@@ -148,7 +168,7 @@ pub async fn funnel(
         from,
         to,
         as_of,
-        stages: funnel_stages(&facts, as_of, rules, lang),
+        stages: funnel_stages(&facts, as_of, rules, actor.lang),
     })
 }
 
@@ -163,12 +183,12 @@ pub struct StuckReport {
 
 pub async fn stuck(
     db: &Db,
-    region: &str,
+    actor: &Actor,
+    region: Option<&str>,
     as_of: NaiveDate,
     thresholds: &StuckThresholds,
-    lang: Lang,
 ) -> Result<StuckReport, AppError> {
-    let (scope, in_scope) = zones_in_scope(db, region).await?;
+    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
     let facts: Vec<StuckFact> = kfq_store::load_projects(db)
         .await?
         .into_iter()
@@ -188,6 +208,6 @@ pub async fn stuck(
         region: scope.key(),
         name: scope.name(),
         as_of,
-        lists: stuck_lists(&facts, as_of, thresholds, lang),
+        lists: stuck_lists(&facts, as_of, thresholds, actor.lang),
     })
 }

@@ -3,6 +3,7 @@
 //! Invariants: no I/O, no SQL, no HTTP; every constructor of a value that comes from a user
 //! checks it; money is exact.
 
+pub mod access;
 pub mod audit;
 pub mod blocker;
 pub mod enterprise;
@@ -14,6 +15,7 @@ pub mod rates;
 pub mod region;
 pub mod report;
 pub mod round;
+pub mod scope;
 pub mod stage;
 pub mod zone;
 

@@ -10,9 +10,11 @@ mod db;
 mod migrate;
 mod read;
 pub mod testing;
+mod users;
 mod write;
 
 pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, StoreError, Tx};
 pub use read::*;
+pub use users::*;
 pub use write::*;

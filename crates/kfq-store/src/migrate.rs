@@ -2,12 +2,17 @@
 
 use crate::{on_db, Db, StoreError};
 
-pub(crate) const SQLITE: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-pub(crate) const POSTGRES: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub(crate) const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, include_str!("../migrations/sqlite/0002_users.sql")),
+];
+pub(crate) const POSTGRES: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (2, include_str!("../migrations/postgres/0002_users.sql")),
+];
 
 const CREATE_LEDGER: &str =
     "CREATE TABLE IF NOT EXISTS kfq_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

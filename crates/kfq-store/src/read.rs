@@ -297,3 +297,45 @@ pub async fn count_audit_events(db: &Db) -> Result<i64, StoreError> {
     const SQL: &str = "SELECT COUNT(*) FROM audit_events";
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
 }
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    at: chrono::DateTime<chrono::Utc>,
+    actor: String,
+    action: String,
+    object_type: String,
+    object_id: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// The audit events of one object, oldest first.
+pub async fn audit_of(
+    db: &Db,
+    object_type: &str,
+    object_id: &str,
+) -> Result<Vec<kfq_core::audit::AuditEvent>, StoreError> {
+    const SQL: &str =
+        "SELECT at, actor, action, object_type, object_id, before, after FROM audit_events \
+        WHERE object_type = $1 AND object_id = $2 ORDER BY id";
+    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(object_type).bind(object_id).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| kfq_core::audit::AuditEvent {
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            before: r.before,
+            after: r.after,
+        })
+        .collect())
+}
+
+pub async fn load_project(db: &Db, id: i64) -> Result<Option<Project>, StoreError> {
+    let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1");
+    let row: Option<ProjectRow> =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(Project::try_from).transpose()
+}

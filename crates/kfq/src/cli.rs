@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kfq_app::export::ExportFormat;
 use kfq_app::render::{self, ReportTable};
 use kfq_app::reports::{parse_date, parse_round};
-use kfq_app::{AppError, Expected};
+use kfq_app::{Actor, AppError, Expected};
 use kfq_core::report::funnel::FunnelRules;
 use kfq_core::report::stuck::StuckThresholds;
 use kfq_core::Lang;
@@ -78,6 +78,48 @@ pub enum Command {
     Report {
         #[command(subcommand)]
         report: ReportCommand,
+    },
+    /// Users: `kfq user add --username … --role city --region 140100 --password-stdin`
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens for scripts: `kfq token create --username …` prints the token once
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user
+    Add {
+        #[arg(long)]
+        username: String,
+        /// province, city, zone, department, agent or leader
+        #[arg(long)]
+        role: String,
+        /// A GB/T 2260 code or a zone's name
+        #[arg(long)]
+        region: String,
+        /// The name shown in the application
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input (otherwise one is generated and printed)
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user (sent as `Authorization: Bearer …`)
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "")]
+        name: String,
     },
 }
 
@@ -170,15 +212,37 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                     "{}",
                     lang.pick("正在载入演示数据……", "Loading the demo data…")
                 );
-                let summary = kfq_app::demo::load(&db, lang).await?;
+                let (summary, users) = kfq_app::demo::load(&db, lang).await?;
                 eprintln!("{}", summary.describe(lang));
+                eprintln!("{}", kfq_app::demo::describe_users(&users, lang));
             }
-            crate::serve::serve(db, &addr, lang).await
+            kfq_web::serve(db, &addr, lang)
+                .await
+                .map_err(|e| AppError::Output {
+                    path: addr.clone(),
+                    why: e.to_string(),
+                })
         }
         Command::Demo => {
             let db = open(&args.database).await?;
-            let summary = kfq_app::demo::load(&db, lang).await?;
+            let (summary, users) = kfq_app::demo::load(&db, lang).await?;
             println!("{}", summary.describe(lang));
+            println!("{}", kfq_app::demo::describe_users(&users, lang));
+            Ok(())
+        }
+        Command::User { command } => user_command(&args.database, command, lang).await,
+        Command::Token {
+            command: TokenCommand::Create { username, name },
+        } => {
+            let db = open(&args.database).await?;
+            let token = kfq_app::users::create_token(
+                &db,
+                &Actor::operator(actor(), lang),
+                &username,
+                &name,
+            )
+            .await?;
+            println!("{token}");
             Ok(())
         }
         Command::Import { files } => {
@@ -203,7 +267,14 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 ExportFormatArg::Csv => ExportFormat::Csv,
                 ExportFormatArg::Json => ExportFormat::Json,
             };
-            let rows = kfq_app::export::export(&db, region.as_deref(), format, &output).await?;
+            let rows = kfq_app::export::export(
+                &db,
+                &Actor::operator(actor(), lang),
+                region.as_deref(),
+                format,
+                &output,
+            )
+            .await?;
             eprintln!(
                 "{}",
                 match lang {
@@ -217,8 +288,66 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
     }
 }
 
+async fn user_command(database: &str, command: UserCommand, lang: Lang) -> Result<(), AppError> {
+    let UserCommand::Add {
+        username,
+        role,
+        region,
+        name,
+        password_stdin,
+    } = command;
+    let db = open(database).await?;
+    let role = kfq_core::access::Role::parse(&role).ok_or(AppError::BadArgument {
+        name: "role",
+        value: role.clone(),
+        expected: Expected::Role,
+    })?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| AppError::Output {
+                path: "stdin".into(),
+                why: e.to_string(),
+            })?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (kfq_app::users::generate_password()?, true)
+    };
+    let new = kfq_app::users::NewUser {
+        username,
+        display_name: name,
+        role,
+        region,
+        password: password.clone(),
+    };
+    let user = kfq_app::users::add_user(&db, &Actor::operator(actor(), lang), new).await?;
+    match lang {
+        Lang::Zh => println!(
+            "已创建用户 {}（{}，{}）",
+            user.username,
+            user.role.label(lang),
+            user.scope.name()
+        ),
+        Lang::En => println!(
+            "Created user {} ({}, {})",
+            user.username,
+            user.role.label(lang),
+            user.scope.name()
+        ),
+    }
+    if generated {
+        println!(
+            "{}{password}",
+            lang.pick("初始密码：", "Initial password: ")
+        );
+    }
+    Ok(())
+}
+
 async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Result<(), AppError> {
     let db = open(database).await?;
+    let operator = Actor::operator(actor(), lang);
     match report {
         ReportCommand::Round {
             round,
@@ -226,8 +355,13 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             format,
             output,
         } => {
-            let summary =
-                kfq_app::reports::round_summary(&db, parse_round(&round)?, &region).await?;
+            let summary = kfq_app::reports::round_summary(
+                &db,
+                &operator,
+                parse_round(&round)?,
+                Some(&region),
+            )
+            .await?;
             let table = render::round_summary_table(&summary, lang);
             emit(
                 &summary,
@@ -247,12 +381,12 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             let as_of = as_of_or_today("as-of", as_of.as_deref())?;
             let funnel = kfq_app::reports::funnel(
                 &db,
-                &region,
+                &operator,
+                Some(&region),
                 parse_round(&from)?,
                 parse_round(&to)?,
                 as_of,
                 &FunnelRules::default(),
-                lang,
             )
             .await?;
             let table = render::funnel_table(&funnel, lang);
@@ -273,7 +407,8 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             let as_of = as_of_or_today("as-of", as_of.as_deref())?;
             let thresholds =
                 min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
-            let report = kfq_app::reports::stuck(&db, &region, as_of, &thresholds, lang).await?;
+            let report =
+                kfq_app::reports::stuck(&db, &operator, Some(&region), as_of, &thresholds).await?;
             let tables = render::stuck_tables(&report, lang);
             emit(&report, tables, format, output.as_deref())
         }

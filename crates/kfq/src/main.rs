@@ -1,7 +1,6 @@
 //! `kfq` — the command line: a thin adapter over `kfq-app`'s use cases.
 
 mod cli;
-mod serve;
 
 use std::process::ExitCode;
 

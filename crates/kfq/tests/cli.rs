@@ -244,8 +244,64 @@ fn the_template_has_a_sheet_per_table_and_imports_as_nothing() {
     assert!(out.contains("项目 新增 0"));
 }
 
+/// A minimal HTTP/1.1 exchange over loopback: status code and body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(token) = auth {
+        request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    request.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+fn add_user(db: &Path, username: &str, role: &str, region: &str, password: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kfq"))
+        .args([
+            "user",
+            "add",
+            "--username",
+            username,
+            "--role",
+            role,
+            "--region",
+            region,
+            "--password-stdin",
+        ])
+        .env("KFQ_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(stdout(&out).contains(username));
+}
+
 #[test]
-fn the_server_answers_the_round_report_over_http() {
+fn the_server_answers_a_signed_in_user_within_their_scope() {
+    add_user(demo_db(), "cli.lvliang", "city", "141100", "Lvliang-2024");
     let mut child = Command::new(env!("CARGO_BIN_EXE_kfq"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env(
@@ -266,14 +322,35 @@ fn the_server_answers_the_round_report_over_http() {
             break rest.split('/').next().unwrap().to_string();
         }
     };
-    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-    write!(stream, "GET /api/v1/reports/round/2024-4?region=140000 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let report = "/api/v1/reports/round/2024-4?region=140000";
+    let (status, _) = http(&addr, "GET", report, None, None);
+    assert_eq!(status, 401, "reports need a signed-in user");
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some(r#"{"username":"cli.lvliang","password":"Lvliang-2024"}"#),
+    );
+    assert_eq!(status, 200, "{body}");
+    let session: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = session["session"].as_str().unwrap().to_string();
+    let (status, _) = http(&addr, "GET", report, Some(&token), None);
+    assert_eq!(
+        status, 404,
+        "a city user asking for the province is told it does not exist"
+    );
+    let (status, body) = http(
+        &addr,
+        "GET",
+        "/api/v1/reports/round/2024-4",
+        Some(&token),
+        None,
+    );
     child.kill().unwrap();
     let _ = child.wait();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    let body = response.split("\r\n\r\n").nth(1).unwrap();
-    let report: serde_json::Value = serde_json::from_str(body).unwrap();
-    assert_eq!(report["total"]["produce"]["count"], 170);
+    assert_eq!(status, 200, "{body}");
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["region"], "141100");
+    assert_eq!(report["total"]["produce"]["count"], 11);
 }

@@ -13,6 +13,7 @@ mod names;
 mod rng;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use kfq_core::access::Role;
 use kfq_core::enterprise::CreditCode;
 use kfq_core::money::Amount;
 use kfq_core::monthly::Month;
@@ -129,9 +130,90 @@ pub fn generate() -> Ledger {
     g.ledger
 }
 
-/// Loads the demo into the database (through the import, in one transaction).
-pub async fn load(db: &Db, lang: Lang) -> Result<ImportSummary, AppError> {
-    import_ledger(db, &generate(), "demo", lang).await
+/// One user per role, in 吕梁 where the role works in a city or zone.
+const USERS: &[(&str, &str, Role, &str)] = &[
+    ("shanxi", "省商务厅", Role::Province, "140000"),
+    ("lvliang", "吕梁市商务局", Role::City, "141100"),
+    (
+        "lljkq",
+        "吕梁经开区管委会",
+        Role::Zone,
+        "吕梁经济技术开发区",
+    ),
+    (
+        "lljkq.zhaoshang",
+        "吕梁经开区招商发展部",
+        Role::Department,
+        "吕梁经济技术开发区",
+    ),
+    (
+        "lljkq.daiban",
+        "吕梁经开区代办员",
+        Role::Agent,
+        "吕梁经济技术开发区",
+    ),
+    ("lingdao", "省领导", Role::Leader, "140000"),
+];
+
+/// A demo user created now, with the password shown this once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    pub username: String,
+    pub role: Role,
+    pub region: String,
+    pub password: String,
+}
+
+/// Loads the demo into the database (through the import, in one transaction) and creates the
+/// demo users that do not exist yet.
+pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>), AppError> {
+    let summary = import_ledger(db, &generate(), "demo", lang).await?;
+    let operator = crate::Actor::operator("demo", lang);
+    let mut created = Vec::new();
+    for &(username, display_name, role, region) in USERS {
+        if kfq_store::user_by_name(db, username).await?.is_some() {
+            continue;
+        }
+        let password = crate::users::generate_password()?;
+        let new = crate::users::NewUser {
+            username: username.into(),
+            display_name: display_name.into(),
+            role,
+            region: region.into(),
+            password: password.clone(),
+        };
+        crate::users::add_user(db, &operator, new).await?;
+        created.push(DemoUser {
+            username: username.into(),
+            role,
+            region: region.into(),
+            password,
+        });
+    }
+    Ok((summary, created))
+}
+
+/// The demo users' sign-in lines, to print once.
+pub fn describe_users(users: &[DemoUser], lang: Lang) -> String {
+    if users.is_empty() {
+        return String::new();
+    }
+    let mut text = lang
+        .pick(
+            "演示用户（密码只显示这一次）：",
+            "Demo users (passwords are shown this once):",
+        )
+        .to_string();
+    for u in users {
+        text.push_str(&format!(
+            "\n  {:<18} {:<6} {:<20} {}",
+            u.username,
+            u.role.label(lang),
+            u.region,
+            u.password
+        ));
+    }
+    text
 }
 
 fn place(sheet: &str, row: usize) -> Place {

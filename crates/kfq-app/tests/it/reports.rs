@@ -29,6 +29,7 @@ async fn the_demo_reproduces_the_published_figures() {
     for t in both().await {
         let db = &t.db;
         kfq_app::demo::load(db, Lang::Zh).await.expect("demo loads");
+        let op = kfq_app::Actor::operator("tester", Lang::Zh);
 
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
         let published: &[PublishedRow] = &[
@@ -82,7 +83,7 @@ async fn the_demo_reproduces_the_published_figures() {
             ),
             ("140400", 18, None, Some(17), None, Some(18), None),
         ];
-        let s = round_summary(db, RoundId { year: 2024, seq: 4 }, "140000")
+        let s = round_summary(db, &op, RoundId { year: 2024, seq: 4 }, Some("140000"))
             .await
             .unwrap();
         assert_eq!(s.rows.len(), 11, "{}", name(&t));
@@ -164,7 +165,7 @@ async fn the_demo_reproduces_the_published_figures() {
         assert!(datong_total > kfq_core::Amount::from_wan(780_000));
 
         // 2024年第一次: 忻州 and 吕梁.
-        let s1 = round_summary(db, RoundId { year: 2024, seq: 1 }, "140000")
+        let s1 = round_summary(db, &op, RoundId { year: 2024, seq: 1 }, Some("140000"))
             .await
             .unwrap();
         let row = |code: &str| s1.rows.iter().find(|r| r.region == code).unwrap().clone();
@@ -211,12 +212,12 @@ async fn the_demo_reproduces_the_published_figures() {
         let as_of = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
         let f = funnel(
             db,
-            "141100",
+            &op,
+            Some("141100"),
             RoundId { year: 2022, seq: 1 },
             RoundId { year: 2023, seq: 4 },
             as_of,
             &FunnelRules::default(),
-            Lang::Zh,
         )
         .await
         .unwrap();
@@ -252,10 +253,10 @@ async fn the_demo_reproduces_the_published_figures() {
         // The stuck lists are sorted by amount and only hold projects in that stage.
         let report = stuck(
             db,
-            "141100",
+            &op,
+            Some("141100"),
             NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
             &StuckThresholds::default(),
-            Lang::Zh,
         )
         .await
         .unwrap();
@@ -279,22 +280,28 @@ async fn a_city_report_has_a_row_per_zone_and_unknown_things_are_refused() {
     for t in both().await {
         let db = &t.db;
         kfq_app::demo::load(db, Lang::Zh).await.unwrap();
-        let s = round_summary(db, RoundId { year: 2024, seq: 4 }, "吕梁市")
+        let op = kfq_app::Actor::operator("tester", Lang::Zh);
+        let s = round_summary(db, &op, RoundId { year: 2024, seq: 4 }, Some("吕梁市"))
             .await
             .unwrap();
         assert_eq!(s.region, "141100");
         assert_eq!(s.rows.len(), 5, "吕梁 has five zones in the demo");
         assert_eq!(s.total.sign.count, 12);
         assert!(s.rows.iter().any(|r| r.name == "吕梁经济技术开发区"));
-        let zone = round_summary(db, RoundId { year: 2024, seq: 4 }, "吕梁经济技术开发区")
-            .await
-            .unwrap();
+        let zone = round_summary(
+            db,
+            &op,
+            RoundId { year: 2024, seq: 4 },
+            Some("吕梁经济技术开发区"),
+        )
+        .await
+        .unwrap();
         assert_eq!(zone.rows.len(), 1);
-        let unknown = round_summary(db, RoundId { year: 2019, seq: 1 }, "140000")
+        let unknown = round_summary(db, &op, RoundId { year: 2019, seq: 1 }, Some("140000"))
             .await
             .unwrap_err();
         assert!(matches!(unknown, kfq_app::AppError::UnknownRound(_)));
-        let nowhere = round_summary(db, RoundId { year: 2024, seq: 4 }, "149900")
+        let nowhere = round_summary(db, &op, RoundId { year: 2024, seq: 4 }, Some("149900"))
             .await
             .unwrap_err();
         assert!(matches!(nowhere, kfq_app::AppError::UnknownRegion(_)));

@@ -22,9 +22,15 @@ async fn export_import_export_gives_the_same_workbook_on_both_engines() {
     kfq_app::demo::load(&source.db, Lang::Zh).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first.xlsx");
-    export(&source.db, Some("141100"), ExportFormat::Xlsx, &first)
-        .await
-        .unwrap();
+    export(
+        &source.db,
+        &kfq_app::Actor::operator("tester", Lang::Zh),
+        Some("141100"),
+        ExportFormat::Xlsx,
+        &first,
+    )
+    .await
+    .unwrap();
     let original = contents(&first);
     let projects = &original.iter().find(|(n, _)| n == "项目").unwrap().1;
     assert!(
@@ -40,9 +46,15 @@ async fn export_import_export_gives_the_same_workbook_on_both_engines() {
         let second = dir
             .path()
             .join(format!("second-{}.xlsx", crate::helpers::name(&t)));
-        export(&t.db, None, ExportFormat::Xlsx, &second)
-            .await
-            .unwrap();
+        export(
+            &t.db,
+            &kfq_app::Actor::operator("tester", Lang::Zh),
+            None,
+            ExportFormat::Xlsx,
+            &second,
+        )
+        .await
+        .unwrap();
         let copy = contents(&second);
         for ((name_a, rows_a), (name_b, rows_b)) in original.iter().zip(&copy) {
             assert_eq!(name_a, name_b);
@@ -61,9 +73,15 @@ async fn csv_and_json_exports_carry_the_same_rows() {
     kfq_app::demo::load(&t.db, Lang::Zh).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let json_path = dir.path().join("all.json");
-    export(&t.db, Some("140900"), ExportFormat::Json, &json_path)
-        .await
-        .unwrap();
+    export(
+        &t.db,
+        &kfq_app::Actor::operator("tester", Lang::Zh),
+        Some("140900"),
+        ExportFormat::Json,
+        &json_path,
+    )
+    .await
+    .unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     let projects = json["projects"].as_array().unwrap();
@@ -94,9 +112,15 @@ async fn csv_and_json_exports_carry_the_same_rows() {
     assert!(first["strategic_emerging"].is_boolean());
 
     let csv_dir = dir.path().join("csv");
-    export(&t.db, Some("140900"), ExportFormat::Csv, &csv_dir)
-        .await
-        .unwrap();
+    export(
+        &t.db,
+        &kfq_app::Actor::operator("tester", Lang::Zh),
+        Some("140900"),
+        ExportFormat::Csv,
+        &csv_dir,
+    )
+    .await
+    .unwrap();
     let csv = std::fs::read_to_string(csv_dir.join("项目.csv")).unwrap();
     assert!(
         csv.starts_with('\u{feff}'),

@@ -1,0 +1,600 @@
+//! 项目 — finding, reading and editing projects, within the actor's scope.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kfq_core::access::Action;
+use kfq_core::enterprise::Enterprise;
+use kfq_core::lang::Localized;
+use kfq_core::money::Amount;
+use kfq_core::project::{Category, LandArea, Project, ProjectError};
+use kfq_core::region::RegionCode;
+use kfq_core::round::check_entry;
+use kfq_core::stage::{Milestone, Stage};
+use kfq_core::zone::Zone;
+use kfq_store::Db;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::{Actor, AppError, Expected};
+
+/// A project as the API and the pages show it: the keys of the JSON export, plus `id`,
+/// `version`, `stage` and `city`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectView {
+    pub id: i64,
+    pub version: i64,
+    pub code: String,
+    pub name: String,
+    pub zone: String,
+    pub zone_id: i64,
+    pub city: RegionCode,
+    pub enterprise: Option<String>,
+    pub credit_code: Option<String>,
+    pub chain: String,
+    pub strategic_emerging: bool,
+    pub category: Category,
+    pub total_investment_wan: Amount,
+    pub expected_output_wan: Option<Amount>,
+    pub land_area_mu: Option<LandArea>,
+    pub signed_on: Option<NaiveDate>,
+    pub landed_on: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    pub producing_on: Option<NaiveDate>,
+    pub reached_on: Option<NaiveDate>,
+    pub terminated_on: Option<NaiveDate>,
+    pub stage: Stage,
+}
+
+fn view(p: &Project, zone: &Zone, enterprise: Option<&Enterprise>) -> ProjectView {
+    ProjectView {
+        id: p.id,
+        version: p.version,
+        code: p.code.to_string(),
+        name: p.name.clone(),
+        zone: zone.name.clone(),
+        zone_id: zone.id,
+        city: zone.city,
+        enterprise: enterprise.map(|e| e.name.clone()),
+        credit_code: enterprise.and_then(|e| e.credit_code.as_ref().map(|c| c.to_string())),
+        chain: p.chain.clone(),
+        strategic_emerging: p.strategic_emerging,
+        category: p.category,
+        total_investment_wan: p.total_investment,
+        expected_output_wan: p.expected_output,
+        land_area_mu: p.land_area,
+        signed_on: p.dates.signed_on,
+        landed_on: p.dates.landed_on,
+        started_on: p.dates.started_on,
+        producing_on: p.dates.producing_on,
+        reached_on: p.dates.reached_on,
+        terminated_on: p.terminated_on,
+        stage: p.stage(),
+    }
+}
+
+/// What a project list asks for: filters, order and page. Unset filters match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectQuery {
+    pub city: Option<String>,
+    pub zone: Option<String>,
+    pub stage: Option<String>,
+    pub chain: Option<String>,
+    pub strategic: Option<bool>,
+    pub category: Option<String>,
+    pub min_wan: Option<Amount>,
+    pub max_wan: Option<Amount>,
+    /// Free text in the name, the enterprise or the code.
+    pub q: Option<String>,
+    /// `code`, `name`, `amount`, `stage` or `zone`; a leading `-` sorts descending.
+    pub sort: Option<String>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl ProjectQuery {
+    /// Reads the query string of `/api/v1/projects` and of the list page.
+    pub fn from_params(params: &HashMap<String, String>) -> Result<ProjectQuery, AppError> {
+        let get = |k: &str| {
+            params
+                .get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let amount = |k: &'static str| {
+            get(k)
+                .map(|v| {
+                    Amount::parse_wan(&v).map_err(|_| AppError::BadArgument {
+                        name: k,
+                        value: v.clone(),
+                        expected: Expected::Amount,
+                    })
+                })
+                .transpose()
+        };
+        let number = |k: &'static str, default: u32, max: u32| -> Result<u32, AppError> {
+            match get(k) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or(AppError::BadArgument {
+                        name: k,
+                        value: v,
+                        expected: Expected::Number(max),
+                    }),
+            }
+        };
+        let strategic = match get("strategic").as_deref() {
+            None => None,
+            Some("true" | "1" | "是") => Some(true),
+            Some("false" | "0" | "否") => Some(false),
+            Some(other) => {
+                return Err(AppError::BadArgument {
+                    name: "strategic",
+                    value: other.into(),
+                    expected: Expected::Flag,
+                })
+            }
+        };
+        Ok(ProjectQuery {
+            city: get("city"),
+            zone: get("zone"),
+            stage: get("stage"),
+            chain: get("chain"),
+            strategic,
+            category: get("category"),
+            min_wan: amount("min_wan")?,
+            max_wan: amount("max_wan")?,
+            q: get("q"),
+            sort: get("sort"),
+            page: number("page", 1, 1_000_000)?,
+            per_page: number("per_page", 20, 500)?,
+        })
+    }
+}
+
+/// One page of a filtered, sorted list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectPage {
+    pub total: usize,
+    pub page: u32,
+    pub per_page: u32,
+    pub total_investment_wan: Amount,
+    pub items: Vec<ProjectView>,
+}
+
+/// Everything the project use cases read, loaded once per request.
+struct Book {
+    zones: HashMap<i64, Zone>,
+    enterprises: HashMap<i64, Enterprise>,
+}
+
+impl Book {
+    async fn load(db: &Db) -> Result<Book, AppError> {
+        Ok(Book {
+            zones: kfq_store::load_zones(db)
+                .await?
+                .into_iter()
+                .map(|z| (z.id, z))
+                .collect(),
+            enterprises: kfq_store::load_enterprises(db)
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect(),
+        })
+    }
+
+    fn view(&self, p: &Project) -> Option<ProjectView> {
+        let zone = self.zones.get(&p.zone_id)?;
+        Some(view(
+            p,
+            zone,
+            p.enterprise_id.and_then(|id| self.enterprises.get(&id)),
+        ))
+    }
+}
+
+fn stage_matches(stage: Stage, wanted: &str) -> bool {
+    stage.code() == wanted || stage.label(kfq_core::Lang::Zh) == wanted
+}
+
+/// The projects in the actor's scope that match the query, one page of them.
+pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<ProjectPage, AppError> {
+    let book = Book::load(db).await?;
+    let zones: Vec<Zone> = book.zones.values().cloned().collect();
+    let city = query
+        .city
+        .as_deref()
+        .map(|c| actor.region(Some(c), &zones))
+        .transpose()?;
+    let zone = query
+        .zone
+        .as_deref()
+        .map(|z| actor.region(Some(z), &zones))
+        .transpose()?;
+    let category = query
+        .category
+        .as_deref()
+        .map(|c| {
+            Category::parse(c).ok_or(AppError::BadArgument {
+                name: "category",
+                value: c.into(),
+                expected: Expected::Category,
+            })
+        })
+        .transpose()?;
+    let text = query.q.as_deref().map(str::to_lowercase);
+    let mut items: Vec<ProjectView> = kfq_store::load_projects(db)
+        .await?
+        .iter()
+        .filter(|p| book.zones.get(&p.zone_id).is_some_and(|z| actor.sees(z)))
+        .filter_map(|p| book.view(p))
+        .filter(|v| {
+            let in_zone = |scope: &Option<kfq_core::scope::Scope>| {
+                scope
+                    .as_ref()
+                    .is_none_or(|s| book.zones.get(&v.zone_id).is_some_and(|z| s.contains(z)))
+            };
+            in_zone(&city)
+                && in_zone(&zone)
+                && query
+                    .stage
+                    .as_deref()
+                    .is_none_or(|s| stage_matches(v.stage, s))
+                && query.chain.as_deref().is_none_or(|c| v.chain == c)
+                && query.strategic.is_none_or(|s| v.strategic_emerging == s)
+                && category.is_none_or(|c| v.category == c)
+                && query.min_wan.is_none_or(|m| v.total_investment_wan >= m)
+                && query.max_wan.is_none_or(|m| v.total_investment_wan <= m)
+                && text.as_deref().is_none_or(|t| {
+                    v.name.to_lowercase().contains(t)
+                        || v.code.to_lowercase().contains(t)
+                        || v.enterprise
+                            .as_deref()
+                            .is_some_and(|e| e.to_lowercase().contains(t))
+                })
+        })
+        .collect();
+    sort(&mut items, query.sort.as_deref())?;
+    let total = items.len();
+    let total_investment_wan = items.iter().map(|v| v.total_investment_wan).sum();
+    let start = ((query.page.max(1) - 1) as usize).saturating_mul(query.per_page as usize);
+    let items = items
+        .into_iter()
+        .skip(start)
+        .take(query.per_page as usize)
+        .collect();
+    Ok(ProjectPage {
+        total,
+        page: query.page.max(1),
+        per_page: query.per_page,
+        total_investment_wan,
+        items,
+    })
+}
+
+fn sort(items: &mut [ProjectView], by: Option<&str>) -> Result<(), AppError> {
+    let by = by.unwrap_or("code");
+    let (key, descending) = match by.strip_prefix('-') {
+        Some(k) => (k, true),
+        None => (by, false),
+    };
+    match key {
+        "code" => items.sort_by(|a, b| a.code.cmp(&b.code)),
+        "name" => items.sort_by(|a, b| a.name.cmp(&b.name).then(a.code.cmp(&b.code))),
+        "amount" => items.sort_by(|a, b| {
+            a.total_investment_wan
+                .cmp(&b.total_investment_wan)
+                .then(a.code.cmp(&b.code))
+        }),
+        "zone" => items.sort_by(|a, b| a.zone.cmp(&b.zone).then(a.code.cmp(&b.code))),
+        "stage" => {
+            items.sort_by(|a, b| a.stage.code().cmp(b.stage.code()).then(a.code.cmp(&b.code)))
+        }
+        _ => {
+            return Err(AppError::BadArgument {
+                name: "sort",
+                value: by.into(),
+                expected: Expected::Sort,
+            })
+        }
+    }
+    if descending {
+        items.reverse();
+    }
+    Ok(())
+}
+
+/// One project, if it exists and lies in the actor's scope; otherwise NotFound, alike.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<ProjectView, AppError> {
+    let book = Book::load(db).await?;
+    let project = kfq_store::load_project(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let zone = book.zones.get(&project.zone_id).ok_or(AppError::NotFound)?;
+    if !actor.sees(zone) {
+        return Err(AppError::NotFound);
+    }
+    book.view(&project).ok_or(AppError::NotFound)
+}
+
+/// A field the user must correct, with the reason in their language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// A field changed by someone else since the version the user edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: Value,
+    pub to: Value,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A save refused because the project moved on: what it is now, and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub current: ProjectView,
+    pub changes: Vec<FieldChange>,
+}
+
+fn field_error(field: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message,
+    }
+}
+
+/// Applies the fields of a JSON patch to a project, collecting every field in error.
+fn apply(
+    p: &mut Project,
+    patch: &Map<String, Value>,
+    zones: &[Zone],
+    actor: &Actor,
+) -> Vec<FieldError> {
+    let lang = actor.lang;
+    let mut errors = Vec::new();
+    let text = |v: &Value| v.as_str().map(str::trim).map(str::to_string);
+    for (key, value) in patch {
+        let bad = |what: &str| field_error(key, what.to_string());
+        let outcome: Result<(), FieldError> = match key.as_str() {
+            "name" => text(value)
+                .filter(|t| !t.is_empty())
+                .map(|t| p.name = t)
+                .ok_or_else(|| bad(lang.pick("项目名称不能为空", "the name must not be empty"))),
+            "chain" => {
+                p.chain = text(value).unwrap_or_default();
+                Ok(())
+            }
+            "strategic_emerging" => value
+                .as_bool()
+                .map(|b| p.strategic_emerging = b)
+                .ok_or_else(|| bad(lang.pick("应为 true 或 false", "must be true or false"))),
+            "category" => text(value)
+                .and_then(|t| Category::parse(&t))
+                .map(|c| p.category = c)
+                .ok_or_else(|| bad(&Expected::Category.describe(lang))),
+            "zone" => match text(value).and_then(|t| zones.iter().find(|z| z.name == t)) {
+                Some(z) if actor.sees(z) => {
+                    p.zone_id = z.id;
+                    Ok(())
+                }
+                _ => Err(bad(lang.pick("没有这个开发区", "no such zone"))),
+            },
+            "total_investment_wan" => {
+                match text(value).or_else(|| value.as_number().map(|n| n.to_string())) {
+                    Some(t) => Amount::parse_wan(&t)
+                        .map(|a| p.total_investment = a)
+                        .map_err(|e| bad(&e.message(lang))),
+                    None => Err(bad(lang.pick("不能为空", "must not be empty"))),
+                }
+            }
+            "expected_output_wan" => {
+                match text(value).or_else(|| value.as_number().map(|n| n.to_string())) {
+                    None => {
+                        p.expected_output = None;
+                        Ok(())
+                    }
+                    Some(t) => Amount::parse_wan(&t)
+                        .map(|a| p.expected_output = Some(a))
+                        .map_err(|e| bad(&e.message(lang))),
+                }
+            }
+            "land_area_mu" => {
+                match text(value).or_else(|| value.as_number().map(|n| n.to_string())) {
+                    None => {
+                        p.land_area = None;
+                        Ok(())
+                    }
+                    Some(t) => LandArea::parse(&t)
+                        .map(|a| p.land_area = Some(a))
+                        .ok_or_else(|| {
+                            bad(lang.pick(
+                                "用地面积应为不超过两位小数的非负数",
+                                "a land area is a non-negative number with at most two decimals",
+                            ))
+                        }),
+                }
+            }
+            "signed_on" | "landed_on" | "started_on" | "producing_on" | "reached_on"
+            | "terminated_on" => match value {
+                Value::Null => {
+                    set_date(p, key, None);
+                    Ok(())
+                }
+                v => match text(v).and_then(|t| t.parse::<NaiveDate>().ok()) {
+                    Some(d) => {
+                        set_date(p, key, Some(d));
+                        Ok(())
+                    }
+                    None => Err(bad(&Expected::Date.describe(lang))),
+                },
+            },
+            "version" | "id" | "code" | "stage" | "city" | "zone_id" | "enterprise"
+            | "credit_code" => Ok(()),
+            _ => Err(bad(
+                lang.pick("不能修改这个字段", "this field cannot be changed")
+            )),
+        };
+        if let Err(e) = outcome {
+            errors.push(e);
+        }
+    }
+    errors
+}
+
+fn set_date(p: &mut Project, key: &str, date: Option<NaiveDate>) {
+    match key {
+        "terminated_on" => p.terminated_on = date,
+        _ => {
+            if let Some(m) = milestone_of(key) {
+                p.dates.set(m, date);
+            }
+        }
+    }
+}
+
+fn milestone_of(key: &str) -> Option<Milestone> {
+    Some(match key {
+        "signed_on" => Milestone::Signed,
+        "landed_on" => Milestone::Landed,
+        "started_on" => Milestone::Started,
+        "producing_on" => Milestone::Producing,
+        "reached_on" => Milestone::Reached,
+        _ => return None,
+    })
+}
+
+fn milestone_field(m: Milestone) -> &'static str {
+    match m {
+        Milestone::Signed => "signed_on",
+        Milestone::Landed => "landed_on",
+        Milestone::Started => "started_on",
+        Milestone::Producing => "producing_on",
+        Milestone::Reached => "reached_on",
+    }
+}
+
+/// Saves a patch made from `version`. A patch from an older version is refused with what
+/// changed since; a patch that breaks a rule is refused with every field in error.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    patch: &Map<String, Value>,
+) -> Result<ProjectView, AppError> {
+    // Scope first: a project outside it is not found, whatever the role.
+    let current = get(db, actor, id).await?;
+    actor.must(Action::EditProject)?;
+    let mut project = kfq_store::load_project(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if project.version != version {
+        return Err(conflict(db, current, version).await);
+    }
+    let before = project.clone();
+    let zones = kfq_store::load_zones(db).await?;
+    let mut errors = apply(&mut project, patch, &zones, actor);
+    for problem in project.check() {
+        let field = match &problem {
+            ProjectError::EmptyName => "name",
+            ProjectError::OutOfOrder(o) => milestone_field(o.later),
+            ProjectError::TerminatedTooEarly { .. } => "terminated_on",
+        };
+        errors.push(field_error(field, problem.message(actor.lang)));
+    }
+    let rounds = kfq_store::load_rounds(db).await?;
+    for entry in kfq_store::load_entries(db, None)
+        .await?
+        .iter()
+        .filter(|e| e.project_id == id)
+    {
+        let Some(round) = rounds.iter().find(|r| r.id == entry.round) else {
+            continue;
+        };
+        if let Err(why) = check_entry(round, entry.batch, &project.dates) {
+            let field = milestone_field(entry.batch.milestone());
+            let message = match actor.lang {
+                kfq_core::Lang::Zh => format!(
+                    "已列入{}{}一批：{}",
+                    round.id.label(actor.lang),
+                    entry.batch.label(actor.lang),
+                    why.message(actor.lang)
+                ),
+                kfq_core::Lang::En => format!(
+                    "entered in the {} batch of {}: {}",
+                    entry.batch.label(actor.lang),
+                    round.id,
+                    why.message(actor.lang)
+                ),
+            };
+            errors.push(field_error(field, message));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if project == before {
+        return Ok(current);
+    }
+    let mut tx = db.begin().await?;
+    let new_version = match kfq_store::update_project(&mut tx, &project).await {
+        Err(kfq_store::StoreError::Conflict) => return Err(conflict(db, current, version).await),
+        other => other?,
+    };
+    project.version = new_version;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "update",
+        "project",
+        project.code.as_str(),
+        Some(crate::audit::project_json(&before)),
+        Some(crate::audit::project_json(&project)),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// What changed since `version`, from the audit trail.
+async fn conflict(db: &Db, current: ProjectView, version: i64) -> AppError {
+    let events = kfq_store::audit_of(db, "project", &current.code)
+        .await
+        .unwrap_or_default();
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+    };
+    let mut changes = Vec::new();
+    for event in &events {
+        let (Some(before), Some(after)) = (parse(&event.before), parse(&event.after)) else {
+            continue;
+        };
+        let from_version = before.get("version").and_then(Value::as_i64).unwrap_or(0);
+        if from_version < version {
+            continue;
+        }
+        for (field, to) in &after {
+            let from = before.get(field).cloned().unwrap_or(Value::Null);
+            if field != "version" && from != *to {
+                changes.push(FieldChange {
+                    field: field.clone(),
+                    from,
+                    to: to.clone(),
+                    by: event.actor.clone(),
+                    at: event.at,
+                });
+            }
+        }
+    }
+    AppError::Conflict(Box::new(Conflict { current, changes }))
+}

@@ -1,0 +1,379 @@
+//! 用户 — accounts, sign-in, sessions and API tokens.
+//!
+//! Passwords are kept as argon2id hashes; session and token secrets are given to the user once
+//! and kept only as SHA-256 hashes, so a copy of the database signs nobody in.
+
+use chrono::{Duration, Utc};
+use kfq_core::access::{Action, Role};
+use kfq_core::scope::Scope;
+use kfq_core::Lang;
+use kfq_store::{Db, UserRow};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{Actor, AppError};
+
+/// How long a session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A GB/T 2260 code, a city name or a zone's name.
+    pub region: String,
+    pub password: String,
+}
+
+/// What the API tells a user about themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub lang: Lang,
+    pub must_change_password: bool,
+}
+
+fn bad(name: &'static str, value: &str, expected: crate::Expected) -> AppError {
+    AppError::BadArgument {
+        name,
+        value: value.into(),
+        expected,
+    }
+}
+
+/// Usernames are short plain identifiers, so that they read the same in logs and audits.
+fn check_username(name: &str) -> Result<(), AppError> {
+    let ok = (2..=32).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(bad("username", name, crate::Expected::Username))
+    }
+}
+
+/// At least 8 characters of at least two kinds (letters, digits, other), not the username.
+pub fn check_password(username: &str, password: &str) -> Result<(), AppError> {
+    let kinds = [
+        password.chars().any(|c| c.is_alphabetic()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_alphanumeric()),
+    ];
+    let ok = password.chars().count() >= 8
+        && kinds.iter().filter(|k| **k).count() >= 2
+        && password != username;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::WeakPassword)
+    }
+}
+
+/// The scope a role may have: a province user a province, a city user a city, zone staff a zone.
+fn check_role_scope(role: Role, scope: &Scope, region: &str) -> Result<(), AppError> {
+    let ok = match role {
+        Role::Province => matches!(scope, Scope::Province { .. } | Scope::Country),
+        Role::City => matches!(scope, Scope::City { .. }),
+        Role::Zone | Role::Department => matches!(scope, Scope::Zone { .. }),
+        Role::Agent => matches!(scope, Scope::Zone { .. } | Scope::City { .. }),
+        Role::Leader => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(bad("region", region, crate::Expected::RegionForRole(role)))
+    }
+}
+
+async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
+/// Creates an account. Only an actor who manages users may.
+pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, AppError> {
+    actor.must(Action::ManageUsers)?;
+    check_username(&new.username)?;
+    check_password(&new.username, &new.password)?;
+    let zones = kfq_store::load_zones(db).await?;
+    let scope = actor.region(Some(&new.region), &zones)?;
+    check_role_scope(new.role, &scope, &new.region)?;
+    if kfq_store::user_by_name(db, &new.username).await?.is_some() {
+        return Err(AppError::UserExists(new.username));
+    }
+    let row = UserRow {
+        id: 0,
+        username: new.username,
+        display_name: new.display_name,
+        password_hash: hash_password(&new.password).await?,
+        role: new.role.code().into(),
+        scope: scope.stored(),
+        lang: "zh".into(),
+        must_change_password: false,
+    };
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let id = kfq_store::insert_user(&mut tx, &row, now).await?;
+    let after = serde_json::json!({"username": row.username, "role": row.role, "scope": row.scope})
+        .to_string();
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "user",
+        &row.username,
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(UserView {
+        id,
+        username: row.username,
+        display_name: row.display_name,
+        role: new.role,
+        scope,
+        lang: Lang::Zh,
+        must_change_password: false,
+    })
+}
+
+fn view(row: &UserRow, zones: &[kfq_core::zone::Zone]) -> Result<UserView, AppError> {
+    let corrupt = || {
+        AppError::Store(kfq_store::StoreError::Corrupt(format!(
+            "user {}",
+            row.username
+        )))
+    };
+    Ok(UserView {
+        id: row.id,
+        username: row.username.clone(),
+        display_name: row.display_name.clone(),
+        role: Role::parse(&row.role).ok_or_else(corrupt)?,
+        scope: Scope::from_stored(&row.scope, zones).ok_or_else(corrupt)?,
+        lang: Lang::parse(&row.lang).unwrap_or_default(),
+        must_change_password: row.must_change_password,
+    })
+}
+
+impl UserView {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            username: self.username.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+            lang: self.lang,
+        }
+    }
+}
+
+/// A fresh secret: 32 random bytes as hex, with a prefix saying what it is.
+fn new_secret(prefix: &str) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    Ok(format!("{prefix}{}", hex(&bytes)))
+}
+
+/// A password to hand out once: 14 characters of letters and digits, both always present.
+pub fn generate_password() -> Result<String, AppError> {
+    const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    let body: String = bytes
+        .iter()
+        .map(|b| CHARS[*b as usize % CHARS.len()] as char)
+        .collect();
+    Ok(format!("{body}7k"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn secret_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// Signs in: the session's secret (for the cookie or `Authorization: Bearer`) and the user.
+/// A wrong username and a wrong password are answered alike.
+pub async fn sign_in(
+    db: &Db,
+    username: &str,
+    password: &str,
+) -> Result<(String, UserView), AppError> {
+    let row = kfq_store::user_by_name(db, username).await?;
+    // An unknown user is checked against a hash too, so that timing does not tell who exists.
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = match &row {
+        Some(r) => r.password_hash.clone(),
+        None => DUMMY
+            .get_or_init(|| password_auth::generate_hash("kfq-no-such-user"))
+            .clone(),
+    };
+    let given = password.to_string();
+    let matches =
+        tokio::task::spawn_blocking(move || password_auth::verify_password(given, &hash).is_ok())
+            .await
+            .map_err(|_| AppError::Internal)?;
+    let Some(row) = row.filter(|_| matches) else {
+        return Err(AppError::BadCredentials);
+    };
+    let zones = kfq_store::load_zones(db).await?;
+    let user = view(&row, &zones)?;
+    let secret = new_secret("kfqs_")?;
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    kfq_store::insert_session(
+        &mut tx,
+        &secret_hash(&secret),
+        row.id,
+        now,
+        now + Duration::hours(SESSION_HOURS),
+    )
+    .await?;
+    crate::audit::append(
+        &mut tx,
+        &user.actor(),
+        "sign_in",
+        "user",
+        &row.username,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((secret, user))
+}
+
+/// The user a session or token secret belongs to, if it is still valid.
+pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, AppError> {
+    let Some(id) = kfq_store::user_for_secret(db, &secret_hash(secret), Utc::now()).await? else {
+        return Ok(None);
+    };
+    let Some(row) = kfq_store::user_by_id(db, id).await? else {
+        return Ok(None);
+    };
+    let zones = kfq_store::load_zones(db).await?;
+    Ok(Some(view(&row, &zones)?))
+}
+
+pub async fn sign_out(db: &Db, actor: &Actor, secret: &str) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    kfq_store::delete_session(&mut tx, &secret_hash(secret)).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "sign_out",
+        "user",
+        &actor.username,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates an API token for a user; the secret is shown once and never stored.
+pub async fn create_token(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+) -> Result<String, AppError> {
+    actor.must(Action::ManageUsers)?;
+    let row = kfq_store::user_by_name(db, username)
+        .await?
+        .ok_or_else(|| AppError::UnknownUser(username.into()))?;
+    let secret = new_secret("kfqt_")?;
+    let mut tx = db.begin().await?;
+    kfq_store::insert_token(&mut tx, &secret_hash(&secret), row.id, name, Utc::now()).await?;
+    crate::audit::append(&mut tx, actor, "create_token", "user", username, None, None).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+pub async fn change_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Result<(), AppError> {
+    let id = actor.user_id.ok_or(AppError::Forbidden)?;
+    sign_in_check(db, &actor.username, old).await?;
+    check_password(&actor.username, new)?;
+    let hash = hash_password(new).await?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_password(&mut tx, id, &hash, false).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "change_password",
+        "user",
+        &actor.username,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn sign_in_check(db: &Db, username: &str, password: &str) -> Result<(), AppError> {
+    let row = kfq_store::user_by_name(db, username)
+        .await?
+        .ok_or(AppError::BadCredentials)?;
+    let given = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || {
+        password_auth::verify_password(given, &row.password_hash).is_ok()
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::BadCredentials)
+    }
+}
+
+pub async fn set_lang(db: &Db, actor: &Actor, lang: Lang) -> Result<(), AppError> {
+    let id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_user_lang(&mut tx, id, if lang == Lang::En { "en" } else { "zh" }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_need_length_two_kinds_and_not_the_username() {
+        assert!(check_password("wang", "abcdefg1").is_ok());
+        assert!(check_password("wang", "短密码1").is_err());
+        assert!(check_password("wang", "abcdefgh").is_err());
+        assert!(check_password("wang1234", "wang1234").is_err());
+    }
+
+    #[test]
+    fn usernames_are_plain() {
+        assert!(check_username("lvliang.city").is_ok());
+        assert!(check_username("吕梁").is_err());
+        assert!(check_username("a").is_err());
+    }
+
+    #[test]
+    fn secrets_are_stored_only_as_their_hash() {
+        let s = new_secret("kfqs_").unwrap();
+        assert_eq!(s.len(), 5 + 64);
+        assert_ne!(secret_hash(&s), s);
+        assert_eq!(secret_hash(&s), secret_hash(&s));
+    }
+}

@@ -1,0 +1,129 @@
+//! Users, sessions and API tokens. Secrets arrive here already hashed.
+
+use chrono::{DateTime, Utc};
+
+use crate::{on_db, on_tx, Db, StoreError, Tx};
+
+/// A user as stored; `scope` is a region code or `zone:<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub scope: String,
+    pub lang: String,
+    pub must_change_password: bool,
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, role, scope, lang, must_change_password";
+
+pub async fn insert_user(tx: &mut Tx, u: &UserRow, at: DateTime<Utc>) -> Result<i64, StoreError> {
+    const SQL: &str =
+        "INSERT INTO users (username, display_name, password_hash, role, scope, lang, \
+        must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.password_hash)
+        .bind(&u.role)
+        .bind(&u.scope)
+        .bind(&u.lang)
+        .bind(u.must_change_password)
+        .bind(at)
+        .fetch_one(conn)
+        .await)?)
+}
+
+pub async fn user_by_name(db: &Db, username: &str) -> Result<Option<UserRow>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(username).fetch_optional(pool).await)?)
+}
+
+pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?)
+}
+
+pub async fn set_password(
+    tx: &mut Tx,
+    user_id: i64,
+    hash: &str,
+    must_change: bool,
+) -> Result<(), StoreError> {
+    const SQL: &str =
+        "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(hash).bind(must_change).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_user_lang(tx: &mut Tx, user_id: i64, lang: &str) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE users SET lang = $1 WHERE id = $2";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(lang).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    secret_hash: &str,
+    user_id: i64,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    const SQL: &str =
+        "INSERT INTO sessions (secret_hash, user_id, created_at, last_seen, expires_at) \
+        VALUES ($1, $2, $3, $4, $5)";
+    on_tx!(tx, conn => sqlx::query(SQL)
+        .bind(secret_hash)
+        .bind(user_id)
+        .bind(at)
+        .bind(at)
+        .bind(expires_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The user a live session or an API token belongs to.
+pub async fn user_for_secret(
+    db: &Db,
+    secret_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    const SESSION: &str = "SELECT user_id FROM sessions WHERE secret_hash = $1 AND expires_at > $2";
+    const TOKEN: &str = "SELECT user_id FROM api_tokens WHERE secret_hash = $1";
+    let session: Option<i64> = on_db!(db, pool => sqlx::query_scalar(SESSION).bind(secret_hash).bind(now).fetch_optional(pool).await)?;
+    if session.is_some() {
+        return Ok(session);
+    }
+    Ok(on_db!(db, pool => sqlx::query_scalar(TOKEN).bind(secret_hash).fetch_optional(pool).await)?)
+}
+
+pub async fn delete_session(tx: &mut Tx, secret_hash: &str) -> Result<(), StoreError> {
+    const SQL: &str = "DELETE FROM sessions WHERE secret_hash = $1";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(secret_hash).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn insert_token(
+    tx: &mut Tx,
+    secret_hash: &str,
+    user_id: i64,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    const SQL: &str =
+        "INSERT INTO api_tokens (secret_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)";
+    on_tx!(tx, conn => sqlx::query(SQL)
+        .bind(secret_hash)
+        .bind(user_id)
+        .bind(name)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

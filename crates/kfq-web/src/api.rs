@@ -1,0 +1,256 @@
+//! The handlers of `/api/v1`: read the request, call the use case as the signed-in actor,
+//! answer JSON.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use kfq_app::projects::ProjectQuery;
+use kfq_app::reports::parse_round;
+use kfq_app::{AppError, Expected};
+use kfq_core::report::funnel::FunnelRules;
+use kfq_core::report::stuck::StuckThresholds;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::auth::{visitor_lang, Signed, COOKIE};
+use crate::{ApiError, AppState};
+
+type Params = Query<HashMap<String, String>>;
+type ApiResult = Result<Response, ApiError>;
+
+pub async fn index() -> Html<&'static str> {
+    Html(include_str!("index.html"))
+}
+
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/v1/session`: signs in; the session is set as a cookie and returned for scripts.
+pub async fn sign_in(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(c): Json<Credentials>,
+) -> ApiResult {
+    let lang = visitor_lang(&headers, s.lang);
+    let (secret, user) = kfq_app::users::sign_in(&s.db, &c.username, &c.password)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    let cookie = format!(
+        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        kfq_app::users::SESSION_HOURS * 3600
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({"user": user, "session": secret})),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v1/session`: signs out.
+pub async fn sign_out(State(s): State<AppState>, signed: Signed) -> ApiResult {
+    kfq_app::users::sign_out(&s.db, &signed.actor, &signed.secret)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
+}
+
+pub async fn me(signed: Signed) -> ApiResult {
+    Ok(Json(json!({"user": signed.user})).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    old: String,
+    new: String,
+}
+
+pub async fn change_password(
+    State(s): State<AppState>,
+    signed: Signed,
+    Json(p): Json<PasswordChange>,
+) -> ApiResult {
+    kfq_app::users::change_password(&s.db, &signed.actor, &p.old, &p.new)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /api/v1/projects?city=&zone=&stage=&chain=&strategic=&category=&min_wan=&max_wan=&q=&sort=&page=&per_page=`
+pub async fn projects(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let lang = signed.actor.lang;
+    let query = ProjectQuery::from_params(&params).map_err(|e| ApiError::new(e, lang))?;
+    let page = kfq_app::projects::list(&s.db, &signed.actor, &query)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(page).into_response())
+}
+
+fn project_id(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
+    // An id that is not a number names no project: answered as any unknown one.
+    text.parse()
+        .map_err(|_| ApiError::new(AppError::NotFound, lang))
+}
+
+pub async fn project(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let view = kfq_app::projects::get(&s.db, &signed.actor, project_id(&id, lang)?)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    let etag = format!("\"{}\"", view.version);
+    Ok(([(header::ETAG, etag)], Json(view)).into_response())
+}
+
+/// `PATCH /api/v1/projects/{id}`: the version edited comes in `If-Match` or a `version` field.
+pub async fn patch_project(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(patch): Json<Map<String, Value>>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let id = project_id(&id, lang)?;
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .parse::<i64>()
+                .ok()
+        });
+    let version = if_match
+        .or_else(|| patch.get("version").and_then(Value::as_i64))
+        .ok_or_else(|| {
+            ApiError::new(
+                AppError::BadArgument {
+                    name: "version",
+                    value: String::new(),
+                    expected: Expected::Version,
+                },
+                lang,
+            )
+        })?;
+    match kfq_app::projects::update(&s.db, &signed.actor, id, version, &patch).await {
+        Ok(view) => {
+            let etag = format!("\"{}\"", view.version);
+            Ok(([(header::ETAG, etag)], Json(view)).into_response())
+        }
+        Err(e) => Err(ApiError {
+            precondition: if_match.is_some(),
+            ..ApiError::new(e, lang)
+        }),
+    }
+}
+
+fn param<'a>(
+    params: &'a Params,
+    name: &'static str,
+    expected: Expected,
+) -> Result<&'a str, AppError> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .ok_or(AppError::BadArgument {
+            name,
+            value: String::new(),
+            expected,
+        })
+}
+
+fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
+    match params.get("as_of") {
+        Some(d) => kfq_app::reports::parse_date("as_of", d),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// `GET /api/v1/reports/round/{year}-{seq}?region=CODE` (default: the user's own region).
+pub async fn round(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(round): Path<String>,
+    params: Params,
+) -> ApiResult {
+    let result = async {
+        let round = parse_round(&round)?;
+        let summary = kfq_app::reports::round_summary(
+            &s.db,
+            &signed.actor,
+            round,
+            params.get("region").map(String::as_str),
+        )
+        .await?;
+        Ok::<_, AppError>(Json(summary).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+/// `GET /api/v1/reports/funnel?region=&from=&to=&as_of=`
+pub async fn funnel(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let result = async {
+        let funnel = kfq_app::reports::funnel(
+            &s.db,
+            &signed.actor,
+            params.get("region").map(String::as_str),
+            parse_round(param(&params, "from", Expected::Round)?)?,
+            parse_round(param(&params, "to", Expected::Round)?)?,
+            as_of(&params)?,
+            &FunnelRules::default(),
+        )
+        .await?;
+        Ok::<_, AppError>(Json(funnel).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+/// `GET /api/v1/reports/stuck?region=` (or `zone=`) `&as_of=&limit=`
+pub async fn stuck(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let result = async {
+        let region = params
+            .get("region")
+            .or_else(|| params.get("zone"))
+            .map(String::as_str);
+        let mut report = kfq_app::reports::stuck(
+            &s.db,
+            &signed.actor,
+            region,
+            as_of(&params)?,
+            &StuckThresholds::default(),
+        )
+        .await?;
+        if let Some(limit) = params.get("limit").and_then(|l| l.parse::<usize>().ok()) {
+            for list in &mut report.lists {
+                list.items.truncate(limit);
+            }
+        }
+        Ok::<_, AppError>(Json(report).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}

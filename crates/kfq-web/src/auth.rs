@@ -1,0 +1,74 @@
+//! Who is asking: a session cookie (`kfq_session`) or `Authorization: Bearer` with a session
+//! or API token secret.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use kfq_app::users::UserView;
+use kfq_app::{Actor, AppError};
+use kfq_core::Lang;
+
+use crate::{ApiError, AppState};
+
+pub const COOKIE: &str = "kfq_session";
+
+/// The secret a request carries, if any.
+pub fn secret(headers: &HeaderMap) -> Option<String> {
+    if let Some(bearer) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(bearer.trim().to_string());
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(&format!("{COOKIE}="))
+                .map(str::to_string)
+        })
+}
+
+/// The language a visitor who is not signed in asked for.
+pub fn visitor_lang(headers: &HeaderMap, default: Lang) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(default, |v| {
+            if v.trim_start().starts_with("en") {
+                Lang::En
+            } else {
+                default
+            }
+        })
+}
+
+/// A signed-in user, as the actor every use case takes.
+pub struct Signed {
+    pub user: UserView,
+    pub actor: Actor,
+    pub secret: String,
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Signed, ApiError> {
+        let lang = visitor_lang(&parts.headers, state.lang);
+        let secret =
+            secret(&parts.headers).ok_or_else(|| ApiError::new(AppError::SignedOut, lang))?;
+        let user = kfq_app::users::user_for_secret(&state.db, &secret)
+            .await
+            .map_err(|e| ApiError::new(e, lang))?
+            .ok_or_else(|| ApiError::new(AppError::SignedOut, lang))?;
+        Ok(Signed {
+            actor: user.actor(),
+            user,
+            secret,
+        })
+    }
+}

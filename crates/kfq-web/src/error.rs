@@ -1,0 +1,72 @@
+//! One error type for HTTP: each use-case error becomes a status and a JSON body with a
+//! message in the user's language.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kfq_app::AppError;
+use kfq_core::{Lang, Localized};
+use serde_json::json;
+
+pub struct ApiError {
+    pub error: AppError,
+    pub lang: Lang,
+    /// The stale version came in `If-Match`: answer 412 rather than 409.
+    pub precondition: bool,
+}
+
+impl ApiError {
+    pub fn new(error: AppError, lang: Lang) -> ApiError {
+        ApiError {
+            error,
+            lang,
+            precondition: false,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let message = self.error.message(self.lang);
+        let (status, body) = match &self.error {
+            AppError::UnknownRegion(_)
+            | AppError::UnknownRound(_)
+            | AppError::NotFound
+            | AppError::UnknownUser(_) => (StatusCode::NOT_FOUND, json!({"error": message})),
+            AppError::BadArgument { .. } | AppError::Ledger(_) => {
+                (StatusCode::BAD_REQUEST, json!({"error": message}))
+            }
+            AppError::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": message, "errors": errors}),
+            ),
+            AppError::WeakPassword => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": message})),
+            AppError::Conflict(c) => {
+                let status = if self.precondition {
+                    StatusCode::PRECONDITION_FAILED
+                } else {
+                    StatusCode::CONFLICT
+                };
+                (
+                    status,
+                    json!({"error": message, "current": c.current, "changes": c.changes}),
+                )
+            }
+            AppError::UserExists(_) | AppError::Store(kfq_store::StoreError::Conflict) => {
+                (StatusCode::CONFLICT, json!({"error": message}))
+            }
+            AppError::Forbidden => (StatusCode::FORBIDDEN, json!({"error": message})),
+            AppError::BadCredentials | AppError::SignedOut => {
+                (StatusCode::UNAUTHORIZED, json!({"error": message}))
+            }
+            AppError::Output { .. } | AppError::Store(_) | AppError::Internal => {
+                eprintln!("kfq: {:?}", self.error);
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"error": AppError::Internal.message(self.lang)}),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,58 @@
+//! kfq's web server: the JSON API under `/api/v1` (described by `/api/v1/openapi.json`).
+//!
+//! Invariants: only this crate knows HTTP; every handler gets the signed-in user as an
+//! [`Actor`](kfq_app::Actor) and calls a use case of `kfq-app`, which checks scope and role —
+//! no handler filters data itself.
+
+mod api;
+mod auth;
+mod error;
+
+use axum::routing::{get, post};
+use axum::Router;
+use kfq_core::Lang;
+use kfq_store::Db;
+
+pub use error::ApiError;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// The language for visitors who are not signed in.
+    pub lang: Lang,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(api::index))
+        .route("/health", get(|| async { "ok" }))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/session", post(api::sign_in).delete(api::sign_out))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/me/password", post(api::change_password))
+        .route("/api/v1/projects", get(api::projects))
+        .route(
+            "/api/v1/projects/{id}",
+            get(api::project).patch(api::patch_project),
+        )
+        .route("/api/v1/reports/round/{round}", get(api::round))
+        .route("/api/v1/reports/funnel", get(api::funnel))
+        .route("/api/v1/reports/stuck", get(api::stuck))
+        .with_state(state)
+}
+
+/// Serves until interrupted, printing the address it listens on.
+pub async fn serve(db: Db, addr: &str, lang: Lang) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    eprintln!(
+        "{} http://{local}/",
+        lang.pick("kfq 已启动：", "kfq is listening on")
+    );
+    axum::serve(listener, router(AppState { db, lang }))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

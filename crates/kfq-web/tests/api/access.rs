@@ -1,0 +1,209 @@
+//! Every role × scope, for reading, listing, reports and writing; ids guessed too.
+
+use axum::http::StatusCode;
+use kfq_core::access::{Action, Role};
+use serde_json::json;
+
+use crate::{App, USERS};
+
+/// Which zone each fixture project is in, and the city of that zone.
+const PROJECTS: &[(&str, &str, &str)] = &[
+    ("LL-1", "吕梁经济技术开发区", "141100"),
+    ("XY-1", "孝义经济开发区", "141100"),
+    ("TY-1", "中北高新区", "140100"),
+];
+
+fn in_scope(region: &str, zone: &str, city: &str) -> bool {
+    region == "140000" || region == city || region == zone
+}
+
+#[tokio::test]
+async fn every_role_reads_lists_and_changes_only_what_lies_in_its_scope() {
+    for app in App::both().await {
+        for &(username, role, region) in USERS {
+            let token = app.sign_in(username).await;
+            let (status, page) = app
+                .call("GET", "/api/v1/projects", Some(&token), None)
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            let mut listed: Vec<&str> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["code"].as_str().unwrap())
+                .collect();
+            listed.sort_unstable();
+            let mut expected: Vec<&str> = PROJECTS
+                .iter()
+                .filter(|(_, z, c)| in_scope(region, z, c))
+                .map(|(code, ..)| *code)
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(listed, expected, "{} {username} lists", app.engine());
+
+            for &(code, zone, city) in PROJECTS {
+                let id = app.project_id(code).await;
+                let visible = in_scope(region, zone, city);
+                let (status, project) = app
+                    .call("GET", &format!("/api/v1/projects/{id}"), Some(&token), None)
+                    .await;
+                let want = if visible {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(status, want, "{} {username} reads {code}", app.engine());
+                let version = if visible {
+                    project["version"].as_i64().unwrap()
+                } else {
+                    1
+                };
+                let patch = json!({"version": version, "chain": format!("{username}改")});
+                let (status, _) = app
+                    .call(
+                        "PATCH",
+                        &format!("/api/v1/projects/{id}"),
+                        Some(&token),
+                        Some(patch),
+                    )
+                    .await;
+                let want = match (visible, role.allows(Action::EditProject)) {
+                    (false, _) => StatusCode::NOT_FOUND,
+                    (true, true) => StatusCode::OK,
+                    (true, false) => StatusCode::FORBIDDEN,
+                };
+                assert_eq!(
+                    status,
+                    want,
+                    "{} {username} ({role:?}) changes {code}",
+                    app.engine()
+                );
+            }
+
+            for region_asked in ["140000", "141100", "140100", "吕梁经济技术开发区"] {
+                let uri = format!(
+                    "/api/v1/reports/round/2024-1?region={}",
+                    urlencode(region_asked)
+                );
+                let (status, _) = app.call("GET", &uri, Some(&token), None).await;
+                let covered = region == "140000"
+                    || region == region_asked
+                    || (region == "141100" && region_asked == "吕梁经济技术开发区");
+                let want = if covered {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                };
+                assert_eq!(
+                    status,
+                    want,
+                    "{} {username} asks for the round of {region_asked}",
+                    app.engine()
+                );
+            }
+            let (status, _) = app
+                .call("GET", "/api/v1/projects?city=140100", Some(&token), None)
+                .await;
+            let want = if region == "140000" || region == "140100" {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            assert_eq!(status, want, "{username} filters by another city");
+        }
+    }
+}
+
+#[tokio::test]
+async fn guessed_and_unknown_ids_answer_alike_and_nothing_without_sign_in() {
+    for app in App::both().await {
+        let token = app.sign_in("taiyuan").await;
+        let lvliang = app.project_id("LL-1").await;
+        let (hidden, hidden_body) = app
+            .call(
+                "GET",
+                &format!("/api/v1/projects/{lvliang}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        let (missing, missing_body) = app
+            .call("GET", "/api/v1/projects/999999", Some(&token), None)
+            .await;
+        let (garbage, _) = app
+            .call("GET", "/api/v1/projects/abc", Some(&token), None)
+            .await;
+        assert_eq!(
+            (hidden, missing, garbage),
+            (
+                StatusCode::NOT_FOUND,
+                StatusCode::NOT_FOUND,
+                StatusCode::NOT_FOUND
+            )
+        );
+        assert_eq!(
+            hidden_body, missing_body,
+            "the answer does not tell that the project exists"
+        );
+
+        let (status, body) = app.call("GET", "/api/v1/projects", None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"], "请先登录。");
+        let (status, _) = app
+            .call("GET", "/api/v1/projects", Some("kfqs_forged"), None)
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn only_the_province_manages_users_and_roles_keep_to_their_scope() {
+    for app in App::both().await {
+        let city = kfq_app::Actor {
+            user_id: None,
+            username: "lvliang".into(),
+            role: Role::City,
+            scope: kfq_core::scope::Scope::City {
+                code: kfq_core::region::RegionCode::parse("141100").unwrap(),
+            },
+            lang: kfq_core::Lang::Zh,
+        };
+        let new = kfq_app::users::NewUser {
+            username: "sneaky".into(),
+            display_name: String::new(),
+            role: Role::Province,
+            region: "140000".into(),
+            password: "Sneaky-2024".into(),
+        };
+        let err = kfq_app::users::add_user(&app.db.db, &city, new.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, kfq_app::AppError::Forbidden),
+            "{}",
+            app.engine()
+        );
+        let operator = kfq_app::Actor::operator("t", kfq_core::Lang::Zh);
+        let wrong = kfq_app::users::NewUser {
+            role: Role::City,
+            ..new
+        };
+        let err = kfq_app::users::add_user(&app.db.db, &operator, wrong)
+            .await
+            .unwrap_err();
+        assert!(kfq_core::Localized::message(&err, kfq_core::Lang::Zh)
+            .contains("市级用户的范围应为地级市"));
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,163 @@
+//! The JSON API as a script or the browser uses it, on SQLite and PostgreSQL: sign-in, every
+//! role against every scope, edits and their conflicts.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use kfq_core::access::Role;
+use kfq_core::Lang;
+use kfq_store::testing::TestDb;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+mod access;
+mod projects;
+
+/// Two cities, two zones in 吕梁 and one in 太原, a project in each zone, one round.
+const ZONES: &str = "开发区名称,所属市,级别\n吕梁经济技术开发区,141100,省级\n孝义经济开发区,141100,省级\n中北高新区,140100,省级\n";
+const PROJECTS: &str = "项目编号,项目名称,所属开发区,项目类别,总投资（万元）,签约日期,开工日期\n\
+LL-1,吕梁经开区氢能项目,吕梁经济技术开发区,产业类,50000,2024-01-10,2024-03-01\n\
+XY-1,孝义碳纤维项目,孝义经济开发区,产业类,30000,2024-02-01,\n\
+TY-1,太原半导体项目,中北高新区,产业类,80000,2024-01-05,2024-02-20\n";
+const ROUNDS: &str = "活动,日期,主会场\n2024-1,2024-02-23,太原\n";
+const ENTRIES: &str = "活动,批次,项目编号\n2024-1,签约,LL-1\n2024-1,签约,XY-1\n2024-1,签约,TY-1\n";
+
+/// The users of the fixture: name, role, region.
+pub const USERS: &[(&str, Role, &str)] = &[
+    ("province", Role::Province, "140000"),
+    ("lvliang", Role::City, "141100"),
+    ("taiyuan", Role::City, "140100"),
+    ("lljkq", Role::Zone, "吕梁经济技术开发区"),
+    ("lljkq.dept", Role::Department, "吕梁经济技术开发区"),
+    ("lljkq.agent", Role::Agent, "吕梁经济技术开发区"),
+    ("leader", Role::Leader, "140000"),
+    ("lvliang.leader", Role::Leader, "141100"),
+];
+
+pub const PASSWORD: &str = "Kfq-test-2024";
+
+pub struct App {
+    pub router: Router,
+    pub db: TestDb,
+}
+
+impl App {
+    pub async fn both() -> Vec<App> {
+        let sqlite = TestDb::sqlite().await.unwrap();
+        let postgres = TestDb::postgres().await.unwrap_or_else(|e| {
+            panic!("PostgreSQL is needed for the tests (KFQ_TEST_POSTGRES): {e}")
+        });
+        let mut apps = Vec::new();
+        for db in [sqlite, postgres] {
+            apps.push(App::with_fixture(db).await);
+        }
+        apps
+    }
+
+    async fn with_fixture(db: TestDb) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for (name, text) in [
+            ("开发区", ZONES),
+            ("项目", PROJECTS),
+            ("活动", ROUNDS),
+            ("三个一批", ENTRIES),
+        ] {
+            let path = dir.path().join(format!("{name}.csv"));
+            std::fs::write(&path, text).unwrap();
+            files.push(path);
+        }
+        kfq_app::import::import_files(&db.db, &files, "fixture", Lang::Zh)
+            .await
+            .unwrap();
+        let operator = kfq_app::Actor::operator("fixture", Lang::Zh);
+        for &(username, role, region) in USERS {
+            let new = kfq_app::users::NewUser {
+                username: username.into(),
+                display_name: String::new(),
+                role,
+                region: region.into(),
+                password: PASSWORD.into(),
+            };
+            kfq_app::users::add_user(&db.db, &operator, new)
+                .await
+                .unwrap();
+        }
+        let router = kfq_web::router(kfq_web::AppState {
+            db: db.db.clone(),
+            lang: Lang::Zh,
+        });
+        App { router, db }
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self.db.db.backend() {
+            kfq_store::Backend::Sqlite => "sqlite",
+            kfq_store::Backend::Postgres => "postgres",
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        self.call_with(method, uri, token, body, &[]).await
+    }
+
+    pub async fn call_with(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = match body {
+            Some(b) => request
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    /// Signs in and returns the session secret.
+    pub async fn sign_in(&self, username: &str) -> String {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"username": username, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{username}: {body}");
+        body["session"].as_str().unwrap().to_string()
+    }
+
+    pub async fn project_id(&self, code: &str) -> i64 {
+        kfq_store::load_projects(&self.db.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.code.as_str() == code)
+            .unwrap()
+            .id
+    }
+}

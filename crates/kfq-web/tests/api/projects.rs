@@ -1,0 +1,265 @@
+//! Signing in and out, filters, and two people editing the same project.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::{App, PASSWORD};
+
+#[tokio::test]
+async fn sign_in_sign_out_and_tokens() {
+    for app in App::both().await {
+        let (status, body) = app
+            .call(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"username": "lvliang", "password": "wrong"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{}", app.engine());
+        let (_, unknown) = app
+            .call(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"username": "nobody", "password": "wrong"})),
+            )
+            .await;
+        assert_eq!(
+            body, unknown,
+            "a wrong password and an unknown user are answered alike"
+        );
+
+        let token = app.sign_in("lvliang").await;
+        let (status, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["user"]["role"], "city");
+        assert_eq!(me["user"]["scope"]["code"], "141100");
+        let (status, _) = app
+            .call("DELETE", "/api/v1/session", Some(&token), None)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = app.call("GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "signed out means signed out"
+        );
+
+        let operator = kfq_app::Actor::operator("t", kfq_core::Lang::Zh);
+        let api_token = kfq_app::users::create_token(&app.db.db, &operator, "lvliang", "script")
+            .await
+            .unwrap();
+        let (status, page) = app
+            .call("GET", "/api/v1/projects", Some(&api_token), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page["total"], 2);
+
+        let session = app.sign_in("lljkq").await;
+        let change = json!({"old": PASSWORD, "new": "short"});
+        let (status, body) = app
+            .call("POST", "/api/v1/me/password", Some(&session), Some(change))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let change = json!({"old": PASSWORD, "new": "Another-pass-9"});
+        let (status, _) = app
+            .call("POST", "/api/v1/me/password", Some(&session), Some(change))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = app
+            .call(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(json!({"username": "lljkq", "password": "Another-pass-9"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn the_list_filters_sorts_and_pages() {
+    for app in App::both().await {
+        let token = app.sign_in("province").await;
+        let (_, page) = app
+            .call("GET", "/api/v1/projects?sort=-amount", Some(&token), None)
+            .await;
+        let codes: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["TY-1", "LL-1", "XY-1"], "{}", app.engine());
+        assert_eq!(page["total_investment_wan"], "160000");
+        let first = &page["items"][0];
+        for key in [
+            "id",
+            "version",
+            "stage",
+            "city",
+            "code",
+            "name",
+            "zone",
+            "total_investment_wan",
+            "signed_on",
+            "strategic_emerging",
+        ] {
+            assert!(first.get(key).is_some(), "{key}");
+        }
+        assert_eq!(first["city"], "140100");
+        assert_eq!(first["stage"], "started");
+
+        let (_, page) = app
+            .call(
+                "GET",
+                "/api/v1/projects?city=141100&stage=signed",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["items"][0]["code"], "XY-1");
+        let (_, page) = app
+            .call(
+                "GET",
+                "/api/v1/projects?q=%E6%B0%A2%E8%83%BD",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(page["items"][0]["code"], "LL-1", "text search finds 氢能");
+        let (_, page) = app
+            .call(
+                "GET",
+                "/api/v1/projects?min_wan=40000&max_wan=60000",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(page["total"], 1);
+        let (_, page) = app
+            .call(
+                "GET",
+                "/api/v1/projects?per_page=2&page=2&sort=code",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        assert_eq!(page["items"][0]["code"], "XY-1");
+        let (status, body) = app
+            .call("GET", "/api/v1/projects?sort=height", Some(&token), None)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["error"].as_str().unwrap().contains("sort"));
+    }
+}
+
+#[tokio::test]
+async fn the_second_save_from_the_same_version_is_refused_with_what_changed() {
+    for app in App::both().await {
+        let id = app.project_id("LL-1").await;
+        let uri = format!("/api/v1/projects/{id}");
+        let zone_clerk = app.sign_in("lljkq").await;
+        let city_clerk = app.sign_in("lvliang").await;
+        let (_, seen_by_zone) = app.call("GET", &uri, Some(&zone_clerk), None).await;
+        let (_, seen_by_city) = app.call("GET", &uri, Some(&city_clerk), None).await;
+        let version = seen_by_zone["version"].as_i64().unwrap();
+        assert_eq!(seen_by_city["version"].as_i64().unwrap(), version);
+
+        let (status, saved) = app
+            .call(
+                "PATCH",
+                &uri,
+                Some(&zone_clerk),
+                Some(json!({"version": version, "total_investment_wan": "52000"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{} {saved}", app.engine());
+        assert_eq!(saved["version"].as_i64(), Some(version + 1));
+
+        let (status, refused) = app
+            .call(
+                "PATCH",
+                &uri,
+                Some(&city_clerk),
+                Some(json!({"version": version, "name": "城市改的名字"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(refused["error"].as_str().unwrap().contains("已被他人修改"));
+        assert_eq!(refused["current"]["total_investment_wan"], "52000");
+        let change = &refused["changes"][0];
+        assert_eq!(
+            (change["field"].as_str(), change["by"].as_str()),
+            (Some("total_investment_wan"), Some("lljkq"))
+        );
+        assert_eq!(
+            (change["from"].as_str(), change["to"].as_str()),
+            (Some("50000"), Some("52000"))
+        );
+
+        let stale = format!("\"{version}\"");
+        let (status, _) = app
+            .call_with(
+                "PATCH",
+                &uri,
+                Some(&city_clerk),
+                Some(json!({"name": "城市改的名字"})),
+                &[("if-match", &stale)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+
+        let (_, project) = app.call("GET", &uri, Some(&city_clerk), None).await;
+        assert_eq!(
+            project["name"], "吕梁经开区氢能项目",
+            "the refused save changed nothing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_patch_breaking_a_rule_names_each_field() {
+    for app in App::both().await {
+        let id = app.project_id("LL-1").await;
+        let uri = format!("/api/v1/projects/{id}");
+        let token = app.sign_in("lljkq").await;
+        let patch = json!({"version": 1, "started_on": "2023-01-01", "total_investment_wan": "-5", "colour": "red"});
+        let (status, body) = app.call("PATCH", &uri, Some(&token), Some(patch)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.engine());
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            fields.contains(&"total_investment_wan") && fields.contains(&"colour"),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&"started_on"),
+            "开工 before 签约 is named: {fields:?}"
+        );
+
+        // Moving 签约 after the round's quarter would break the project's entry in 2024-1.
+        let patch = json!({"version": 1, "signed_on": "2024-04-01", "started_on": "2024-05-01"});
+        let (status, body) = app.call("PATCH", &uri, Some(&token), Some(patch)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("已列入2024年第一次签约一批"),
+            "{body}"
+        );
+        let (status, body) = app
+            .call("PATCH", &uri, Some(&token), Some(json!({"name": "x"})))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "no version: {body}");
+    }
+}
