@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: every test on SQLite and, against a real PostgreSQL
-# server, on PostgreSQL. PostgreSQL tests fail (they never skip) when no server answers.
+# The whole test suite, as CI runs it: every Rust test on SQLite and, against a real PostgreSQL
+# server, on PostgreSQL; then the browser tests in Debian's Chromium. PostgreSQL and browser
+# tests fail (they never skip) when their server or browser is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export KFQ_TEST_POSTGRES="${KFQ_TEST_POSTGRES:-postgres://root@127.0.0.1:5432/test}"
 scripts/ensure-postgres.sh
+scripts/ensure-browser.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 cargo test --workspace 2>&1 | tee "$log" || status=$?
 
-# One closing line for the whole run, summed over every test binary.
+# Browser tests drive the binary the Rust tests just built; screenshots go to screenshots/.
+(cd e2e && npm ci --no-audit --no-fund --silent && KFQ_BIN=../target/debug/kfq node --test --test-concurrency=1) 2>&1 | tee -a "$log" \
+  || status=$?
+
+# One closing line for the whole run, summed over every test binary and the browser tests.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

@@ -25,6 +25,12 @@ pub enum AppError {
     UnknownUser(String),
     #[error("internal error")]
     Internal,
+    #[error("round exists: {0}")]
+    RoundExists(String),
+    #[error("round locked: {0}")]
+    RoundLocked(String),
+    #[error("cannot enrol: {0}")]
+    CannotEnrol(String),
     #[error("not found")]
     NotFound,
     /// Fields to correct; nothing was saved.
@@ -83,6 +89,12 @@ impl Localized for AppError {
             (AppError::UserExists(u), Lang::En) => format!("the username '{u}' is taken."),
             (AppError::UnknownUser(u), Lang::Zh) => format!("没有用户“{u}”。"),
             (AppError::UnknownUser(u), Lang::En) => format!("no user '{u}'."),
+            (AppError::RoundExists(r), Lang::Zh) => format!("活动 {r} 已存在。"),
+            (AppError::RoundExists(r), Lang::En) => format!("the round {r} exists already."),
+            (AppError::RoundLocked(r), Lang::Zh) => format!("活动 {r} 已锁定，批次数据不能再改。"),
+            (AppError::RoundLocked(r), Lang::En) => format!("the round {r} is locked; its batches cannot change."),
+            (AppError::CannotEnrol(why), Lang::Zh) => format!("不能列入：{why}"),
+            (AppError::CannotEnrol(why), Lang::En) => format!("cannot enrol: {why}"),
             (AppError::Internal, _) => lang.pick("内部错误，请稍后再试。", "internal error; please retry.").into(),
             (AppError::Invalid(errors), _) => errors
                 .iter()
@@ -142,6 +154,7 @@ pub enum Expected {
     Category,
     Sort,
     Version,
+    Batch,
     Role,
     RegionForRole(kfq_core::access::Role),
 }
@@ -182,6 +195,12 @@ impl Expected {
                 .pick(
                     "可按 code、name、amount、zone、stage 排序，前加 - 为倒序",
                     "sort by code, name, amount, zone or stage; prefix - to reverse",
+                )
+                .into(),
+            (Expected::Batch, _) => lang
+                .pick(
+                    "批次应为 sign、start、produce（签约、开工、投产）",
+                    "a batch is sign, start or produce",
                 )
                 .into(),
             (Expected::Role, _) => lang

@@ -13,6 +13,7 @@ pub mod import;
 pub mod projects;
 pub mod render;
 pub mod reports;
+pub mod rounds;
 pub mod users;
 
 pub use actor::Actor;

@@ -86,6 +86,9 @@ pub struct ProjectQuery {
     pub max_wan: Option<Amount>,
     /// Free text in the name, the enterprise or the code.
     pub q: Option<String>,
+    /// Only the projects in this round's batches (`2024-4`), or in its batch `batch`.
+    pub round: Option<String>,
+    pub batch: Option<String>,
     /// `code`, `name`, `amount`, `stage` or `zone`; a leading `-` sorts descending.
     pub sort: Option<String>,
     pub page: u32,
@@ -148,6 +151,8 @@ impl ProjectQuery {
             min_wan: amount("min_wan")?,
             max_wan: amount("max_wan")?,
             q: get("q"),
+            round: get("round"),
+            batch: get("batch"),
             sort: get("sort"),
             page: number("page", 1, 1_000_000)?,
             per_page: number("per_page", 20, 500)?,
@@ -227,6 +232,7 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         })
         .transpose()?;
     let text = query.q.as_deref().map(str::to_lowercase);
+    let enrolled = enrolled_in(db, query).await?;
     let mut items: Vec<ProjectView> = kfq_store::load_projects(db)
         .await?
         .iter()
@@ -247,6 +253,7 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
                 && query.chain.as_deref().is_none_or(|c| v.chain == c)
                 && query.strategic.is_none_or(|s| v.strategic_emerging == s)
                 && category.is_none_or(|c| v.category == c)
+                && enrolled.as_ref().is_none_or(|ids| ids.contains(&v.id))
                 && query.min_wan.is_none_or(|m| v.total_investment_wan >= m)
                 && query.max_wan.is_none_or(|m| v.total_investment_wan <= m)
                 && text.as_deref().is_none_or(|t| {
@@ -274,6 +281,36 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         total_investment_wan,
         items,
     })
+}
+
+/// The projects of the round (and batch) the query names, if it names one.
+async fn enrolled_in(
+    db: &Db,
+    query: &ProjectQuery,
+) -> Result<Option<std::collections::HashSet<i64>>, AppError> {
+    let Some(round) = query.round.as_deref() else {
+        return Ok(None);
+    };
+    let round = crate::reports::parse_round(round)?;
+    let batch = query
+        .batch
+        .as_deref()
+        .map(|b| {
+            kfq_core::round::BatchKind::parse(b).ok_or(AppError::BadArgument {
+                name: "batch",
+                value: b.into(),
+                expected: Expected::Batch,
+            })
+        })
+        .transpose()?;
+    let entries = kfq_store::load_entries(db, Some((round, round))).await?;
+    Ok(Some(
+        entries
+            .into_iter()
+            .filter(|e| batch.is_none_or(|b| e.batch == b))
+            .map(|e| e.project_id)
+            .collect(),
+    ))
 }
 
 fn sort(items: &mut [ProjectView], by: Option<&str>) -> Result<(), AppError> {
@@ -597,4 +634,212 @@ async fn conflict(db: &Db, current: ProjectView, version: i64) -> AppError {
         }
     }
     AppError::Conflict(Box::new(Conflict { current, changes }))
+}
+
+/// One change in a project's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryItem {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub action: String,
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// The project's change history, newest first, from the audit trail.
+pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryItem>, AppError> {
+    let view = get(db, actor, id).await?;
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+    };
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "—".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut items: Vec<HistoryItem> = kfq_store::audit_of(db, "project", &view.code)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let before = parse(&e.before).unwrap_or_default();
+            let after = parse(&e.after).unwrap_or_default();
+            let changes = after
+                .iter()
+                .filter(|(k, v)| {
+                    k.as_str() != "version"
+                        && before.get(*k) != Some(*v)
+                        && !(before.is_empty() && v.is_null())
+                })
+                .map(|(k, v)| (k.clone(), show(before.get(k)), show(Some(v))))
+                .collect();
+            HistoryItem {
+                at: e.at,
+                by: e.actor,
+                action: e.action,
+                changes,
+            }
+        })
+        .collect();
+    items.reverse();
+    Ok(items)
+}
+
+/// The industry chains of the projects in the actor's scope, for the list's filter.
+pub async fn chains(db: &Db, actor: &Actor) -> Result<Vec<String>, AppError> {
+    let zones: HashMap<i64, Zone> = kfq_store::load_zones(db)
+        .await?
+        .into_iter()
+        .map(|z| (z.id, z))
+        .collect();
+    let mut chains: Vec<String> = kfq_store::load_projects(db)
+        .await?
+        .into_iter()
+        .filter(|p| !p.chain.is_empty() && zones.get(&p.zone_id).is_some_and(|z| actor.sees(z)))
+        .map(|p| p.chain)
+        .collect();
+    chains.sort();
+    chains.dedup();
+    Ok(chains)
+}
+
+/// The columns of a project list export, with the cells of one project.
+fn export_columns(lang: kfq_core::Lang) -> Vec<&'static str> {
+    let zh = [
+        "项目编号",
+        "项目名称",
+        "所属开发区",
+        "所属市",
+        "项目单位",
+        "产业链",
+        "是否战新",
+        "项目类别",
+        "总投资（万元）",
+        "预计年产值（万元）",
+        "阶段",
+        "签约日期",
+        "落地日期",
+        "开工日期",
+        "投产日期",
+        "达产日期",
+    ];
+    let en = [
+        "Code",
+        "Project",
+        "Zone",
+        "City",
+        "Enterprise",
+        "Industry chain",
+        "Strategic emerging",
+        "Category",
+        "Total investment (10k yuan)",
+        "Expected output (10k yuan)",
+        "Stage",
+        "Signed",
+        "Landed",
+        "Started",
+        "Producing",
+        "Reached target",
+    ];
+    match lang {
+        kfq_core::Lang::Zh => zh.to_vec(),
+        kfq_core::Lang::En => en.to_vec(),
+    }
+}
+
+fn export_cells(p: &ProjectView, lang: kfq_core::Lang) -> Vec<String> {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    vec![
+        p.code.clone(),
+        p.name.clone(),
+        p.zone.clone(),
+        kfq_core::region::regions().name(p.city).to_string(),
+        p.enterprise.clone().unwrap_or_default(),
+        p.chain.clone(),
+        lang.pick(
+            if p.strategic_emerging { "是" } else { "否" },
+            if p.strategic_emerging { "yes" } else { "no" },
+        )
+        .into(),
+        p.category.label(lang).into(),
+        p.total_investment_wan.wan_string(),
+        p.expected_output_wan
+            .map(|a| a.wan_string())
+            .unwrap_or_default(),
+        p.stage.label(lang).into(),
+        date(p.signed_on),
+        date(p.landed_on),
+        date(p.started_on),
+        date(p.producing_on),
+        date(p.reached_on),
+    ]
+}
+
+/// The list as CSV (UTF-8 with a byte-order mark). A cell that a spreadsheet would take for a
+/// formula (= + - @) is prefixed with an apostrophe, so it stays text.
+pub fn csv(items: &[ProjectView], lang: kfq_core::Lang) -> Vec<u8> {
+    let quote = |cell: &str| {
+        let cell = if cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err() {
+            format!("'{cell}")
+        } else {
+            cell.to_string()
+        };
+        if cell.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        &export_columns(lang)
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for p in items {
+        out.push_str(
+            &export_cells(p, lang)
+                .iter()
+                .map(|c| quote(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// The list as a workbook: frozen header, widths, amounts as numbers, text never as formulas.
+pub fn xlsx(items: &[ProjectView], lang: kfq_core::Lang) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Output {
+        path: "projects.xlsx".into(),
+        why: e.to_string(),
+    };
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let bold = Format::new().set_bold().set_background_color("#DCE6F1");
+    let figure = Format::new().set_num_format("#,##0.00##");
+    for (c, header) in export_columns(lang).iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *header, &bold)
+            .map_err(fail)?;
+        sheet
+            .set_column_width(c as u16, if c == 1 { 40 } else { 14 })
+            .map_err(fail)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    for (r, p) in items.iter().enumerate() {
+        for (c, cell) in export_cells(p, lang).iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match (c, cell.parse::<f64>()) {
+                (8 | 9, Ok(n)) => sheet.write_number_with_format(r, c, n, &figure),
+                _ => sheet.write_string(r, c, cell),
+            }
+            .map_err(fail)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(fail)
 }

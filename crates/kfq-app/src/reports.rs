@@ -211,3 +211,119 @@ pub async fn stuck(
         lists: stuck_lists(&facts, as_of, thresholds, actor.lang),
     })
 }
+
+/// 月度投资走势 — investment completed per month in a region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trend {
+    pub region: String,
+    pub name: String,
+    pub months: Vec<kfq_core::monthly::Month>,
+    pub invested_wan: Vec<kfq_core::Amount>,
+}
+
+/// The `count` months up to and including `until` (default: the latest month reported).
+pub async fn trend(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+    until: Option<Month>,
+    count: usize,
+) -> Result<Trend, AppError> {
+    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
+    let reports = kfq_store::load_monthly_reports(db).await?;
+    let until = until
+        .or_else(|| reports.iter().map(|r| r.month).max())
+        .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive()));
+    let mut months = vec![until];
+    while months.len() < count.max(1) {
+        let first = months[0];
+        let previous = if first.month == 1 {
+            Month {
+                year: first.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: first.year,
+                month: first.month - 1,
+            }
+        };
+        months.insert(0, previous);
+    }
+    let zone_of: HashMap<i64, i64> = kfq_store::load_projects(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.zone_id))
+        .collect();
+    let mut invested = vec![kfq_core::Amount::ZERO; months.len()];
+    for report in reports {
+        let in_region = zone_of
+            .get(&report.project_id)
+            .is_some_and(|z| in_scope.contains_key(z));
+        if let (true, Some(i)) = (in_region, months.iter().position(|m| *m == report.month)) {
+            invested[i] += report.invested;
+        }
+    }
+    Ok(Trend {
+        region: scope.key(),
+        name: scope.name(),
+        months,
+        invested_wan: invested,
+    })
+}
+
+/// An overdue blocker (逾期堵点), with its project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverdueBlocker {
+    pub project_id: i64,
+    pub code: String,
+    pub project: String,
+    pub zone: String,
+    pub description: String,
+    pub owner_unit: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+    pub days_overdue: i64,
+}
+
+/// Blockers past their due date and unresolved on `today`, the longest overdue first.
+pub async fn overdue_blockers(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<OverdueBlocker>, AppError> {
+    let (_, in_scope) = zones_in_scope(db, actor, region).await?;
+    let projects: HashMap<i64, kfq_core::project::Project> = kfq_store::load_projects(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut list: Vec<OverdueBlocker> = kfq_store::load_blockers(db)
+        .await?
+        .into_iter()
+        .filter(|b| b.is_overdue(today))
+        .filter_map(|b| {
+            let project = projects.get(&b.project_id)?;
+            let zone = in_scope.get(&project.zone_id)?;
+            let due_on = b.due_on?;
+            Some(OverdueBlocker {
+                project_id: project.id,
+                code: project.code.to_string(),
+                project: project.name.clone(),
+                zone: zone.name.clone(),
+                description: b.description,
+                owner_unit: b.owner_unit,
+                owner: b.owner,
+                due_on,
+                days_overdue: (today - due_on).num_days(),
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.code.cmp(&b.code))
+    });
+    Ok(list)
+}

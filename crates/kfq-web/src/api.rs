@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kfq_app::projects::ProjectQuery;
 use kfq_app::reports::parse_round;
@@ -20,10 +20,6 @@ use crate::{ApiError, AppState};
 
 type Params = Query<HashMap<String, String>>;
 type ApiResult = Result<Response, ApiError>;
-
-pub async fn index() -> Html<&'static str> {
-    Html(include_str!("index.html"))
-}
 
 pub async fn openapi() -> Response {
     (

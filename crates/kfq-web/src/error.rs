@@ -25,10 +25,15 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.answer().0
+    }
+
+    fn answer(&self) -> (StatusCode, serde_json::Value) {
         let message = self.error.message(self.lang);
-        let (status, body) = match &self.error {
+        match &self.error {
             AppError::UnknownRegion(_)
             | AppError::UnknownRound(_)
             | AppError::NotFound
@@ -52,21 +57,32 @@ impl IntoResponse for ApiError {
                     json!({"error": message, "current": c.current, "changes": c.changes}),
                 )
             }
-            AppError::UserExists(_) | AppError::Store(kfq_store::StoreError::Conflict) => {
+            AppError::RoundLocked(_) | AppError::CannotEnrol(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": message}))
+            }
+            AppError::UserExists(_)
+            | AppError::RoundExists(_)
+            | AppError::Store(kfq_store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, json!({"error": message}))
             }
             AppError::Forbidden => (StatusCode::FORBIDDEN, json!({"error": message})),
             AppError::BadCredentials | AppError::SignedOut => {
                 (StatusCode::UNAUTHORIZED, json!({"error": message}))
             }
-            AppError::Output { .. } | AppError::Store(_) | AppError::Internal => {
-                eprintln!("kfq: {:?}", self.error);
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"error": AppError::Internal.message(self.lang)}),
-                )
-            }
-        };
+            AppError::Output { .. } | AppError::Store(_) | AppError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({"error": AppError::Internal.message(self.lang)}),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.answer();
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            eprintln!("kfq: {:?}", self.error);
+        }
         (status, Json(body)).into_response()
     }
 }

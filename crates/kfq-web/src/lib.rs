@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+mod pages;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -25,7 +26,7 @@ pub struct AppState {
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(api::index))
+        .merge(pages::routes())
         .route("/health", get(|| async { "ok" }))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/session", post(api::sign_in).delete(api::sign_out))

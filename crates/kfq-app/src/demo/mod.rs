@@ -193,6 +193,12 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     Ok((summary, created))
 }
 
+/// Pads to a display width, counting a Chinese character as two columns.
+fn pad(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
 /// The demo users' sign-in lines, to print once.
 pub fn describe_users(users: &[DemoUser], lang: Lang) -> String {
     if users.is_empty() {
@@ -206,10 +212,10 @@ pub fn describe_users(users: &[DemoUser], lang: Lang) -> String {
         .to_string();
     for u in users {
         text.push_str(&format!(
-            "\n  {:<18} {:<6} {:<20} {}",
+            "\n  {:<18} {} {} {}",
             u.username,
-            u.role.label(lang),
-            u.region,
+            pad(u.role.label(lang), 8),
+            pad(&u.region, 22),
             u.password
         ));
     }
@@ -322,7 +328,7 @@ impl Generator {
                     wan,
                     strategic: match strategic_count {
                         Some(k) => i < k,
-                        None => self.rng.chance(35),
+                        None => industrial && self.rng.chance(45),
                     },
                     industrial,
                     output_wan: outputs.as_ref().and_then(|o| o.get(i).copied()),

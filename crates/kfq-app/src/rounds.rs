@@ -1,0 +1,207 @@
+//! “三个一批”活动 — creating a round, enrolling projects into its batches, locking it.
+
+use chrono::NaiveDate;
+use kfq_core::access::Action;
+use kfq_core::lang::Localized;
+use kfq_core::money::Amount;
+use kfq_core::project::Category;
+use kfq_core::round::{
+    check_entry, date_at_ceremony, BatchEntry, BatchKind, EntryError, Round, RoundId,
+};
+use kfq_store::Db;
+use serde::Serialize;
+
+use crate::{Actor, AppError};
+
+/// A batch entry as a round's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryView {
+    pub batch: BatchKind,
+    pub project_id: i64,
+    pub code: String,
+    pub name: String,
+    pub zone: String,
+    pub amount_wan: Amount,
+    pub strategic_emerging: bool,
+    pub category: Category,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoundView {
+    pub round: RoundId,
+    pub held_on: Option<NaiveDate>,
+    pub venue: String,
+    pub locked: bool,
+    /// The entries within the actor's scope.
+    pub entries: Vec<EntryView>,
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Round>, AppError> {
+    Ok(kfq_store::load_rounds(db).await?)
+}
+
+async fn find(db: &Db, id: RoundId) -> Result<Round, AppError> {
+    kfq_store::load_rounds(db)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::UnknownRound(id.to_string()))
+}
+
+/// A round with the entries the actor may see.
+pub async fn view(db: &Db, actor: &Actor, id: RoundId) -> Result<RoundView, AppError> {
+    let round = find(db, id).await?;
+    let zones = kfq_store::load_zones(db).await?;
+    let projects = kfq_store::load_projects(db).await?;
+    let mut entries: Vec<EntryView> = kfq_store::load_entries(db, Some((id, id)))
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            let zone = zones
+                .iter()
+                .find(|z| z.id == e.zone_id)
+                .filter(|z| actor.sees(z))?;
+            let project = projects.iter().find(|p| p.id == e.project_id)?;
+            Some(EntryView {
+                batch: e.batch,
+                project_id: e.project_id,
+                code: project.code.to_string(),
+                name: project.name.clone(),
+                zone: zone.name.clone(),
+                amount_wan: e.amount,
+                strategic_emerging: e.strategic_emerging,
+                category: e.category,
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| (a.batch, &a.code).cmp(&(b.batch, &b.code)));
+    Ok(RoundView {
+        round: round.id,
+        held_on: round.held_on,
+        venue: round.venue,
+        locked: round.locked,
+        entries,
+    })
+}
+
+/// Creates a round (the province runs them). An existing round is refused.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    id: RoundId,
+    held_on: Option<NaiveDate>,
+    venue: &str,
+) -> Result<(), AppError> {
+    actor.must(Action::ManageRounds)?;
+    if find(db, id).await.is_ok() {
+        return Err(AppError::RoundExists(id.to_string()));
+    }
+    let round = Round {
+        id,
+        held_on,
+        venue: venue.trim().into(),
+        locked: false,
+    };
+    let mut tx = db.begin().await?;
+    kfq_store::upsert_round(&mut tx, &round).await?;
+    let after =
+        serde_json::json!({"round": id, "held_on": held_on, "venue": round.venue}).to_string();
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "round",
+        &id.to_string(),
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Locks a round once announced: its figures never change afterwards.
+pub async fn lock(db: &Db, actor: &Actor, id: RoundId) -> Result<(), AppError> {
+    actor.must(Action::ManageRounds)?;
+    let mut round = find(db, id).await?;
+    if round.locked {
+        return Ok(());
+    }
+    round.locked = true;
+    let mut tx = db.begin().await?;
+    kfq_store::upsert_round(&mut tx, &round).await?;
+    crate::audit::append(&mut tx, actor, "lock", "round", &id.to_string(), None, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enrols a project in a batch, freezing its figures. When the project lacks the batch's
+/// milestone, it is dated on the round's day if `date_at_round` and the order allows.
+pub async fn enrol(
+    db: &Db,
+    actor: &Actor,
+    id: RoundId,
+    batch: BatchKind,
+    project_id: i64,
+    date_at_round: bool,
+) -> Result<(), AppError> {
+    let view = crate::projects::get(db, actor, project_id).await?;
+    actor.must(Action::EnrolProject)?;
+    let round = find(db, id).await?;
+    if round.locked {
+        return Err(AppError::RoundLocked(id.to_string()));
+    }
+    let mut project = kfq_store::load_project(db, project_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = project.clone();
+    if let Err(why) = check_entry(&round, batch, &project.dates) {
+        match (
+            &why,
+            date_at_round,
+            date_at_ceremony(&round, batch, &project.dates),
+        ) {
+            (EntryError::MissingDate { .. }, true, Some(dates)) => project.dates = dates,
+            _ => return Err(AppError::CannotEnrol(why.message(actor.lang))),
+        }
+    }
+    let entry = BatchEntry {
+        round: id,
+        batch,
+        project_id,
+        zone_id: project.zone_id,
+        amount: project.total_investment,
+        expected_output: project.expected_output,
+        strategic_emerging: project.strategic_emerging,
+        category: project.category,
+    };
+    let mut tx = db.begin().await?;
+    if project != before {
+        project.version = kfq_store::update_project(&mut tx, &project).await?;
+        crate::audit::append(
+            &mut tx,
+            actor,
+            "update",
+            "project",
+            &view.code,
+            Some(crate::audit::project_json(&before)),
+            Some(crate::audit::project_json(&project)),
+        )
+        .await?;
+    }
+    kfq_store::upsert_entries(&mut tx, std::slice::from_ref(&entry)).await?;
+    let after = serde_json::json!({"amount_wan": entry.amount, "strategic_emerging": entry.strategic_emerging}).to_string();
+    let object = format!("{id}/{}/{}", batch.code(), view.code);
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "batch_entry",
+        &object,
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! The pages: server-rendered HTML (askama templates in `templates/`), charts drawn by
+//! `static/app.js` from JSON the page carries. Every page acts as the signed-in user through
+//! the same use cases as the API.
+
+mod dashboard;
+mod format;
+mod projects;
+mod rounds;
+mod words;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use kfq_app::users::UserView;
+use kfq_app::{Actor, AppError};
+use kfq_core::{Lang, Localized};
+
+use crate::auth::{secret, visitor_lang, COOKIE};
+use crate::AppState;
+pub use words::{words, Words};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(switch_lang))
+        .route("/password", get(password_page).post(change_password))
+        .route("/projects", get(projects::list))
+        .route("/projects/export.csv", get(projects::export_csv))
+        .route("/projects/export.xlsx", get(projects::export_xlsx))
+        .route("/projects/{id}", get(projects::page).post(projects::save))
+        .route("/projects/{id}/stage", post(projects::stage))
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/{id}", get(rounds::page))
+        .route("/rounds/{id}/entries", post(rounds::enrol))
+        .route("/rounds/{id}/lock", post(rounds::lock))
+        .route("/static/{file}", get(asset))
+}
+
+/// What every page shows around its content.
+pub struct Chrome {
+    pub w: &'static Words,
+    pub html_lang: &'static str,
+    pub title: String,
+    pub nav: &'static str,
+    pub signed_in: bool,
+    pub user: String,
+    pub role: String,
+    pub scope: String,
+}
+
+impl Chrome {
+    pub fn new(
+        user: Option<&UserView>,
+        lang: Lang,
+        title: impl Into<String>,
+        nav: &'static str,
+    ) -> Chrome {
+        Chrome {
+            w: words(lang),
+            html_lang: if lang == Lang::En { "en" } else { "zh-CN" },
+            title: title.into(),
+            nav,
+            signed_in: user.is_some(),
+            user: user.map_or(String::new(), |u| {
+                if u.display_name.is_empty() {
+                    u.username.clone()
+                } else {
+                    u.display_name.clone()
+                }
+            }),
+            role: user.map_or(String::new(), |u| u.role.label(lang).to_string()),
+            scope: user.map_or(String::new(), |u| u.scope.name()),
+        }
+    }
+}
+
+/// A signed-in visitor of the pages; anyone else is sent to the sign-in page.
+pub struct PageUser {
+    pub user: UserView,
+    pub actor: Actor,
+    pub secret: String,
+}
+
+impl PageUser {
+    pub fn lang(&self) -> Lang {
+        self.actor.lang
+    }
+
+    pub fn chrome(&self, title: impl Into<String>, nav: &'static str) -> Chrome {
+        Chrome::new(Some(&self.user), self.lang(), title, nav)
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<PageUser, Response> {
+        let to_login = || Redirect::to("/login").into_response();
+        let secret = secret(&parts.headers).ok_or_else(to_login)?;
+        let user = kfq_app::users::user_for_secret(&state.db, &secret)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(to_login)?;
+        Ok(PageUser {
+            actor: user.actor(),
+            user,
+            secret,
+        })
+    }
+}
+
+/// Renders a template, or a plain error if the template itself fails.
+pub fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            eprintln!("kfq: template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    message: String,
+}
+
+/// An error as a page in the user's language, with the status the API would give.
+pub fn error_page(user: &PageUser, error: AppError) -> Response {
+    let message = error.message(user.lang());
+    let status = crate::ApiError::new(error, user.lang()).status();
+    let message = match status {
+        StatusCode::INTERNAL_SERVER_ERROR => AppError::Internal.message(user.lang()),
+        _ => message,
+    };
+    let page = ErrorPage {
+        chrome: user.chrome(user.lang().pick("出错了", "Error"), ""),
+        message,
+    };
+    render(&page, status)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    error: Option<String>,
+    username: String,
+}
+
+async fn login_page(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = visitor_lang(&headers, s.lang);
+    render(
+        &LoginPage {
+            chrome: Chrome::new(None, lang, words(lang).sign_in, ""),
+            error: None,
+            username: String::new(),
+        },
+        StatusCode::OK,
+    )
+}
+
+async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = visitor_lang(&headers, s.lang);
+    let username = form.get("username").cloned().unwrap_or_default();
+    let password = form.get("password").cloned().unwrap_or_default();
+    match kfq_app::users::sign_in(&s.db, username.trim(), &password).await {
+        Ok((secret, _)) => {
+            let cookie = format!(
+                "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+                kfq_app::users::SESSION_HOURS * 3600
+            );
+            ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+        }
+        Err(e) => render(
+            &LoginPage {
+                chrome: Chrome::new(None, lang, words(lang).sign_in, ""),
+                error: Some(e.message(lang)),
+                username,
+            },
+            StatusCode::UNAUTHORIZED,
+        ),
+    }
+}
+
+async fn logout(State(s): State<AppState>, user: PageUser) -> Response {
+    let _ = kfq_app::users::sign_out(&s.db, &user.actor, &user.secret).await;
+    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
+}
+
+async fn switch_lang(
+    State(s): State<AppState>,
+    user: PageUser,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = form
+        .get("lang")
+        .and_then(|l| Lang::parse(l))
+        .unwrap_or_default();
+    if let Err(e) = kfq_app::users::set_lang(&s.db, &user.actor, lang).await {
+        return error_page(&user, e);
+    }
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
+        .unwrap_or_else(|| "/".into());
+    Redirect::to(&back).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    error: Option<String>,
+    done: bool,
+}
+
+async fn password_page(user: PageUser) -> Response {
+    let chrome = user.chrome(
+        user.chrome(words(user.lang()).change_password, "").title,
+        "",
+    );
+    render(
+        &PasswordPage {
+            chrome,
+            error: None,
+            done: false,
+        },
+        StatusCode::OK,
+    )
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let old = form.get("old").map(String::as_str).unwrap_or_default();
+    let new = form.get("new").map(String::as_str).unwrap_or_default();
+    let result = kfq_app::users::change_password(&s.db, &user.actor, old, new).await;
+    let chrome = user.chrome(words(user.lang()).change_password, "");
+    match result {
+        Ok(()) => render(
+            &PasswordPage {
+                chrome,
+                error: None,
+                done: true,
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => render(
+            &PasswordPage {
+                chrome,
+                error: Some(e.message(user.lang())),
+                done: false,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
+}
+
+const ECHARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/echarts.min.js"));
+
+/// The assets, served from the binary itself: no CDN, nothing from outside.
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, kind): (&[u8], &str) = match file.as_str() {
+        "app.css" => (
+            include_bytes!("../../static/app.css"),
+            "text/css; charset=utf-8",
+        ),
+        "app.js" => (
+            include_bytes!("../../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A `<select>` option.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
+        let value = value.into();
+        Choice {
+            selected: value == current,
+            value,
+            label: label.into(),
+        }
+    }
+}
+
+/// Chart data for `app.js`: the ECharts option, links per category and series, and the notice
+/// shown when charts are not installed.
+pub fn chart_json(option: serde_json::Value, links: serde_json::Value, lang: Lang) -> String {
+    let spec = serde_json::json!({"option": option, "links": links, "missing": words(lang).charts_missing});
+    // Inside <script type="application/json">: keep "</" from closing the element.
+    spec.to_string().replace("</", "<\\/")
+}
+
+/// A decimal string as a JSON number (for charts), without passing through binary floats here.
+pub fn json_number(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+}

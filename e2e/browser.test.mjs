@@ -1,0 +1,163 @@
+// kfq in a real browser: Debian's Chromium, driven by playwright-core. A city user signs in,
+// filters projects, opens and edits one, meets the conflict of a second session, clicks through
+// a dashboard chart and switches to English; a provincial user creates a round, enrols a project
+// and locks the round. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const kfqBin = resolve(process.env.KFQ_BIN || "../target/debug/kfq");
+const shots = resolve(process.env.KFQ_SCREENSHOTS || "../screenshots");
+const dir = mkdtempSync(join(tmpdir(), "kfq-e2e-"));
+const env = { ...process.env, KFQ_DATABASE_URL: `sqlite://${join(dir, "kfq.db")}`, KFQ_LANG: "zh" };
+const CITY = ["city.e2e", "Lvliang-e2e-2024"];
+const PROVINCE = ["province.e2e", "Shanxi-e2e-2024"];
+let server, base, browser;
+
+function kfq(args, input) {
+  const run = spawnSync(kfqBin, args, { env, input, encoding: "utf8" });
+  assert.equal(run.status, 0, `kfq ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  kfq(["demo"]);
+  kfq(["user", "add", "--username", CITY[0], "--role", "city", "--region", "141100", "--password-stdin"], CITY[1] + "\n");
+  kfq(["user", "add", "--username", PROVINCE[0], "--role", "province", "--region", "140000", "--password-stdin"], PROVINCE[1] + "\n");
+  server = spawn(kfqBin, ["serve", "--addr", "127.0.0.1:0"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  base = await new Promise((done, fail) => {
+    let seen = "";
+    server.stderr.on("data", (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      if (m) done(`http://${m[1]}`);
+    });
+    server.on("exit", () => fail(new Error(`kfq serve stopped: ${seen}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function signedIn([username, password]) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(base + "/login");
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL(base + "/"), page.click("#sign-in")]);
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+}
+
+test("a city user filters, opens and edits a project, and a stale second save is refused", async () => {
+  const page = await signedIn(CITY);
+  assert.match(await page.textContent("#user"), /city\.e2e/);
+  await page.waitForSelector("[data-chart='round-chart'][data-drawn='yes']");
+  await shot(page, "dashboard");
+
+  await page.goto(base + "/projects");
+  await page.selectOption("#f-zone", "吕梁经济技术开发区");
+  await page.selectOption("#f-stage", "started");
+  await Promise.all([page.waitForURL(/stage=started/), page.click("#f-search")]);
+  const zones = await page.$$eval("#project-table tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
+  assert.ok(zones.length > 0, "the filter finds projects under construction");
+  assert.ok(zones.every((z) => z === "吕梁经济技术开发区"), "every row is in the chosen zone");
+  const stages = await page.$$eval("#project-table .stage", (cells) => cells.map((c) => c.textContent));
+  assert.ok(stages.every((s) => s === "在建"));
+  await shot(page, "projects");
+
+  await Promise.all([page.waitForURL(/\/projects\/\d+$/), page.click("#project-table tbody tr:first-child a")]);
+  const url = page.url();
+  const name = (await page.textContent("#project-name")).trim();
+  await shot(page, "project");
+
+  // A second session opens the same project before the first one saves.
+  const other = await signedIn(CITY);
+  await other.goto(url);
+
+  await page.fill("#field-total_investment_wan", "12345");
+  await Promise.all([page.waitForURL(/saved=1/), page.click("#save")]);
+  assert.match(await page.textContent("#saved"), /已保存/);
+  assert.match(await page.textContent("#project-amount"), /1\.23亿元/);
+
+  await other.fill("#field-name", "另一个会话改的名字");
+  await other.click("#save");
+  await other.waitForSelector("#conflict");
+  const conflict = await other.textContent("#conflict");
+  assert.match(conflict, /已被他人修改/);
+  assert.match(conflict, /总投资/);
+  assert.match(conflict, /12345/);
+  await shot(other, "conflict");
+  await other.goto(url);
+  assert.ok(!(await other.textContent("#project-name")).includes("另一个会话改的名字"), "the refused save changed nothing");
+  assert.ok((await other.textContent("#project-name")).includes(name.split(" ")[0]));
+});
+
+test("a provincial user creates a round, enrols a project and locks the round", async () => {
+  const page = await signedIn(PROVINCE);
+  await page.goto(base + "/rounds");
+  await page.fill("#new-round", "2026-4");
+  await page.fill("#new-held-on", "2026-11-20");
+  await page.fill("#new-venue", "太原");
+  await Promise.all([page.waitForURL(/\/rounds\/2026-4$/), page.click("#create-round-button")]);
+  assert.match(await page.textContent("#round-title"), /2026年第四次/);
+
+  const code = await page.$eval("#project-options option", (o) => o.value);
+  await page.fill("#enrol-project", code);
+  await page.selectOption("#enrol-batch", "sign");
+  await Promise.all([page.waitForURL(/\/rounds\/2026-4$/), page.click("#enrol-button")]);
+  assert.match(await page.textContent("#batch-sign"), new RegExp(code));
+  await shot(page, "round");
+
+  await Promise.all([page.waitForURL(/\/rounds\/2026-4$/), page.click("#lock-button")]);
+  assert.match(await page.textContent("#round-title"), /已锁定/);
+  assert.equal(await page.$("#enrol-form"), null, "a locked round takes no more entries");
+});
+
+test("a bar of the dashboard chart opens the projects that make it up, and English is a click away", async () => {
+  const page = await signedIn(CITY);
+  await page.goto(base + "/?round=2024-4");
+  await page.waitForSelector("[data-chart='round-chart'][data-drawn='yes']");
+  const target = await page.evaluate(() => {
+    const chart = window.kfqCharts["round-chart"];
+    const data = chart.getOption().series[0].data;
+    let i = 0;
+    data.forEach((v, j) => { if (v > data[i]) i = j; });
+    // The drawn rectangle of the signing batch's bar for that category.
+    const bar = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(i);
+    const box = document.querySelector("[data-chart='round-chart']").getBoundingClientRect();
+    const name = chart.getOption().xAxis[0].data[i];
+    return { x: box.left + bar.x + bar.width / 2, y: box.top + bar.y + bar.height / 2, name };
+  });
+  const row = await page.$$eval("#round-table tbody tr", (rows, name) => {
+    const r = rows.find((tr) => tr.cells[0].textContent.trim() === name);
+    return r ? r.cells[1].textContent.trim() : null;
+  }, target.name);
+  await Promise.all([page.waitForURL(/\/projects\?round=.*batch=sign/), page.mouse.click(target.x, target.y)]);
+  const found = await page.textContent("#found");
+  assert.match(found, new RegExp(`共找到 ${row} `), `the list holds the ${row} projects the bar counts`);
+  await shot(page, "click-through");
+
+  await Promise.all([page.waitForLoadState("load"), page.click("#switch-lang")]);
+  await page.waitForSelector("html[lang='en']");
+  assert.match(await page.textContent("header nav"), /Projects/);
+  assert.match(await page.textContent("#found"), /Found/);
+  await page.goto(base + "/");
+  assert.match(await page.textContent("h1"), /Dashboard/);
+  await shot(page, "english");
+});
