@@ -843,3 +843,165 @@ pub fn xlsx(items: &[ProjectView], lang: kfq_core::Lang) -> Result<Vec<u8>, AppE
     }
     workbook.save_to_buffer().map_err(fail)
 }
+
+/// Creates a project from fields as the API and the form send them. `zone`, `name`,
+/// `category` and `total_investment_wan` are required; without a `code`, one is given
+/// (`<city>-<year>-<serial>`). `enterprise` and `credit_code` name the 项目单位.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    fields: &Map<String, Value>,
+) -> Result<ProjectView, AppError> {
+    actor.must(Action::EditProject)?;
+    let zones = kfq_store::load_zones(db).await?;
+    let lang = actor.lang;
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut errors = Vec::new();
+    let required = lang.pick("不能为空", "must not be empty");
+    for key in ["zone", "name", "category", "total_investment_wan"] {
+        if text(key).is_empty() && !fields.get(key).is_some_and(Value::is_number) {
+            errors.push(field_error(key, required.into()));
+        }
+    }
+    let zone = zones
+        .iter()
+        .find(|z| z.name == text("zone") && actor.sees(z));
+    let mut project = Project {
+        id: 0,
+        code: kfq_core::project::ProjectCode::parse("NEW").map_err(|_| AppError::Internal)?,
+        name: String::new(),
+        zone_id: zone.map_or(0, |z| z.id),
+        enterprise_id: None,
+        chain: String::new(),
+        strategic_emerging: false,
+        category: Category::Industrial,
+        total_investment: Amount::ZERO,
+        expected_output: None,
+        land_area: None,
+        dates: Default::default(),
+        terminated_on: None,
+        version: 1,
+    };
+    let mut patch = fields.clone();
+    patch.retain(|k, v| {
+        !(matches!(k.as_str(), "code" | "enterprise" | "credit_code")
+            || (v.as_str() == Some("") && k != "name"))
+    });
+    let applied = apply(&mut project, &patch, &zones, actor);
+    let new_errors: Vec<FieldError> = applied
+        .into_iter()
+        .filter(|e| !errors.iter().any(|r| r.field == e.field))
+        .collect();
+    errors.extend(new_errors);
+    for problem in project.check() {
+        if let ProjectError::OutOfOrder(o) = &problem {
+            errors.push(field_error(milestone_field(o.later), problem.message(lang)));
+        }
+    }
+    let existing = kfq_store::load_projects(db).await?;
+    let code = match text("code").as_str() {
+        "" => zone.map(|z| next_code(&existing, z.city, &project)),
+        given => match kfq_core::project::ProjectCode::parse(given) {
+            Ok(c) if existing.iter().any(|p| p.code == c) => {
+                errors.push(field_error(
+                    "code",
+                    lang.pick("项目编号已存在", "this code is taken").into(),
+                ));
+                None
+            }
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(field_error("code", e.message(lang)));
+                None
+            }
+        },
+    };
+    let credit_code = match text("credit_code").as_str() {
+        "" => None,
+        given => match kfq_core::enterprise::CreditCode::parse(given) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(field_error("credit_code", e.message(lang)));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let (Some(code), Some(_)) = (code, zone) else {
+        return Err(AppError::Invalid(errors));
+    };
+    project.code = code;
+    let enterprise_name = text("enterprise");
+    let mut tx = db.begin().await?;
+    if !enterprise_name.is_empty() || credit_code.is_some() {
+        let known =
+            kfq_store::load_enterprises(db)
+                .await?
+                .into_iter()
+                .find(|e| match &credit_code {
+                    Some(c) => e.credit_code.as_ref() == Some(c),
+                    None => e.name == enterprise_name,
+                });
+        project.enterprise_id = Some(match known {
+            Some(e) => e.id,
+            None => {
+                let e = Enterprise {
+                    id: 0,
+                    name: enterprise_name,
+                    credit_code,
+                    chain_leader: false,
+                };
+                kfq_store::insert_enterprise(&mut tx, &e).await?
+            }
+        });
+    }
+    project.id = kfq_store::insert_project(&mut tx, &project).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "project",
+        project.code.as_str(),
+        None,
+        Some(crate::audit::project_json(&project)),
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, actor, project.id).await
+}
+
+/// The next free `<city>-<year>-<serial>` code, the year being that of the first milestone.
+fn next_code(
+    existing: &[Project],
+    city: RegionCode,
+    project: &Project,
+) -> kfq_core::project::ProjectCode {
+    use chrono::Datelike;
+    let year = Milestone::ALL
+        .iter()
+        .find_map(|&m| project.dates.get(m))
+        .map_or_else(|| chrono::Local::now().year(), |d| d.year());
+    let prefix = format!("{city}-{year}-");
+    let serial = existing
+        .iter()
+        .filter_map(|p| {
+            p.code
+                .as_str()
+                .strip_prefix(&prefix)
+                .and_then(|s| s.parse::<u32>().ok())
+        })
+        .max()
+        .unwrap_or(0)
+        + 1;
+    kfq_core::project::ProjectCode::parse(&format!("{prefix}{serial:04}"))
+        .unwrap_or_else(|_| project.code.clone())
+}

@@ -250,3 +250,128 @@ pub async fn stuck(State(s): State<AppState>, signed: Signed, params: Params) ->
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))
 }
+
+/// `POST /api/v1/projects`: creates a project (201 with it); fields as in a PATCH, plus
+/// `code` (optional), `enterprise` and `credit_code`.
+pub async fn create_project(
+    State(s): State<AppState>,
+    signed: Signed,
+    Json(fields): Json<Map<String, Value>>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let view = kfq_app::projects::create(&s.db, &signed.actor, &fields)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// `GET /api/v1/rounds`
+pub async fn rounds(State(s): State<AppState>, signed: Signed) -> ApiResult {
+    let rounds = kfq_app::rounds::list(&s.db)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    let list: Vec<Value> = rounds
+        .iter()
+        .map(|r| json!({"round": r.id, "held_on": r.held_on, "venue": r.venue, "locked": r.locked}))
+        .collect();
+    Ok(Json(json!({"rounds": list})).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewRound {
+    round: String,
+    held_on: Option<String>,
+    #[serde(default)]
+    venue: String,
+}
+
+/// `POST /api/v1/rounds` `{"round":"2026-4","held_on":"2026-11-20","venue":"太原"}`
+pub async fn create_round(
+    State(s): State<AppState>,
+    signed: Signed,
+    Json(r): Json<NewRound>,
+) -> ApiResult {
+    let result = async {
+        let id = parse_round(&r.round)?;
+        let held_on = r
+            .held_on
+            .as_deref()
+            .map(|d| kfq_app::reports::parse_date("held_on", d))
+            .transpose()?;
+        kfq_app::rounds::create(&s.db, &signed.actor, id, held_on, &r.venue).await?;
+        kfq_app::rounds::view(&s.db, &signed.actor, id).await
+    };
+    match result.await {
+        Ok(view) => Ok((StatusCode::CREATED, Json(view)).into_response()),
+        Err(e) => Err(ApiError::new(e, signed.actor.lang)),
+    }
+}
+
+/// `GET /api/v1/rounds/{year}-{seq}`: the round with its entries in the caller's scope.
+pub async fn round_view(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let result = async { kfq_app::rounds::view(&s.db, &signed.actor, parse_round(&id)?).await };
+    result
+        .await
+        .map(|v| Json(v).into_response())
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+#[derive(Deserialize)]
+pub struct Enrolment {
+    batch: String,
+    project_id: i64,
+    #[serde(default)]
+    date_at_round: bool,
+}
+
+/// `POST /api/v1/rounds/{id}/entries` `{"batch":"sign","project_id":1,"date_at_round":true}`
+pub async fn enrol(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Json(e): Json<Enrolment>,
+) -> ApiResult {
+    let result = async {
+        let id = parse_round(&id)?;
+        let batch = kfq_core::round::BatchKind::parse(&e.batch).ok_or(AppError::BadArgument {
+            name: "batch",
+            value: e.batch.clone(),
+            expected: Expected::Batch,
+        })?;
+        kfq_app::rounds::enrol(
+            &s.db,
+            &signed.actor,
+            id,
+            batch,
+            e.project_id,
+            e.date_at_round,
+        )
+        .await?;
+        kfq_app::rounds::view(&s.db, &signed.actor, id).await
+    };
+    match result.await {
+        Ok(view) => Ok((StatusCode::CREATED, Json(view)).into_response()),
+        Err(e) => Err(ApiError::new(e, signed.actor.lang)),
+    }
+}
+
+/// `POST /api/v1/rounds/{id}/lock`
+pub async fn lock_round(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let result = async {
+        let id = parse_round(&id)?;
+        kfq_app::rounds::lock(&s.db, &signed.actor, id).await?;
+        kfq_app::rounds::view(&s.db, &signed.actor, id).await
+    };
+    result
+        .await
+        .map(|v| Json(v).into_response())
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}

@@ -32,11 +32,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/session", post(api::sign_in).delete(api::sign_out))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/me/password", post(api::change_password))
-        .route("/api/v1/projects", get(api::projects))
+        .route(
+            "/api/v1/projects",
+            get(api::projects).post(api::create_project),
+        )
         .route(
             "/api/v1/projects/{id}",
             get(api::project).patch(api::patch_project),
         )
+        .route("/api/v1/rounds", get(api::rounds).post(api::create_round))
+        .route("/api/v1/rounds/{id}", get(api::round_view))
+        .route("/api/v1/rounds/{id}/entries", post(api::enrol))
+        .route("/api/v1/rounds/{id}/lock", post(api::lock_round))
         .route("/api/v1/reports/round/{round}", get(api::round))
         .route("/api/v1/reports/funnel", get(api::funnel))
         .route("/api/v1/reports/stuck", get(api::stuck))

@@ -37,6 +37,7 @@ pub struct Row {
 #[template(path = "projects.html")]
 struct ListPage {
     chrome: Chrome,
+    can_edit: bool,
     cities: Vec<Choice>,
     zones: Vec<Choice>,
     stages: Vec<Choice>,
@@ -182,6 +183,10 @@ pub async fn list(
     };
     let template = ListPage {
         chrome: user.chrome(w.projects, "projects"),
+        can_edit: user
+            .actor
+            .role
+            .allows(kfq_core::access::Action::EditProject),
         cities,
         zones: zone_choices,
         stages: STAGES
@@ -770,4 +775,142 @@ pub async fn stage(
     );
     patch.insert(key, form.get("date").cloned().unwrap_or_default());
     apply(&s, &user, id, patch, false).await
+}
+
+#[derive(Template)]
+#[template(path = "new_project.html")]
+struct NewProjectPage {
+    chrome: Chrome,
+    error: Option<String>,
+    fields: Vec<Field>,
+}
+
+fn blank() -> ProjectView {
+    ProjectView {
+        id: 0,
+        version: 0,
+        code: String::new(),
+        name: String::new(),
+        zone: String::new(),
+        zone_id: 0,
+        city: regions().all()[0].code,
+        enterprise: None,
+        credit_code: None,
+        chain: String::new(),
+        strategic_emerging: false,
+        category: Category::Industrial,
+        total_investment_wan: kfq_core::Amount::ZERO,
+        expected_output_wan: None,
+        land_area_mu: None,
+        signed_on: None,
+        landed_on: None,
+        started_on: None,
+        producing_on: None,
+        reached_on: None,
+        terminated_on: None,
+        stage: Stage::Planned,
+    }
+}
+
+async fn new_page(
+    s: &AppState,
+    user: &PageUser,
+    typed: Option<HashMap<String, String>>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let lang = user.lang();
+    let w = words(lang);
+    let zones: Vec<String> = match kfq_store::load_zones(&s.db).await {
+        Ok(z) => z
+            .into_iter()
+            .filter(|z| user.actor.sees(z))
+            .map(|z| z.name)
+            .collect(),
+        Err(e) => return error_page(user, e.into()),
+    };
+    let value = |k: &str| {
+        typed
+            .as_ref()
+            .and_then(|t| t.get(k).cloned())
+            .unwrap_or_default()
+    };
+    let error = |k: &str| {
+        errors
+            .iter()
+            .filter(|e| e.field == k)
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    let mut list = vec![Field {
+        name: "code",
+        label: w.code_hint,
+        kind: "text",
+        value: value("code"),
+        options: Vec::new(),
+        error: error("code"),
+    }];
+    let mut rest = fields(&blank(), typed.as_ref(), &errors, &zones, lang);
+    rest.insert(
+        2,
+        Field {
+            name: "enterprise",
+            label: w.enterprise,
+            kind: "text",
+            value: value("enterprise"),
+            options: Vec::new(),
+            error: error("enterprise"),
+        },
+    );
+    rest.insert(
+        3,
+        Field {
+            name: "credit_code",
+            label: w.credit_code,
+            kind: "text",
+            value: value("credit_code"),
+            options: Vec::new(),
+            error: error("credit_code"),
+        },
+    );
+    list.extend(rest);
+    let error_line = (!errors.is_empty()).then(|| {
+        lang.pick("请更正标出的字段。", "Please correct the fields marked.")
+            .to_string()
+    });
+    render(
+        &NewProjectPage {
+            chrome: user.chrome(w.new_project, "projects"),
+            error: error_line,
+            fields: list,
+        },
+        status,
+    )
+}
+
+pub async fn new_form(State(s): State<AppState>, user: PageUser) -> Response {
+    new_page(&s, &user, None, Vec::new(), StatusCode::OK).await
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let fields = patch_of(&form);
+    match kfq_app::projects::create(&s.db, &user.actor, &fields).await {
+        Ok(view) => Redirect::to(&format!("/projects/{}?saved=1", view.id)).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            new_page(
+                &s,
+                &user,
+                Some(form),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => error_page(&user, e),
+    }
 }

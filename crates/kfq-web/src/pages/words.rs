@@ -102,6 +102,10 @@ pub struct Words {
     pub start_label: &'static str,
     pub produce_label: &'static str,
     pub charts_missing: &'static str,
+    pub new_project: &'static str,
+    pub code_hint: &'static str,
+    pub enterprise: &'static str,
+    pub credit_code: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -203,6 +207,10 @@ pub const ZH: Words = Words {
     start_label: "开工",
     produce_label: "投产",
     charts_missing: "图表组件未安装，仅显示表格。",
+    new_project: "新建项目",
+    code_hint: "项目编号（留空自动生成）",
+    enterprise: "项目单位",
+    credit_code: "统一社会信用代码",
 };
 
 pub const EN: Words = Words {
@@ -305,6 +313,10 @@ pub const EN: Words = Words {
     start_label: "Started",
     produce_label: "Producing",
     charts_missing: "Charts are not installed; tables only.",
+    new_project: "New project",
+    code_hint: "Code (left empty, one is given)",
+    enterprise: "Enterprise",
+    credit_code: "Credit code",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
