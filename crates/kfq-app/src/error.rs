@@ -155,6 +155,7 @@ pub enum Expected {
     Sort,
     Version,
     Batch,
+    Milestone,
     Role,
     RegionForRole(kfq_core::access::Role),
 }
@@ -201,6 +202,12 @@ impl Expected {
                 .pick(
                     "批次应为 sign、start、produce（签约、开工、投产）",
                     "a batch is sign, start or produce",
+                )
+                .into(),
+            (Expected::Milestone, _) => lang
+                .pick(
+                    "应为 signed_on、landed_on、started_on、producing_on 或 reached_on",
+                    "give signed_on, landed_on, started_on, producing_on or reached_on",
                 )
                 .into(),
             (Expected::Role, _) => lang

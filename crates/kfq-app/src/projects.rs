@@ -86,9 +86,12 @@ pub struct ProjectQuery {
     pub max_wan: Option<Amount>,
     /// Free text in the name, the enterprise or the code.
     pub q: Option<String>,
-    /// Only the projects in this round's batches (`2024-4`), or in its batch `batch`.
+    /// Only the projects in this round's batches (`2024-4`, or a range `2022-1..2023-4`), or
+    /// in their batch `batch`.
     pub round: Option<String>,
     pub batch: Option<String>,
+    /// Only the projects with this milestone dated (`started_on`, …) on or before today.
+    pub milestone: Option<String>,
     /// `code`, `name`, `amount`, `stage` or `zone`; a leading `-` sorts descending.
     pub sort: Option<String>,
     pub page: u32,
@@ -153,6 +156,7 @@ impl ProjectQuery {
             q: get("q"),
             round: get("round"),
             batch: get("batch"),
+            milestone: get("milestone"),
             sort: get("sort"),
             page: number("page", 1, 1_000_000)?,
             per_page: number("per_page", 20, 500)?,
@@ -233,6 +237,18 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         .transpose()?;
     let text = query.q.as_deref().map(str::to_lowercase);
     let enrolled = enrolled_in(db, query).await?;
+    let today = chrono::Local::now().date_naive();
+    let milestone = query
+        .milestone
+        .as_deref()
+        .map(|m| {
+            milestone_of(m).ok_or(AppError::BadArgument {
+                name: "milestone",
+                value: m.into(),
+                expected: Expected::Milestone,
+            })
+        })
+        .transpose()?;
     let mut items: Vec<ProjectView> = kfq_store::load_projects(db)
         .await?
         .iter()
@@ -254,6 +270,7 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
                 && query.strategic.is_none_or(|s| v.strategic_emerging == s)
                 && category.is_none_or(|c| v.category == c)
                 && enrolled.as_ref().is_none_or(|ids| ids.contains(&v.id))
+                && milestone.is_none_or(|m| dated(v, m).is_some_and(|d| d <= today))
                 && query.min_wan.is_none_or(|m| v.total_investment_wan >= m)
                 && query.max_wan.is_none_or(|m| v.total_investment_wan <= m)
                 && text.as_deref().is_none_or(|t| {
@@ -291,7 +308,16 @@ async fn enrolled_in(
     let Some(round) = query.round.as_deref() else {
         return Ok(None);
     };
-    let round = crate::reports::parse_round(round)?;
+    let (from, to) = match round.split_once("..") {
+        Some((a, b)) => (
+            crate::reports::parse_round(a)?,
+            crate::reports::parse_round(b)?,
+        ),
+        None => {
+            let r = crate::reports::parse_round(round)?;
+            (r, r)
+        }
+    };
     let batch = query
         .batch
         .as_deref()
@@ -303,7 +329,7 @@ async fn enrolled_in(
             })
         })
         .transpose()?;
-    let entries = kfq_store::load_entries(db, Some((round, round))).await?;
+    let entries = kfq_store::load_entries(db, Some((from, to))).await?;
     Ok(Some(
         entries
             .into_iter()
@@ -495,6 +521,16 @@ fn set_date(p: &mut Project, key: &str, date: Option<NaiveDate>) {
                 p.dates.set(m, date);
             }
         }
+    }
+}
+
+fn dated(v: &ProjectView, m: Milestone) -> Option<NaiveDate> {
+    match m {
+        Milestone::Signed => v.signed_on,
+        Milestone::Landed => v.landed_on,
+        Milestone::Started => v.started_on,
+        Milestone::Producing => v.producing_on,
+        Milestone::Reached => v.reached_on,
     }
 }
 

@@ -230,10 +230,12 @@ pub async fn trend(
     count: usize,
 ) -> Result<Trend, AppError> {
     let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let reports = kfq_store::load_monthly_reports(db).await?;
-    let until = until
-        .or_else(|| reports.iter().map(|r| r.month).max())
-        .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive()));
+    let until = match until {
+        Some(m) => m,
+        None => kfq_store::latest_month(db)
+            .await?
+            .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive())),
+    };
     let mut months = vec![until];
     while months.len() < count.max(1) {
         let first = months[0];
@@ -250,18 +252,13 @@ pub async fn trend(
         };
         months.insert(0, previous);
     }
-    let zone_of: HashMap<i64, i64> = kfq_store::load_projects(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.zone_id))
-        .collect();
     let mut invested = vec![kfq_core::Amount::ZERO; months.len()];
-    for report in reports {
-        let in_region = zone_of
-            .get(&report.project_id)
-            .is_some_and(|z| in_scope.contains_key(z));
-        if let (true, Some(i)) = (in_region, months.iter().position(|m| *m == report.month)) {
-            invested[i] += report.invested;
+    for (zone, month, amount) in kfq_store::monthly_totals_by_zone(db, months[0], until).await? {
+        if let (true, Some(i)) = (
+            in_scope.contains_key(&zone),
+            months.iter().position(|m| *m == month),
+        ) {
+            invested[i] += amount;
         }
     }
     Ok(Trend {

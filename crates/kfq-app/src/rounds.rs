@@ -135,8 +135,120 @@ pub async fn lock(db: &Db, actor: &Actor, id: RoundId) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Enrols a project in a batch, freezing its figures. When the project lacks the batch's
-/// milestone, it is dated on the round's day if `date_at_round` and the order allows.
+/// A checked enrolment: the project (dated at the round if it had to be) and its entry.
+struct Enrolment {
+    before: kfq_core::project::Project,
+    after: kfq_core::project::Project,
+    entry: BatchEntry,
+}
+
+/// Checks that a project can enter the batch; dates the missing milestone on the round's day
+/// when `date_at_round` and the lifecycle order allow.
+fn prepare(
+    round: &Round,
+    batch: BatchKind,
+    project: kfq_core::project::Project,
+    date_at_round: bool,
+    actor: &Actor,
+) -> Result<Enrolment, String> {
+    let mut after = project.clone();
+    if let Err(why) = check_entry(round, batch, &project.dates) {
+        match (
+            &why,
+            date_at_round,
+            date_at_ceremony(round, batch, &project.dates),
+        ) {
+            (EntryError::MissingDate { .. }, true, Some(dates)) => after.dates = dates,
+            _ => return Err(why.message(actor.lang)),
+        }
+    }
+    let entry = BatchEntry {
+        round: round.id,
+        batch,
+        project_id: project.id,
+        zone_id: after.zone_id,
+        amount: after.total_investment,
+        expected_output: after.expected_output,
+        strategic_emerging: after.strategic_emerging,
+        category: after.category,
+    };
+    Ok(Enrolment {
+        before: project,
+        after,
+        entry,
+    })
+}
+
+/// Enrols projects in a batch, freezing their figures: all of them, or — if any cannot enter —
+/// none, with the reason for each that cannot.
+pub async fn enrol_many(
+    db: &Db,
+    actor: &Actor,
+    id: RoundId,
+    batch: BatchKind,
+    project_ids: &[i64],
+    date_at_round: bool,
+) -> Result<usize, AppError> {
+    actor.must(Action::EnrolProject)?;
+    let round = find(db, id).await?;
+    if round.locked {
+        return Err(AppError::RoundLocked(id.to_string()));
+    }
+    let mut ready = Vec::new();
+    let mut refused = Vec::new();
+    for &project_id in project_ids {
+        let view = crate::projects::get(db, actor, project_id).await?;
+        let project = kfq_store::load_project(db, project_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match prepare(&round, batch, project, date_at_round, actor) {
+            Ok(e) => ready.push(e),
+            Err(why) => refused.push(format!("{}：{why}", view.code)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(AppError::CannotEnrol(refused.join("；")));
+    }
+    let mut tx = db.begin().await?;
+    for e in &mut ready {
+        let code = e.after.code.to_string();
+        if e.after != e.before {
+            e.after.version = kfq_store::update_project(&mut tx, &e.after).await?;
+            let (before, after) = (
+                crate::audit::project_json(&e.before),
+                crate::audit::project_json(&e.after),
+            );
+            crate::audit::append(
+                &mut tx,
+                actor,
+                "update",
+                "project",
+                &code,
+                Some(before),
+                Some(after),
+            )
+            .await?;
+        }
+        let after = serde_json::json!({"amount_wan": e.entry.amount, "strategic_emerging": e.entry.strategic_emerging}).to_string();
+        let object = format!("{id}/{}/{code}", batch.code());
+        crate::audit::append(
+            &mut tx,
+            actor,
+            "create",
+            "batch_entry",
+            &object,
+            None,
+            Some(after),
+        )
+        .await?;
+    }
+    let entries: Vec<BatchEntry> = ready.iter().map(|e| e.entry.clone()).collect();
+    kfq_store::upsert_entries(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(entries.len())
+}
+
+/// Enrols one project in a batch (see [`enrol_many`]).
 pub async fn enrol(
     db: &Db,
     actor: &Actor,
@@ -145,63 +257,12 @@ pub async fn enrol(
     project_id: i64,
     date_at_round: bool,
 ) -> Result<(), AppError> {
-    let view = crate::projects::get(db, actor, project_id).await?;
-    actor.must(Action::EnrolProject)?;
-    let round = find(db, id).await?;
-    if round.locked {
-        return Err(AppError::RoundLocked(id.to_string()));
+    crate::projects::get(db, actor, project_id).await?;
+    match enrol_many(db, actor, id, batch, &[project_id], date_at_round).await {
+        Err(AppError::CannotEnrol(why)) => Err(AppError::CannotEnrol(
+            why.split_once('：')
+                .map_or(why.clone(), |(_, r)| r.to_string()),
+        )),
+        other => other.map(|_| ()),
     }
-    let mut project = kfq_store::load_project(db, project_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let before = project.clone();
-    if let Err(why) = check_entry(&round, batch, &project.dates) {
-        match (
-            &why,
-            date_at_round,
-            date_at_ceremony(&round, batch, &project.dates),
-        ) {
-            (EntryError::MissingDate { .. }, true, Some(dates)) => project.dates = dates,
-            _ => return Err(AppError::CannotEnrol(why.message(actor.lang))),
-        }
-    }
-    let entry = BatchEntry {
-        round: id,
-        batch,
-        project_id,
-        zone_id: project.zone_id,
-        amount: project.total_investment,
-        expected_output: project.expected_output,
-        strategic_emerging: project.strategic_emerging,
-        category: project.category,
-    };
-    let mut tx = db.begin().await?;
-    if project != before {
-        project.version = kfq_store::update_project(&mut tx, &project).await?;
-        crate::audit::append(
-            &mut tx,
-            actor,
-            "update",
-            "project",
-            &view.code,
-            Some(crate::audit::project_json(&before)),
-            Some(crate::audit::project_json(&project)),
-        )
-        .await?;
-    }
-    kfq_store::upsert_entries(&mut tx, std::slice::from_ref(&entry)).await?;
-    let after = serde_json::json!({"amount_wan": entry.amount, "strategic_emerging": entry.strategic_emerging}).to_string();
-    let object = format!("{id}/{}/{}", batch.code(), view.code);
-    crate::audit::append(
-        &mut tx,
-        actor,
-        "create",
-        "batch_entry",
-        &object,
-        None,
-        Some(after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -339,3 +339,27 @@ pub async fn load_project(db: &Db, id: i64) -> Result<Option<Project>, StoreErro
         on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
     row.map(Project::try_from).transpose()
 }
+
+/// Investment completed per zone and month, for months `from..=to`.
+pub async fn monthly_totals_by_zone(
+    db: &Db,
+    from: Month,
+    to: Month,
+) -> Result<Vec<(i64, Month, Amount)>, StoreError> {
+    const SQL: &str = "SELECT p.zone_id, m.month, CAST(SUM(m.invested_yuan) AS BIGINT) FROM monthly_reports m \
+        JOIN projects p ON p.id = m.project_id WHERE m.month BETWEEN $1 AND $2 GROUP BY p.zone_id, m.month";
+    let rows: Vec<(i64, i64, i64)> = on_db!(db, pool => sqlx::query_as(SQL).bind(from.key()).bind(to.key()).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(zone, month, yuan)| {
+            let month = Month::from_key(month).ok_or_else(|| corrupt("month", month))?;
+            Ok((zone, month, Amount::from_yuan(yuan)))
+        })
+        .collect()
+}
+
+/// The latest month any project reported.
+pub async fn latest_month(db: &Db) -> Result<Option<Month>, StoreError> {
+    const SQL: &str = "SELECT MAX(month) FROM monthly_reports";
+    let key: Option<i64> = on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?;
+    Ok(key.and_then(Month::from_key))
+}

@@ -307,3 +307,57 @@ async fn a_city_report_has_a_row_per_zone_and_unknown_things_are_refused() {
         assert!(matches!(nowhere, kfq_app::AppError::UnknownRegion(_)));
     }
 }
+
+#[tokio::test]
+async fn the_trend_and_the_overdue_blockers_add_up_to_their_records() {
+    for t in both().await {
+        let db = &t.db;
+        kfq_app::demo::load(db, Lang::Zh).await.unwrap();
+        let op = kfq_app::Actor::operator("tester", Lang::Zh);
+        let trend = kfq_app::reports::trend(db, &op, Some("141100"), None, 24)
+            .await
+            .unwrap();
+        assert_eq!(trend.months.len(), 24);
+        assert_eq!(
+            trend.months.last().map(|m| m.to_string()).as_deref(),
+            Some("2025-12"),
+            "{}",
+            name(&t)
+        );
+        let zones = kfq_store::load_zones(db).await.unwrap();
+        let lvliang: Vec<i64> = zones
+            .iter()
+            .filter(|z| z.city.value() == 141_100)
+            .map(|z| z.id)
+            .collect();
+        let projects = kfq_store::load_projects(db).await.unwrap();
+        let in_lvliang: std::collections::HashSet<i64> = projects
+            .iter()
+            .filter(|p| lvliang.contains(&p.zone_id))
+            .map(|p| p.id)
+            .collect();
+        let reports = kfq_store::load_monthly_reports(db).await.unwrap();
+        for (month, invested) in trend.months.iter().zip(&trend.invested_wan) {
+            let expected: kfq_core::Amount = reports
+                .iter()
+                .filter(|r| r.month == *month && in_lvliang.contains(&r.project_id))
+                .map(|r| r.invested)
+                .sum();
+            assert_eq!(*invested, expected, "{month}");
+        }
+
+        let today = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        let overdue = kfq_app::reports::overdue_blockers(db, &op, Some("141100"), today)
+            .await
+            .unwrap();
+        let blockers = kfq_store::load_blockers(db).await.unwrap();
+        let expected = blockers
+            .iter()
+            .filter(|b| b.is_overdue(today) && in_lvliang.contains(&b.project_id))
+            .count();
+        assert_eq!(overdue.len(), expected);
+        assert!(overdue
+            .windows(2)
+            .all(|w| w[0].days_overdue >= w[1].days_overdue));
+    }
+}

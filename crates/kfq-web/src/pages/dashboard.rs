@@ -40,6 +40,8 @@ pub struct Summary {
 
 pub struct FunnelRow {
     pub name: String,
+    pub cohort_href: String,
+    pub converted_href: String,
     pub count: String,
     pub converted: String,
     pub by_amount: String,
@@ -229,7 +231,20 @@ async fn build(
         )
         .await?;
         for stage in &f.stages {
+            let range = format!("{}..{}", from.min(to), to.max(from));
+            let cohort = format!("/projects?round={range}&batch={}", stage.batch.code());
+            let industrial = match stage.cohort {
+                kfq_core::report::funnel::Cohort::All => "",
+                kfq_core::report::funnel::Cohort::Industrial => "&category=industrial",
+            };
+            let next = match stage.batch.next_milestone() {
+                kfq_core::stage::Milestone::Started => "started_on",
+                kfq_core::stage::Milestone::Producing => "producing_on",
+                _ => "reached_on",
+            };
             funnel.push(FunnelRow {
+                cohort_href: format!("{cohort}{industrial}"),
+                converted_href: format!("{cohort}{industrial}&milestone={next}"),
                 name: format!(
                     "{}{}（{}）",
                     stage.batch.label(lang),

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/password", get(password_page).post(change_password))
         .route("/projects", get(projects::list).post(projects::create))
         .route("/projects/new", get(projects::new_form))
+        .route("/projects/enrol", post(projects::enrol_all))
         .route("/projects/export.csv", get(projects::export_csv))
         .route("/projects/export.xlsx", get(projects::export_xlsx))
         .route("/projects/{id}", get(projects::page).post(projects::save))

@@ -38,6 +38,9 @@ pub struct Row {
 struct ListPage {
     chrome: Chrome,
     can_edit: bool,
+    can_enrol: bool,
+    open_rounds: Vec<Choice>,
+    batch_options: Vec<Choice>,
     cities: Vec<Choice>,
     zones: Vec<Choice>,
     stages: Vec<Choice>,
@@ -187,6 +190,28 @@ pub async fn list(
             .actor
             .role
             .allows(kfq_core::access::Action::EditProject),
+        can_enrol: user
+            .actor
+            .role
+            .allows(kfq_core::access::Action::EnrolProject),
+        open_rounds: kfq_app::rounds::list(&s.db)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .filter(|r| !r.locked)
+            .map(|r| Choice::new(r.id.to_string(), r.id.label(lang), ""))
+            .collect(),
+        batch_options: kfq_core::round::BatchKind::ALL
+            .iter()
+            .map(|b| {
+                Choice::new(
+                    b.code(),
+                    format!("{}{}", b.label(lang), lang.pick("一批", " batch")),
+                    "",
+                )
+            })
+            .collect(),
         cities,
         zones: zone_choices,
         stages: STAGES
@@ -911,6 +936,50 @@ pub async fn create(
             )
             .await
         }
+        Err(e) => error_page(&user, e),
+    }
+}
+
+/// Enrols every project the list's filters select into a round's batch: all or none.
+pub async fn enrol_all(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let query = form.get("query").cloned().unwrap_or_default();
+    let uri: axum::http::Uri = match format!("/projects?{query}").parse() {
+        Ok(u) => u,
+        Err(_) => return error_page(&user, AppError::NotFound),
+    };
+    let params = Query::<HashMap<String, String>>::try_from_uri(&uri)
+        .map(|q| q.0)
+        .unwrap_or_default();
+    let result = async {
+        let round = kfq_app::reports::parse_round(
+            form.get("round").map(String::as_str).unwrap_or_default(),
+        )?;
+        let batch = form
+            .get("batch")
+            .and_then(|b| kfq_core::round::BatchKind::parse(b))
+            .ok_or(AppError::NotFound)?;
+        let ids: Vec<i64> = everything(&s, &user, &params)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        kfq_app::rounds::enrol_many(
+            &s.db,
+            &user.actor,
+            round,
+            batch,
+            &ids,
+            form.contains_key("date_at_round"),
+        )
+        .await?;
+        Ok::<_, AppError>(round)
+    };
+    match result.await {
+        Ok(round) => Redirect::to(&format!("/rounds/{round}")).into_response(),
         Err(e) => error_page(&user, e),
     }
 }

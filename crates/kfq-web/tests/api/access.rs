@@ -207,3 +207,32 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn exports_hold_only_what_the_user_may_see() {
+    for app in App::both().await {
+        for (user, lines) in [("lvliang", 3), ("lljkq", 2), ("province", 4)] {
+            let token = app.sign_in(user).await;
+            let request = axum::http::Request::get("/projects/export.csv")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let bytes = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            let csv = String::from_utf8(bytes.to_vec()).unwrap();
+            assert_eq!(csv.lines().count(), lines, "{} {user}: {csv}", app.engine());
+            if user != "province" {
+                assert!(
+                    !csv.contains("TY-1"),
+                    "太原's project is not exported to {user}"
+                );
+            }
+        }
+    }
+}

@@ -188,3 +188,56 @@ async fn the_province_runs_a_round_that_cities_fill_within_their_scope() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_filtered_list_is_enrolled_all_or_nothing() {
+    for app in App::both().await {
+        let province = app.sign_in("province").await;
+        let round = json!({"round": "2024-3", "held_on": "2024-08-23", "venue": "阳泉"});
+        app.call("POST", "/api/v1/rounds", Some(&province), Some(round))
+            .await;
+        let city = app.sign_in("lvliang").await;
+        let post = |body: String| {
+            let request = axum::http::Request::post("/projects/enrol")
+                .header("authorization", format!("Bearer {city}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            tower::ServiceExt::oneshot(app.router.clone(), request)
+        };
+        // XY-1 has not started: the whole list is refused, naming it.
+        let response = post("query=city%3D141100&round=2024-3&batch=start".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.engine()
+        );
+        let (_, view) = app
+            .call("GET", "/api/v1/rounds/2024-3", Some(&city), None)
+            .await;
+        assert_eq!(
+            view["entries"].as_array().unwrap().len(),
+            0,
+            "nothing was enrolled"
+        );
+        // Dated at the round, both enter.
+        let response = post("query=city%3D141100&round=2024-3&batch=start&date_at_round=1".into())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, view) = app
+            .call("GET", "/api/v1/rounds/2024-3", Some(&city), None)
+            .await;
+        let mut codes: Vec<&str> = view["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
+        codes.sort_unstable();
+        assert_eq!(codes, ["LL-1", "XY-1"]);
+    }
+}
