@@ -183,12 +183,12 @@ struct Book {
 impl Book {
     async fn load(db: &Db) -> Result<Book, AppError> {
         Ok(Book {
-            zones: kfq_store::load_zones(db)
+            zones: kfq_store::zones(db)
                 .await?
                 .into_iter()
                 .map(|z| (z.id, z))
                 .collect(),
-            enterprises: kfq_store::load_enterprises(db)
+            enterprises: kfq_store::enterprises(db)
                 .await?
                 .into_iter()
                 .map(|e| (e.id, e))
@@ -249,7 +249,7 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
             })
         })
         .transpose()?;
-    let mut items: Vec<ProjectView> = kfq_store::load_projects(db)
+    let mut items: Vec<ProjectView> = kfq_store::projects(db)
         .await?
         .iter()
         .filter(|p| book.zones.get(&p.zone_id).is_some_and(|z| actor.sees(z)))
@@ -329,7 +329,7 @@ async fn enrolled_in(
             })
         })
         .transpose()?;
-    let entries = kfq_store::load_entries(db, Some((from, to))).await?;
+    let entries = kfq_store::entries(db, Some((from, to))).await?;
     Ok(Some(
         entries
             .into_iter()
@@ -574,7 +574,7 @@ pub async fn update(
         return Err(conflict(db, current, version).await);
     }
     let before = project.clone();
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     let mut errors = apply(&mut project, patch, &zones, actor);
     for problem in project.check() {
         let field = match &problem {
@@ -584,8 +584,8 @@ pub async fn update(
         };
         errors.push(field_error(field, problem.message(actor.lang)));
     }
-    let rounds = kfq_store::load_rounds(db).await?;
-    for entry in kfq_store::load_entries(db, None)
+    let rounds = kfq_store::rounds(db).await?;
+    for entry in kfq_store::entries(db, None)
         .await?
         .iter()
         .filter(|e| e.project_id == id)
@@ -722,12 +722,12 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryItem>
 
 /// The industry chains of the projects in the actor's scope, for the list's filter.
 pub async fn chains(db: &Db, actor: &Actor) -> Result<Vec<String>, AppError> {
-    let zones: HashMap<i64, Zone> = kfq_store::load_zones(db)
+    let zones: HashMap<i64, Zone> = kfq_store::zones(db)
         .await?
         .into_iter()
         .map(|z| (z.id, z))
         .collect();
-    let mut chains: Vec<String> = kfq_store::load_projects(db)
+    let mut chains: Vec<String> = kfq_store::projects(db)
         .await?
         .into_iter()
         .filter(|p| !p.chain.is_empty() && zones.get(&p.zone_id).is_some_and(|z| actor.sees(z)))
@@ -889,7 +889,7 @@ pub async fn create(
     fields: &Map<String, Value>,
 ) -> Result<ProjectView, AppError> {
     actor.must(Action::EditProject)?;
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     let lang = actor.lang;
     let text = |k: &str| {
         fields
@@ -941,7 +941,7 @@ pub async fn create(
             errors.push(field_error(milestone_field(o.later), problem.message(lang)));
         }
     }
-    let existing = kfq_store::load_projects(db).await?;
+    let existing = kfq_store::projects(db).await?;
     let code = match text("code").as_str() {
         "" => zone.map(|z| next_code(&existing, z.city, &project)),
         given => match kfq_core::project::ProjectCode::parse(given) {
@@ -979,14 +979,13 @@ pub async fn create(
     let enterprise_name = text("enterprise");
     let mut tx = db.begin().await?;
     if !enterprise_name.is_empty() || credit_code.is_some() {
-        let known =
-            kfq_store::load_enterprises(db)
-                .await?
-                .into_iter()
-                .find(|e| match &credit_code {
-                    Some(c) => e.credit_code.as_ref() == Some(c),
-                    None => e.name == enterprise_name,
-                });
+        let known = kfq_store::enterprises(db)
+            .await?
+            .into_iter()
+            .find(|e| match &credit_code {
+                Some(c) => e.credit_code.as_ref() == Some(c),
+                None => e.name == enterprise_name,
+            });
         project.enterprise_id = Some(match known {
             Some(e) => e.id,
             None => {

@@ -37,7 +37,7 @@ async fn zones_in_scope(
     actor: &Actor,
     region: Option<&str>,
 ) -> Result<(Scope, HashMap<i64, Zone>), AppError> {
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     let scope = actor.region(region, &zones)?;
     let in_scope = zones
         .into_iter()
@@ -97,14 +97,14 @@ pub async fn round_summary(
     round: RoundId,
     region: Option<&str>,
 ) -> Result<RoundSummary, AppError> {
-    let rounds = kfq_store::load_rounds(db).await?;
+    let rounds = kfq_store::rounds(db).await?;
     if !rounds.iter().any(|r| r.id == round) {
         return Err(AppError::UnknownRound(round.to_string()));
     }
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     let scope = actor.region(region, &zones)?;
     let (rows, row_of_zone) = summary_rows(&scope, &zones);
-    let entries = kfq_store::load_entries(db, Some((round, round))).await?;
+    let entries = kfq_store::entries(db, Some((round, round))).await?;
     let facts = entries.iter().filter_map(|e| {
         Some(EntryFact {
             row: *row_of_zone.get(&e.zone_id)?,
@@ -141,8 +141,8 @@ pub async fn funnel(
         });
     }
     let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let entries = kfq_store::load_entries(db, Some((from, to))).await?;
-    let projects: HashMap<i64, _> = kfq_store::load_projects(db)
+    let entries = kfq_store::entries(db, Some((from, to))).await?;
+    let projects: HashMap<i64, _> = kfq_store::projects(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
@@ -189,7 +189,7 @@ pub async fn stuck(
     thresholds: &StuckThresholds,
 ) -> Result<StuckReport, AppError> {
     let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let facts: Vec<StuckFact> = kfq_store::load_projects(db)
+    let facts: Vec<StuckFact> = kfq_store::projects(db)
         .await?
         .into_iter()
         .filter_map(|p| {
@@ -291,12 +291,12 @@ pub async fn overdue_blockers(
     today: NaiveDate,
 ) -> Result<Vec<OverdueBlocker>, AppError> {
     let (_, in_scope) = zones_in_scope(db, actor, region).await?;
-    let projects: HashMap<i64, kfq_core::project::Project> = kfq_store::load_projects(db)
+    let projects: HashMap<i64, kfq_core::project::Project> = kfq_store::projects(db)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let mut list: Vec<OverdueBlocker> = kfq_store::load_blockers(db)
+    let mut list: Vec<OverdueBlocker> = kfq_store::blockers(db)
         .await?
         .into_iter()
         .filter(|b| b.is_overdue(today))

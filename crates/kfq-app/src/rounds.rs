@@ -37,11 +37,11 @@ pub struct RoundView {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Round>, AppError> {
-    Ok(kfq_store::load_rounds(db).await?)
+    Ok(kfq_store::rounds(db).await?)
 }
 
 async fn find(db: &Db, id: RoundId) -> Result<Round, AppError> {
-    kfq_store::load_rounds(db)
+    kfq_store::rounds(db)
         .await?
         .into_iter()
         .find(|r| r.id == id)
@@ -51,9 +51,9 @@ async fn find(db: &Db, id: RoundId) -> Result<Round, AppError> {
 /// A round with the entries the actor may see.
 pub async fn view(db: &Db, actor: &Actor, id: RoundId) -> Result<RoundView, AppError> {
     let round = find(db, id).await?;
-    let zones = kfq_store::load_zones(db).await?;
-    let projects = kfq_store::load_projects(db).await?;
-    let mut entries: Vec<EntryView> = kfq_store::load_entries(db, Some((id, id)))
+    let zones = kfq_store::zones(db).await?;
+    let projects = kfq_store::projects(db).await?;
+    let mut entries: Vec<EntryView> = kfq_store::entries(db, Some((id, id)))
         .await?
         .into_iter()
         .filter_map(|e| {

@@ -105,7 +105,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
     actor.must(Action::ManageUsers)?;
     check_username(&new.username)?;
     check_password(&new.username, &new.password)?;
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     let scope = actor.region(Some(&new.region), &zones)?;
     check_role_scope(new.role, &scope, &new.region)?;
     if kfq_store::user_by_name(db, &new.username).await?.is_some() {
@@ -229,7 +229,7 @@ pub async fn sign_in(
     let Some(row) = row.filter(|_| matches) else {
         return Err(AppError::BadCredentials);
     };
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     let user = view(&row, &zones)?;
     let secret = new_secret("kfqs_")?;
     let now = Utc::now();
@@ -264,7 +264,7 @@ pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, 
     let Some(row) = kfq_store::user_by_id(db, id).await? else {
         return Ok(None);
     };
-    let zones = kfq_store::load_zones(db).await?;
+    let zones = kfq_store::zones(db).await?;
     Ok(Some(view(&row, &zones)?))
 }
 

@@ -58,9 +58,15 @@ impl DbUrl {
     }
 }
 
-/// A connection pool to one of the two engines.
+/// A connection pool to one of the two engines, and the snapshot of the ledger read from it.
 #[derive(Debug, Clone)]
-pub enum Db {
+pub struct Db {
+    pub(crate) pool: Pool,
+    pub(crate) snapshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<crate::Snapshot>>>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -77,9 +83,9 @@ pub enum Tx {
 #[doc(hidden)]
 macro_rules! on_db {
     ($db:expr, $conn:ident => $body:expr) => {
-        match $db {
-            $crate::Db::Sqlite($conn) => $body,
-            $crate::Db::Postgres($conn) => $body,
+        match &$db.pool {
+            $crate::db::Pool::Sqlite($conn) => $body,
+            $crate::db::Pool::Postgres($conn) => $body,
         }
     };
 }
@@ -126,7 +132,7 @@ impl Db {
                     .max_connections(8)
                     .connect_with(options)
                     .await?;
-                Db::Sqlite(pool)
+                Pool::Sqlite(pool)
             }
             DbUrl::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)?;
@@ -135,24 +141,28 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                Db::Postgres(pool)
+                Pool::Postgres(pool)
             }
+        };
+        let db = Db {
+            pool: db,
+            snapshot: Default::default(),
         };
         crate::migrate::migrate(&db).await?;
         Ok(db)
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
@@ -162,8 +172,16 @@ impl Db {
 }
 
 impl Tx {
-    /// Commits: only after this returns is a change acknowledged.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    /// Commits: only after this returns is a change acknowledged. Every commit counts one more
+    /// change of the data, so that every process reading this database refreshes its snapshot.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        const BUMP: &str = "UPDATE kfq_data_version SET version = version + 1 WHERE id = 1";
+        on_tx!(&mut self, conn => sqlx::query(BUMP).execute(conn).await.map(|r| r.rows_affected()))?;
+        self.commit_schema().await
+    }
+
+    /// Commits a schema change (the counter may not exist yet).
+    pub(crate) async fn commit_schema(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,

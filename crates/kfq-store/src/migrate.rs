@@ -5,6 +5,10 @@ use crate::{on_db, Db, StoreError};
 pub(crate) const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_users.sql")),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_data_version.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -12,6 +16,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0001_foundation.sql"),
     ),
     (2, include_str!("../migrations/postgres/0002_users.sql")),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_data_version.sql"),
+    ),
 ];
 
 const CREATE_LEDGER: &str =
@@ -19,9 +27,9 @@ const CREATE_LEDGER: &str =
 
 /// Applies the migrations not yet applied, each in its own transaction.
 pub(crate) async fn migrate(db: &Db) -> Result<(), StoreError> {
-    let migrations = match db {
-        Db::Sqlite(_) => SQLITE,
-        Db::Postgres(_) => POSTGRES,
+    let migrations = match db.backend() {
+        crate::Backend::Sqlite => SQLITE,
+        crate::Backend::Postgres => POSTGRES,
     };
     on_db!(db, pool => sqlx::query(CREATE_LEDGER).execute(pool).await.map(|r| r.rows_affected()))?;
     for &(version, sql) in migrations {
@@ -48,7 +56,7 @@ pub(crate) async fn migrate(db: &Db) -> Result<(), StoreError> {
                     .execute(conn)
                     .await.map(|r| r.rows_affected()))?;
         }
-        tx.commit().await?;
+        tx.commit_schema().await?;
     }
     Ok(())
 }

@@ -247,6 +247,25 @@ pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreEr
         .collect()
 }
 
+/// The monthly reports of one project, in month order.
+pub async fn monthly_reports_of(
+    db: &Db,
+    project_id: i64,
+) -> Result<Vec<MonthlyReport>, StoreError> {
+    const SQL: &str = "SELECT project_id, month, invested_yuan FROM monthly_reports WHERE project_id = $1 ORDER BY month";
+    let rows: Vec<MonthlyRow> =
+        on_db!(db, pool => sqlx::query_as(SQL).bind(project_id).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MonthlyReport {
+                project_id: r.project_id,
+                month: Month::from_key(r.month).ok_or_else(|| corrupt("month", r.month))?,
+                invested: Amount::from_yuan(r.invested_yuan),
+            })
+        })
+        .collect()
+}
+
 /// Investment each project completed up to and including `month` (sum of its monthly reports).
 pub async fn completed_investment(
     db: &Db,

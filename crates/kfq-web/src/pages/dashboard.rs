@@ -328,7 +328,7 @@ async fn build(
 }
 
 async fn project_ids(s: &AppState) -> Result<HashMap<String, i64>, AppError> {
-    Ok(kfq_store::load_projects(&s.db)
+    Ok(kfq_store::projects(&s.db)
         .await?
         .into_iter()
         .map(|p| (p.code.to_string(), p.id))

@@ -132,7 +132,7 @@ pub async fn list(
         },
         Err(e) => (empty_page(), Some(e.message(lang))),
     };
-    let zones = match kfq_store::load_zones(&s.db).await {
+    let zones = match kfq_store::zones(&s.db).await {
         Ok(z) => z,
         Err(e) => return error_page(&user, e.into()),
     };
@@ -550,15 +550,15 @@ async fn show_page(
     let result = async {
         let p = kfq_app::projects::get(&s.db, &user.actor, id).await?;
         let history = kfq_app::projects::history(&s.db, &user.actor, id).await?;
-        let zones: Vec<String> = kfq_store::load_zones(&s.db)
+        let zones: Vec<String> = kfq_store::zones(&s.db)
             .await?
             .into_iter()
             .filter(|z| user.actor.sees(z))
             .map(|z| z.name)
             .collect();
-        let entries = kfq_store::load_entries(&s.db, None).await?;
-        let monthly = kfq_store::load_monthly_reports(&s.db).await?;
-        let blockers = kfq_store::load_blockers(&s.db).await?;
+        let entries = kfq_store::entries(&s.db, None).await?;
+        let monthly = kfq_store::monthly_reports_of(&s.db, id).await?;
+        let blockers = kfq_store::blockers(&s.db).await?;
         Ok::<_, AppError>((p, history, zones, entries, monthly, blockers))
     };
     let (p, history, zones, entries, monthly, blockers) = match result.await {
@@ -846,7 +846,7 @@ async fn new_page(
 ) -> Response {
     let lang = user.lang();
     let w = words(lang);
-    let zones: Vec<String> = match kfq_store::load_zones(&s.db).await {
+    let zones: Vec<String> = match kfq_store::zones(&s.db).await {
         Ok(z) => z
             .into_iter()
             .filter(|z| user.actor.sees(z))
