@@ -147,7 +147,7 @@ pub async fn funnel(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let completed = kfq_store::completed_investment(db, Month::of(as_of)).await?;
+    let completed = kfq_store::completed_by(db, Month::of(as_of)).await?;
     let facts: Vec<FunnelFact> = entries
         .iter()
         .filter(|e| in_scope.contains_key(&e.zone_id))
@@ -232,7 +232,7 @@ pub async fn trend(
     let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
     let until = match until {
         Some(m) => m,
-        None => kfq_store::latest_month(db)
+        None => kfq_store::last_month(db)
             .await?
             .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive())),
     };
@@ -253,7 +253,7 @@ pub async fn trend(
         months.insert(0, previous);
     }
     let mut invested = vec![kfq_core::Amount::ZERO; months.len()];
-    for (zone, month, amount) in kfq_store::monthly_totals_by_zone(db, months[0], until).await? {
+    for (zone, month, amount) in kfq_store::monthly_by_zone(db, months[0], until).await? {
         if let (true, Some(i)) = (
             in_scope.contains_key(&zone),
             months.iter().position(|m| *m == month),

@@ -17,6 +17,9 @@ mod write;
 pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, StoreError, Tx};
 pub use read::*;
-pub use snapshot::{blockers, enterprises, entries, projects, rounds, zones, Snapshot};
+pub use snapshot::{
+    blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,
+    zones, Snapshot,
+};
 pub use users::*;
 pub use write::*;

@@ -1,7 +1,5 @@
 //! Reading the stored ledger back as domain values.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use kfq_core::blocker::Blocker;
 use kfq_core::enterprise::{CreditCode, Enterprise};
@@ -266,22 +264,6 @@ pub async fn monthly_reports_of(
         .collect()
 }
 
-/// Investment each project completed up to and including `month` (sum of its monthly reports).
-pub async fn completed_investment(
-    db: &Db,
-    month: Month,
-) -> Result<HashMap<i64, Amount>, StoreError> {
-    const SQL: &str =
-        "SELECT project_id, CAST(SUM(invested_yuan) AS BIGINT) AS total FROM monthly_reports \
-        WHERE month <= $1 GROUP BY project_id";
-    let rows: Vec<(i64, i64)> =
-        on_db!(db, pool => sqlx::query_as(SQL).bind(month.key()).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, total)| (id, Amount::from_yuan(total)))
-        .collect())
-}
-
 #[derive(sqlx::FromRow)]
 struct BlockerRow {
     id: i64,
@@ -357,28 +339,4 @@ pub async fn load_project(db: &Db, id: i64) -> Result<Option<Project>, StoreErro
     let row: Option<ProjectRow> =
         on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
     row.map(Project::try_from).transpose()
-}
-
-/// Investment completed per zone and month, for months `from..=to`.
-pub async fn monthly_totals_by_zone(
-    db: &Db,
-    from: Month,
-    to: Month,
-) -> Result<Vec<(i64, Month, Amount)>, StoreError> {
-    const SQL: &str = "SELECT p.zone_id, m.month, CAST(SUM(m.invested_yuan) AS BIGINT) FROM monthly_reports m \
-        JOIN projects p ON p.id = m.project_id WHERE m.month BETWEEN $1 AND $2 GROUP BY p.zone_id, m.month";
-    let rows: Vec<(i64, i64, i64)> = on_db!(db, pool => sqlx::query_as(SQL).bind(from.key()).bind(to.key()).fetch_all(pool).await)?;
-    rows.into_iter()
-        .map(|(zone, month, yuan)| {
-            let month = Month::from_key(month).ok_or_else(|| corrupt("month", month))?;
-            Ok((zone, month, Amount::from_yuan(yuan)))
-        })
-        .collect()
-}
-
-/// The latest month any project reported.
-pub async fn latest_month(db: &Db) -> Result<Option<Month>, StoreError> {
-    const SQL: &str = "SELECT MAX(month) FROM monthly_reports";
-    let key: Option<i64> = on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?;
-    Ok(key.and_then(Month::from_key))
 }

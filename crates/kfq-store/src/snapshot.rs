@@ -12,7 +12,7 @@ use kfq_core::zone::Zone;
 
 use crate::{on_db, Db, StoreError};
 
-/// Everything the dashboards and lists read, except the monthly figures (summed in SQL).
+/// Everything the dashboards and lists read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub version: i64,
@@ -22,6 +22,7 @@ pub struct Snapshot {
     pub rounds: Vec<Round>,
     pub entries: Vec<BatchEntry>,
     pub blockers: Vec<Blocker>,
+    pub monthly: Vec<kfq_core::monthly::MonthlyReport>,
 }
 
 impl Db {
@@ -42,6 +43,7 @@ impl Db {
             rounds: crate::load_rounds(self).await?,
             entries: crate::load_entries(self, None).await?,
             blockers: crate::load_blockers(self).await?,
+            monthly: crate::load_monthly_reports(self).await?,
         });
         if let Ok(mut slot) = self.snapshot.lock() {
             *slot = Some(fresh.clone());
@@ -83,4 +85,49 @@ pub async fn entries(
         .filter(|e| range.is_none_or(|(from, to)| e.round >= from && e.round <= to))
         .cloned()
         .collect())
+}
+
+/// Investment each project completed up to and including `month`, as of the current snapshot.
+pub async fn completed_by(
+    db: &Db,
+    month: kfq_core::monthly::Month,
+) -> Result<std::collections::HashMap<i64, kfq_core::Amount>, StoreError> {
+    let snapshot = db.snapshot().await?;
+    let mut totals = std::collections::HashMap::new();
+    for r in snapshot.monthly.iter().filter(|r| r.month <= month) {
+        *totals.entry(r.project_id).or_insert(kfq_core::Amount::ZERO) += r.invested;
+    }
+    Ok(totals)
+}
+
+/// Investment per zone and month for months `from..=to`, and the latest month reported.
+pub async fn monthly_by_zone(
+    db: &Db,
+    from: kfq_core::monthly::Month,
+    to: kfq_core::monthly::Month,
+) -> Result<Vec<(i64, kfq_core::monthly::Month, kfq_core::Amount)>, StoreError> {
+    let snapshot = db.snapshot().await?;
+    let zone_of: std::collections::HashMap<i64, i64> = snapshot
+        .projects
+        .iter()
+        .map(|p| (p.id, p.zone_id))
+        .collect();
+    let mut totals: std::collections::BTreeMap<(i64, kfq_core::monthly::Month), kfq_core::Amount> =
+        Default::default();
+    for r in snapshot
+        .monthly
+        .iter()
+        .filter(|r| r.month >= from && r.month <= to)
+    {
+        if let Some(&zone) = zone_of.get(&r.project_id) {
+            *totals
+                .entry((zone, r.month))
+                .or_insert(kfq_core::Amount::ZERO) += r.invested;
+        }
+    }
+    Ok(totals.into_iter().map(|((z, m), a)| (z, m, a)).collect())
+}
+
+pub async fn last_month(db: &Db) -> Result<Option<kfq_core::monthly::Month>, StoreError> {
+    Ok(db.snapshot().await?.monthly.iter().map(|r| r.month).max())
 }
