@@ -229,16 +229,6 @@ fn enterprise_key(record: &EnterpriseRecord) -> String {
     }
 }
 
-fn milestone_key(m: Milestone) -> &'static str {
-    match m {
-        Milestone::Signed => "signed_on",
-        Milestone::Landed => "landed_on",
-        Milestone::Started => "started_on",
-        Milestone::Producing => "producing_on",
-        Milestone::Reached => "reached_on",
-    }
-}
-
 /// Plans an import: resolves every record against the stored data and checks every rule.
 pub fn plan(stored: &Stored, ledger: &Ledger, lang: Lang) -> Result<Plan, Vec<LedgerError>> {
     let mut planner = Planner::new(stored, &ledger.unparsed, lang);
@@ -534,7 +524,9 @@ impl<'a> Planner<'a> {
             for problem in after.check() {
                 let (key, value) = match &problem {
                     ProjectError::EmptyName => ("name", String::new()),
-                    ProjectError::OutOfOrder(o) => (milestone_key(o.later), o.later_on.to_string()),
+                    ProjectError::OutOfOrder(o) => {
+                        (Milestone::field(o.later), o.later_on.to_string())
+                    }
                     ProjectError::TerminatedTooEarly { terminated_on, .. } => {
                         ("terminated_on", terminated_on.to_string())
                     }
@@ -819,7 +811,7 @@ impl<'a> Planner<'a> {
                 };
                 if let Err(why) = check_entry(&round, entry.batch, &project.dates) {
                     let place = self.project_places.get(&code).cloned().unwrap_or_default();
-                    let key = milestone_key(entry.batch.milestone());
+                    let key = Milestone::field(entry.batch.milestone());
                     let value = project
                         .dates
                         .get(entry.batch.milestone())

@@ -242,7 +242,7 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         .milestone
         .as_deref()
         .map(|m| {
-            milestone_of(m).ok_or(AppError::BadArgument {
+            Milestone::from_field(m).ok_or(AppError::BadArgument {
                 name: "milestone",
                 value: m.into(),
                 expected: Expected::Milestone,
@@ -517,7 +517,7 @@ fn set_date(p: &mut Project, key: &str, date: Option<NaiveDate>) {
     match key {
         "terminated_on" => p.terminated_on = date,
         _ => {
-            if let Some(m) = milestone_of(key) {
+            if let Some(m) = Milestone::from_field(key) {
                 p.dates.set(m, date);
             }
         }
@@ -531,27 +531,6 @@ fn dated(v: &ProjectView, m: Milestone) -> Option<NaiveDate> {
         Milestone::Started => v.started_on,
         Milestone::Producing => v.producing_on,
         Milestone::Reached => v.reached_on,
-    }
-}
-
-fn milestone_of(key: &str) -> Option<Milestone> {
-    Some(match key {
-        "signed_on" => Milestone::Signed,
-        "landed_on" => Milestone::Landed,
-        "started_on" => Milestone::Started,
-        "producing_on" => Milestone::Producing,
-        "reached_on" => Milestone::Reached,
-        _ => return None,
-    })
-}
-
-fn milestone_field(m: Milestone) -> &'static str {
-    match m {
-        Milestone::Signed => "signed_on",
-        Milestone::Landed => "landed_on",
-        Milestone::Started => "started_on",
-        Milestone::Producing => "producing_on",
-        Milestone::Reached => "reached_on",
     }
 }
 
@@ -579,7 +558,7 @@ pub async fn update(
     for problem in project.check() {
         let field = match &problem {
             ProjectError::EmptyName => "name",
-            ProjectError::OutOfOrder(o) => milestone_field(o.later),
+            ProjectError::OutOfOrder(o) => Milestone::field(o.later),
             ProjectError::TerminatedTooEarly { .. } => "terminated_on",
         };
         errors.push(field_error(field, problem.message(actor.lang)));
@@ -594,7 +573,7 @@ pub async fn update(
             continue;
         };
         if let Err(why) = check_entry(round, entry.batch, &project.dates) {
-            let field = milestone_field(entry.batch.milestone());
+            let field = Milestone::field(entry.batch.milestone());
             let message = match actor.lang {
                 kfq_core::Lang::Zh => format!(
                     "已列入{}{}一批：{}",
@@ -938,7 +917,10 @@ pub async fn create(
     errors.extend(new_errors);
     for problem in project.check() {
         if let ProjectError::OutOfOrder(o) = &problem {
-            errors.push(field_error(milestone_field(o.later), problem.message(lang)));
+            errors.push(field_error(
+                Milestone::field(o.later),
+                problem.message(lang),
+            ));
         }
     }
     let existing = kfq_store::projects(db).await?;

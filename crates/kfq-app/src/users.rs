@@ -93,6 +93,14 @@ fn check_role_scope(role: Role, scope: &Scope, region: &str) -> Result<(), AppEr
     }
 }
 
+/// Checks a password against its argon2 hash, off the async threads (it is slow on purpose).
+async fn verify(password: &str, hash: String) -> Result<bool, AppError> {
+    let given = password.to_string();
+    tokio::task::spawn_blocking(move || password_auth::verify_password(given, &hash).is_ok())
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
 async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
@@ -221,11 +229,7 @@ pub async fn sign_in(
             .get_or_init(|| password_auth::generate_hash("kfq-no-such-user"))
             .clone(),
     };
-    let given = password.to_string();
-    let matches =
-        tokio::task::spawn_blocking(move || password_auth::verify_password(given, &hash).is_ok())
-            .await
-            .map_err(|_| AppError::Internal)?;
+    let matches = verify(password, hash).await?;
     let Some(row) = row.filter(|_| matches) else {
         return Err(AppError::BadCredentials);
     };
@@ -329,12 +333,7 @@ async fn sign_in_check(db: &Db, username: &str, password: &str) -> Result<(), Ap
     let row = kfq_store::user_by_name(db, username)
         .await?
         .ok_or(AppError::BadCredentials)?;
-    let given = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || {
-        password_auth::verify_password(given, &row.password_hash).is_ok()
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
+    let ok = verify(password, row.password_hash).await?;
     if ok {
         Ok(())
     } else {

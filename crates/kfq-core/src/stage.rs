@@ -30,6 +30,21 @@ impl Milestone {
         Milestone::Reached,
     ];
 
+    /// The field that holds the milestone's date, in the ledger's JSON and the API.
+    pub fn field(self) -> &'static str {
+        match self {
+            Milestone::Signed => "signed_on",
+            Milestone::Landed => "landed_on",
+            Milestone::Started => "started_on",
+            Milestone::Producing => "producing_on",
+            Milestone::Reached => "reached_on",
+        }
+    }
+
+    pub fn from_field(field: &str) -> Option<Milestone> {
+        Milestone::ALL.into_iter().find(|m| m.field() == field)
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Milestone::Signed => lang.pick("签约", "signed"),

@@ -230,19 +230,23 @@ struct MonthlyRow {
     invested_yuan: i64,
 }
 
+impl TryFrom<MonthlyRow> for MonthlyReport {
+    type Error = StoreError;
+
+    fn try_from(r: MonthlyRow) -> Result<MonthlyReport, StoreError> {
+        Ok(MonthlyReport {
+            project_id: r.project_id,
+            month: Month::from_key(r.month).ok_or_else(|| corrupt("month", r.month))?,
+            invested: Amount::from_yuan(r.invested_yuan),
+        })
+    }
+}
+
 pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreError> {
     const SQL: &str =
         "SELECT project_id, month, invested_yuan FROM monthly_reports ORDER BY project_id, month";
     let rows: Vec<MonthlyRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(MonthlyReport {
-                project_id: r.project_id,
-                month: Month::from_key(r.month).ok_or_else(|| corrupt("month", r.month))?,
-                invested: Amount::from_yuan(r.invested_yuan),
-            })
-        })
-        .collect()
+    rows.into_iter().map(MonthlyReport::try_from).collect()
 }
 
 /// The monthly reports of one project, in month order.
@@ -253,15 +257,7 @@ pub async fn monthly_reports_of(
     const SQL: &str = "SELECT project_id, month, invested_yuan FROM monthly_reports WHERE project_id = $1 ORDER BY month";
     let rows: Vec<MonthlyRow> =
         on_db!(db, pool => sqlx::query_as(SQL).bind(project_id).fetch_all(pool).await)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(MonthlyReport {
-                project_id: r.project_id,
-                month: Month::from_key(r.month).ok_or_else(|| corrupt("month", r.month))?,
-                invested: Amount::from_yuan(r.invested_yuan),
-            })
-        })
-        .collect()
+    rows.into_iter().map(MonthlyReport::try_from).collect()
 }
 
 #[derive(sqlx::FromRow)]

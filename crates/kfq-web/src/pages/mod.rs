@@ -326,6 +326,20 @@ impl Choice {
     }
 }
 
+/// The three batches as options: 签约一批, 开工一批, 投产一批.
+pub fn batch_choices(lang: Lang) -> Vec<Choice> {
+    kfq_core::round::BatchKind::ALL
+        .iter()
+        .map(|b| {
+            Choice::new(
+                b.code(),
+                format!("{}{}", b.label(lang), lang.pick("一批", " batch")),
+                "",
+            )
+        })
+        .collect()
+}
+
 /// Chart data for `app.js`: the ECharts option, links per category and series, and the notice
 /// shown when charts are not installed.
 pub fn chart_json(option: serde_json::Value, links: serde_json::Value, lang: Lang) -> String {

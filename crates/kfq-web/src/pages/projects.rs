@@ -202,16 +202,7 @@ pub async fn list(
             .filter(|r| !r.locked)
             .map(|r| Choice::new(r.id.to_string(), r.id.label(lang), ""))
             .collect(),
-        batch_options: kfq_core::round::BatchKind::ALL
-            .iter()
-            .map(|b| {
-                Choice::new(
-                    b.code(),
-                    format!("{}{}", b.label(lang), lang.pick("一批", " batch")),
-                    "",
-                )
-            })
-            .collect(),
+        batch_options: super::batch_choices(lang),
         cities,
         zones: zone_choices,
         stages: STAGES
@@ -417,16 +408,6 @@ fn field_label(name: &str, w: &super::Words) -> &'static str {
     }
 }
 
-fn milestone_key(m: Milestone) -> &'static str {
-    match m {
-        Milestone::Signed => "signed_on",
-        Milestone::Landed => "landed_on",
-        Milestone::Started => "started_on",
-        Milestone::Producing => "producing_on",
-        Milestone::Reached => "reached_on",
-    }
-}
-
 /// The form's fields: the values typed (when re-shown after an error) or the project's.
 fn fields(
     p: &ProjectView,
@@ -576,7 +557,7 @@ async fn show_page(
     let milestones = Milestone::ALL
         .iter()
         .map(|&m| Milestoned {
-            key: milestone_key(m),
+            key: m.field(),
             label: m.label(lang),
             date: optional_date(dates.get(m), lang),
             done: dates.get(m).is_some(),

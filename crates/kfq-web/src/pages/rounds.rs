@@ -205,16 +205,7 @@ async fn round_page(
         can_manage: user.actor.role.allows(Action::ManageRounds),
         error,
         candidates,
-        batch_options: BatchKind::ALL
-            .iter()
-            .map(|b| {
-                Choice::new(
-                    b.code(),
-                    format!("{}{}", b.label(lang), lang.pick("一批", " batch")),
-                    "",
-                )
-            })
-            .collect(),
+        batch_options: super::batch_choices(lang),
         batches,
     };
     render(&page, status)
