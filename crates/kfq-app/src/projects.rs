@@ -236,6 +236,10 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         })
         .transpose()?;
     let text = query.q.as_deref().map(str::to_lowercase);
+    // Latin letters may be the pinyin initials of a name: `qnzk` finds 氢能重卡.
+    let initials_query = text
+        .as_deref()
+        .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_lowercase()));
     let enrolled = enrolled_in(db, query).await?;
     let today = chrono::Local::now().date_naive();
     let milestone = query
@@ -279,6 +283,7 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
                         || v.enterprise
                             .as_deref()
                             .is_some_and(|e| e.to_lowercase().contains(t))
+                        || (initials_query && initials(&v.name).contains(t))
                 })
         })
         .collect();
@@ -298,6 +303,19 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         total_investment_wan,
         items,
     })
+}
+
+/// The pinyin initials of a text's Chinese characters (other characters as they are, lower-cased):
+/// `年产20万吨` → `nc20wd`.
+pub fn initials(text: &str) -> String {
+    use pinyin::ToPinyin;
+    text.chars()
+        .zip(text.to_pinyin())
+        .map(|(c, p)| match p {
+            Some(p) => p.first_letter().to_string(),
+            None => c.to_lowercase().to_string(),
+        })
+        .collect()
 }
 
 /// The projects of the round (and batch) the query names, if it names one.
@@ -1021,4 +1039,13 @@ fn next_code(
         + 1;
     kfq_core::project::ProjectCode::parse(&format!("{prefix}{serial:04}"))
         .unwrap_or_else(|_| project.code.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials_follow_the_pinyin_of_each_character() {
+        assert_eq!(super::initials("氢能重卡项目"), "qnzkxm");
+        assert_eq!(super::initials("年产20万吨针状焦"), "nc20wdzzj");
+    }
 }

@@ -132,6 +132,13 @@ async fn the_list_filters_sorts_and_pages() {
             .await;
         assert_eq!(page["items"][0]["code"], "LL-1", "text search finds 氢能");
         let (_, page) = app
+            .call("GET", "/api/v1/projects?q=qnxm", Some(&token), None)
+            .await;
+        assert_eq!(
+            page["items"][0]["code"], "LL-1",
+            "pinyin initials find 氢能项目"
+        );
+        let (_, page) = app
             .call(
                 "GET",
                 "/api/v1/projects?min_wan=40000&max_wan=60000",
