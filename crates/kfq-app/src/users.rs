@@ -144,7 +144,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         Some(after),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit_outside_ledger().await?;
     Ok(UserView {
         id,
         username: row.username,
@@ -256,7 +256,7 @@ pub async fn sign_in(
         None,
     )
     .await?;
-    tx.commit().await?;
+    tx.commit_outside_ledger().await?;
     Ok((secret, user))
 }
 
@@ -285,7 +285,7 @@ pub async fn sign_out(db: &Db, actor: &Actor, secret: &str) -> Result<(), AppErr
         None,
     )
     .await?;
-    tx.commit().await?;
+    tx.commit_outside_ledger().await?;
     Ok(())
 }
 
@@ -304,7 +304,7 @@ pub async fn create_token(
     let mut tx = db.begin().await?;
     kfq_store::insert_token(&mut tx, &secret_hash(&secret), row.id, name, Utc::now()).await?;
     crate::audit::append(&mut tx, actor, "create_token", "user", username, None, None).await?;
-    tx.commit().await?;
+    tx.commit_outside_ledger().await?;
     Ok(secret)
 }
 
@@ -325,7 +325,7 @@ pub async fn change_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Re
         None,
     )
     .await?;
-    tx.commit().await?;
+    tx.commit_outside_ledger().await?;
     Ok(())
 }
 
@@ -345,7 +345,7 @@ pub async fn set_lang(db: &Db, actor: &Actor, lang: Lang) -> Result<(), AppError
     let id = actor.user_id.ok_or(AppError::Forbidden)?;
     let mut tx = db.begin().await?;
     kfq_store::set_user_lang(&mut tx, id, if lang == Lang::En { "en" } else { "zh" }).await?;
-    tx.commit().await?;
+    tx.commit_outside_ledger().await?;
     Ok(())
 }
 

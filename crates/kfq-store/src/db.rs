@@ -177,11 +177,12 @@ impl Tx {
     pub async fn commit(mut self) -> Result<(), StoreError> {
         const BUMP: &str = "UPDATE kfq_data_version SET version = version + 1 WHERE id = 1";
         on_tx!(&mut self, conn => sqlx::query(BUMP).execute(conn).await.map(|r| r.rows_affected()))?;
-        self.commit_schema().await
+        self.commit_outside_ledger().await
     }
 
-    /// Commits a schema change (the counter may not exist yet).
-    pub(crate) async fn commit_schema(self) -> Result<(), StoreError> {
+    /// Commits a change to what no snapshot holds — users, sessions, tokens, the schema — so
+    /// that signing in does not make every process read the ledger again.
+    pub async fn commit_outside_ledger(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,

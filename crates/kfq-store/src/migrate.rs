@@ -56,7 +56,7 @@ pub(crate) async fn migrate(db: &Db) -> Result<(), StoreError> {
                     .execute(conn)
                     .await.map(|r| r.rows_affected()))?;
         }
-        tx.commit_schema().await?;
+        tx.commit_outside_ledger().await?;
     }
     Ok(())
 }

@@ -39,3 +39,52 @@ async fn opening_an_existing_database_keeps_its_data_and_schema() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_snapshot_follows_every_ledger_change_made_by_any_process() {
+    for t in both().await {
+        let writer = &t.db;
+        let reader = kfq_store::Db::open(&t.url).await.unwrap();
+        kfq_app::demo::load(writer, Lang::Zh).await.unwrap();
+        let before = reader.snapshot().await.unwrap();
+        let mut project = before.projects[0].clone();
+        assert_eq!(
+            reader.snapshot().await.unwrap().version,
+            before.version,
+            "unchanged data, same snapshot"
+        );
+
+        project.name = "另一进程改的名字".into();
+        let mut tx = writer.begin().await.unwrap();
+        kfq_store::update_project(&mut tx, &project).await.unwrap();
+        tx.commit().await.unwrap();
+        let after = reader.snapshot().await.unwrap();
+        assert!(after.version > before.version, "{}", name(&t));
+        assert_eq!(
+            after
+                .projects
+                .iter()
+                .find(|p| p.id == project.id)
+                .unwrap()
+                .name,
+            "另一进程改的名字"
+        );
+
+        // Signing in writes a session, which no snapshot holds: the snapshot stays.
+        let operator = kfq_app::Actor::operator("t", Lang::Zh);
+        let user = kfq_app::users::NewUser {
+            username: "snap".into(),
+            display_name: String::new(),
+            role: kfq_core::access::Role::City,
+            region: "141100".into(),
+            password: "Snapshot-2024".into(),
+        };
+        kfq_app::users::add_user(writer, &operator, user)
+            .await
+            .unwrap();
+        kfq_app::users::sign_in(writer, "snap", "Snapshot-2024")
+            .await
+            .unwrap();
+        assert_eq!(reader.snapshot().await.unwrap().version, after.version);
+    }
+}
