@@ -156,6 +156,8 @@ pub enum Expected {
     Version,
     Batch,
     Milestone,
+    Stuck,
+    Month,
     Role,
     RegionForRole(kfq_core::access::Role),
 }
@@ -209,6 +211,15 @@ impl Expected {
                     "应为 signed_on、landed_on、started_on、producing_on 或 reached_on",
                     "give signed_on, landed_on, started_on, producing_on or reached_on",
                 )
+                .into(),
+            (Expected::Stuck, _) => lang
+                .pick(
+                    "应为 signed_not_landed、landed_not_started 或 producing_not_reached",
+                    "give signed_not_landed, landed_not_started or producing_not_reached",
+                )
+                .into(),
+            (Expected::Month, _) => lang
+                .pick("应写作 2025-03", "write a month as 2025-03")
                 .into(),
             (Expected::Role, _) => lang
                 .pick(

@@ -9,6 +9,7 @@ use kfq_core::lang::Localized;
 use kfq_core::money::Amount;
 use kfq_core::project::{Category, LandArea, Project, ProjectError};
 use kfq_core::region::RegionCode;
+use kfq_core::report::stuck::{StuckKind, StuckThresholds};
 use kfq_core::round::check_entry;
 use kfq_core::stage::{Milestone, Stage};
 use kfq_core::zone::Zone;
@@ -92,6 +93,10 @@ pub struct ProjectQuery {
     pub batch: Option<String>,
     /// Only the projects with this milestone dated (`started_on`, …) on or before today.
     pub milestone: Option<String>,
+    /// Only the projects stuck this way today (`signed_not_landed`, …; default thresholds).
+    pub stuck: Option<String>,
+    /// Only the projects that reported investment in this month (`2025-03`).
+    pub reported: Option<String>,
     /// `code`, `name`, `amount`, `stage` or `zone`; a leading `-` sorts descending.
     pub sort: Option<String>,
     pub page: u32,
@@ -157,6 +162,8 @@ impl ProjectQuery {
             round: get("round"),
             batch: get("batch"),
             milestone: get("milestone"),
+            stuck: get("stuck"),
+            reported: get("reported"),
             sort: get("sort"),
             page: number("page", 1, 1_000_000)?,
             per_page: number("per_page", 20, 500)?,
@@ -253,6 +260,19 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
             })
         })
         .transpose()?;
+    let stuck = query
+        .stuck
+        .as_deref()
+        .map(|k| {
+            StuckKind::parse(k).ok_or(AppError::BadArgument {
+                name: "stuck",
+                value: k.into(),
+                expected: Expected::Stuck,
+            })
+        })
+        .transpose()?;
+    let thresholds = StuckThresholds::default();
+    let reported = reported_in(db, query).await?;
     let mut items: Vec<ProjectView> = kfq_store::projects(db)
         .await?
         .iter()
@@ -275,6 +295,11 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
                 && category.is_none_or(|c| v.category == c)
                 && enrolled.as_ref().is_none_or(|ids| ids.contains(&v.id))
                 && milestone.is_none_or(|m| dated(v, m).is_some_and(|d| d <= today))
+                && stuck.is_none_or(|k| {
+                    k.since(&stage_dates(v), v.terminated_on, today, &thresholds)
+                        .is_some()
+                })
+                && reported.as_ref().is_none_or(|ids| ids.contains(&v.id))
                 && query.min_wan.is_none_or(|m| v.total_investment_wan >= m)
                 && query.max_wan.is_none_or(|m| v.total_investment_wan <= m)
                 && text.as_deref().is_none_or(|t| {
@@ -540,6 +565,40 @@ fn set_date(p: &mut Project, key: &str, date: Option<NaiveDate>) {
             }
         }
     }
+}
+
+fn stage_dates(v: &ProjectView) -> kfq_core::stage::StageDates {
+    kfq_core::stage::StageDates {
+        signed_on: v.signed_on,
+        landed_on: v.landed_on,
+        started_on: v.started_on,
+        producing_on: v.producing_on,
+        reached_on: v.reached_on,
+    }
+}
+
+/// The projects that reported investment in the month the query names, if it names one.
+async fn reported_in(
+    db: &Db,
+    query: &ProjectQuery,
+) -> Result<Option<std::collections::HashSet<i64>>, AppError> {
+    let Some(text) = query.reported.as_deref() else {
+        return Ok(None);
+    };
+    let month = kfq_core::monthly::Month::parse(text).map_err(|_| AppError::BadArgument {
+        name: "reported",
+        value: text.into(),
+        expected: Expected::Month,
+    })?;
+    let snapshot = db.snapshot().await?;
+    Ok(Some(
+        snapshot
+            .monthly
+            .iter()
+            .filter(|r| r.month == month)
+            .map(|r| r.project_id)
+            .collect(),
+    ))
 }
 
 fn dated(v: &ProjectView, m: Milestone) -> Option<NaiveDate> {

@@ -45,6 +45,33 @@ impl StuckKind {
         }
     }
 
+    pub fn code(self) -> &'static str {
+        match self {
+            StuckKind::SignedNotLanded => "signed_not_landed",
+            StuckKind::LandedNotStarted => "landed_not_started",
+            StuckKind::ProducingNotReached => "producing_not_reached",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<StuckKind> {
+        StuckKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Since when a project has been stuck this way by `as_of`, if it has for long enough.
+    pub fn since(
+        self,
+        dates: &StageDates,
+        terminated_on: Option<NaiveDate>,
+        as_of: NaiveDate,
+        thresholds: &StuckThresholds,
+    ) -> Option<NaiveDate> {
+        if dates.stage_as_of(as_of, terminated_on) != self.stage() {
+            return None;
+        }
+        let (_, since) = dates.latest_by(as_of)?;
+        ((as_of - since).num_days() >= thresholds.days(self)).then_some(since)
+    }
+
     fn stage(self) -> Stage {
         match self {
             StuckKind::SignedNotLanded => Stage::Signed,
@@ -125,17 +152,15 @@ pub fn stuck_lists(
             let min_days = thresholds.days(kind);
             let mut items: Vec<StuckItem> = facts
                 .iter()
-                .filter(|f| f.dates.stage_as_of(as_of, f.terminated_on) == kind.stage())
                 .filter_map(|f| {
-                    let (_, since) = f.dates.latest_by(as_of)?;
-                    let days = (as_of - since).num_days();
-                    (days >= min_days).then(|| StuckItem {
+                    let since = kind.since(&f.dates, f.terminated_on, as_of, thresholds)?;
+                    Some(StuckItem {
                         code: f.code.clone(),
                         name: f.name.clone(),
                         zone: f.zone.clone(),
                         amount_wan: f.amount,
                         since,
-                        days,
+                        days: (as_of - since).num_days(),
                     })
                 })
                 .collect();

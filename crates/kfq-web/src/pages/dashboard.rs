@@ -60,6 +60,7 @@ pub struct StuckItem {
 
 pub struct StuckList {
     pub name: String,
+    pub href: String,
     pub count: u64,
     pub items: Vec<StuckItem>,
 }
@@ -291,12 +292,23 @@ async fn build(
         from_rounds: round_choices(from),
         to_rounds: round_choices(to),
         funnel,
-        trend_chart: chart_json(trend_option, Value::Null, lang),
+        trend_chart: chart_json(
+            trend_option,
+            Value::Object(
+                trend
+                    .months
+                    .iter()
+                    .map(|m| (m.to_string(), json!([format!("/projects?reported={m}")])))
+                    .collect(),
+            ),
+            lang,
+        ),
         stuck: stuck
             .lists
             .iter()
             .map(|l| StuckList {
                 name: l.name.clone(),
+                href: format!("/projects?stuck={}&sort=-amount", l.kind.code()),
                 count: l.count,
                 items: l
                     .items

@@ -23,6 +23,7 @@ XY-1,孝义碳纤维项目,孝义经济开发区,产业类,30000,2024-02-01,\n\
 TY-1,太原半导体项目,中北高新区,产业类,80000,2024-01-05,2024-02-20\n";
 const ROUNDS: &str = "活动,日期,主会场\n2024-1,2024-02-23,太原\n";
 const ENTRIES: &str = "活动,批次,项目编号\n2024-1,签约,LL-1\n2024-1,签约,XY-1\n2024-1,签约,TY-1\n";
+const MONTHLY: &str = "项目编号,月份,本月完成投资（万元）\nLL-1,2024-03,1200\nTY-1,2024-04,800\n";
 
 /// The users of the fixture: name, role, region.
 pub const USERS: &[(&str, Role, &str)] = &[
@@ -64,6 +65,7 @@ impl App {
             ("项目", PROJECTS),
             ("活动", ROUNDS),
             ("三个一批", ENTRIES),
+            ("月报", MONTHLY),
         ] {
             let path = dir.path().join(format!("{name}.csv"));
             std::fs::write(&path, text).unwrap();

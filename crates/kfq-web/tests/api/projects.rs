@@ -157,6 +157,44 @@ async fn the_list_filters_sorts_and_pages() {
             .await;
         assert_eq!(page["items"].as_array().unwrap().len(), 1);
         assert_eq!(page["items"][0]["code"], "XY-1");
+        // XY-1, signed 2024-02-01 and never landed, is 签约未落 today; LL-1 alone reported in 2024-03.
+        let (_, page) = app
+            .call(
+                "GET",
+                "/api/v1/projects?stuck=signed_not_landed",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["items"][0]["code"], "XY-1");
+        let (_, page) = app
+            .call(
+                "GET",
+                "/api/v1/projects?reported=2024-03",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["items"][0]["code"], "LL-1");
+        let (status, _) = app
+            .call("GET", "/api/v1/projects?stuck=lost", Some(&token), None)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let uri = "/api/v1/projects?round=2024-1..2024-4&batch=sign&milestone=started_on&sort=code";
+        let (_, page) = app.call("GET", uri, Some(&token), None).await;
+        let codes: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            ["LL-1", "TY-1"],
+            "the signing batch's projects that have started"
+        );
         let (status, body) = app
             .call("GET", "/api/v1/projects?sort=height", Some(&token), None)
             .await;
