@@ -431,6 +431,44 @@ pub fn stuck_tables(s: &StuckReport, lang: Lang) -> Vec<(String, ReportTable)> {
         .collect()
 }
 
+pub fn checks_table(c: &crate::reports::Checks, lang: Lang) -> ReportTable {
+    let headers: Vec<String> = match lang {
+        Lang::Zh => ["规则", "级别", "项目", "依据"],
+        Lang::En => ["Rule", "Severity", "Projects", "Evidence"],
+    }
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    ReportTable {
+        title: match lang {
+            Lang::Zh => format!("{}数据一致性检查", c.name),
+            Lang::En => format!("{}: consistency checks", c.name),
+        },
+        unit: match lang {
+            Lang::Zh => format!("共 {} 条", c.findings.len()),
+            Lang::En => format!("{} finding(s)", c.findings.len()),
+        },
+        headers,
+        rows: c
+            .findings
+            .iter()
+            .map(|f| {
+                vec![
+                    Val::Text(f.rule.into()),
+                    Val::Text(match f.severity {
+                        kfq_core::checks::Severity::Error => lang.pick("错误", "error").into(),
+                        kfq_core::checks::Severity::Warning => lang.pick("提示", "warning").into(),
+                    }),
+                    Val::Text(f.projects.join(", ")),
+                    Val::Text(f.evidence.clone()),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -324,3 +324,35 @@ pub async fn overdue_blockers(
     });
     Ok(list)
 }
+
+/// 一致性检查 over a region's projects, as `kfq check` and `GET /api/v1/checks` give them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checks {
+    pub region: String,
+    pub name: String,
+    pub findings: Vec<kfq_core::checks::Finding>,
+}
+
+pub async fn checks(db: &Db, actor: &Actor, region: Option<&str>) -> Result<Checks, AppError> {
+    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
+    let snapshot = db.snapshot().await?;
+    let projects: Vec<kfq_core::project::Project> = snapshot
+        .projects
+        .iter()
+        .filter(|p| in_scope.contains_key(&p.zone_id))
+        .cloned()
+        .collect();
+    let findings = kfq_core::checks::check(
+        &projects,
+        &snapshot.monthly,
+        &snapshot.entries,
+        &snapshot.rounds,
+        &kfq_core::checks::CheckRules::default(),
+        actor.lang,
+    );
+    Ok(Checks {
+        region: scope.key(),
+        name: scope.name(),
+        findings,
+    })
+}

@@ -375,3 +375,12 @@ pub async fn lock_round(
         .map(|v| Json(v).into_response())
         .map_err(|e| ApiError::new(e, signed.actor.lang))
 }
+
+/// `GET /api/v1/checks?region=`: the consistency findings in the caller's scope.
+pub async fn checks(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let region = params.get("region").map(String::as_str);
+    let checks = kfq_app::reports::checks(&s.db, &signed.actor, region)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(checks).into_response())
+}

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/round/{round}", get(api::round))
         .route("/api/v1/reports/funnel", get(api::funnel))
         .route("/api/v1/reports/stuck", get(api::stuck))
+        .route("/api/v1/checks", get(api::checks))
         .with_state(state)
 }
 

@@ -79,6 +79,15 @@ pub enum Command {
         #[command(subcommand)]
         report: ReportCommand,
     },
+    /// Consistency checks over the data: one finding per rule broken, with its evidence
+    Check {
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Users: `kfq user add --username … --role city --region 140100 --password-stdin`
     User {
         #[command(subcommand)]
@@ -231,6 +240,23 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             Ok(())
         }
         Command::User { command } => user_command(&args.database, command, lang).await,
+        Command::Check {
+            region,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let checks =
+                kfq_app::reports::checks(&db, &Actor::operator(actor(), lang), region.as_deref())
+                    .await?;
+            let table = render::checks_table(&checks, lang);
+            emit(
+                &checks,
+                vec![(lang.pick("检查", "Checks").into(), table)],
+                format,
+                output.as_deref(),
+            )
+        }
         Command::Token {
             command: TokenCommand::Create { username, name },
         } => {

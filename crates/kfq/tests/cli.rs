@@ -354,3 +354,15 @@ fn the_server_answers_a_signed_in_user_within_their_scope() {
     assert_eq!(report["region"], "141100");
     assert_eq!(report["total"]["produce"]["count"], 11);
 }
+
+#[test]
+fn the_checks_answer_in_the_contracted_json() {
+    let out = kfq(
+        demo_db(),
+        &["check", "--region", "140000", "--format", "json"],
+    );
+    let checks = json(&out);
+    assert!(checks["findings"].is_array(), "{checks}");
+    let table = stdout(&kfq(demo_db(), &["check", "--region", "141100"]));
+    assert!(table.contains("吕梁市数据一致性检查"));
+}

@@ -32,7 +32,7 @@ use kfq_store::Db;
 use crate::import::{import_ledger, ImportSummary};
 use crate::AppError;
 use calibration::{lvliang, CELLS};
-use rng::{split, Rng};
+use rng::{split, split_even, Rng};
 
 /// The last day the demo data know of.
 pub const HORIZON: NaiveDate = match NaiveDate::from_ymd_opt(2025, 12, 31) {
@@ -823,7 +823,7 @@ impl Generator {
         };
         for (month, wan) in months
             .iter()
-            .zip(split(&mut self.rng, completed, months.len(), 0))
+            .zip(split_even(&mut self.rng, completed, months.len()))
         {
             self.ledger.monthly.push(Located {
                 place: place("月报", self.ledger.monthly.len() + 2),

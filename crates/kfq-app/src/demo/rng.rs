@@ -53,12 +53,23 @@ impl Rng {
 /// Splits `total` into `n` whole parts of at least `min`, sized by log-normal weights; the parts
 /// add up to `total` exactly.
 pub fn split(rng: &mut Rng, total: i64, n: usize, min: i64) -> Vec<i64> {
+    let weights: Vec<u64> = (0..n).map(|_| rng.weight()).collect();
+    split_by(total, &weights, min)
+}
+
+/// Splits `total` into `n` parts of similar size (±30%), as a project's months are.
+pub fn split_even(rng: &mut Rng, total: i64, n: usize) -> Vec<i64> {
+    let weights: Vec<u64> = (0..n).map(|_| rng.range(70, 130) as u64).collect();
+    split_by(total, &weights, 0)
+}
+
+fn split_by(total: i64, weights: &[u64], min: i64) -> Vec<i64> {
+    let n = weights.len();
     if n == 0 {
         return Vec::new();
     }
     let min = min.min(total / n as i64);
     let rest = total - min * n as i64;
-    let weights: Vec<u64> = (0..n).map(|_| rng.weight()).collect();
     let sum: u128 = weights.iter().map(|&w| u128::from(w)).sum();
     let mut parts: Vec<i64> = weights
         .iter()

@@ -361,3 +361,66 @@ async fn the_trend_and_the_overdue_blockers_add_up_to_their_records() {
             .all(|w| w[0].days_overdue >= w[1].days_overdue));
     }
 }
+
+#[tokio::test]
+async fn the_checks_find_what_a_ledger_gets_wrong_and_nothing_in_the_demo() {
+    for t in both().await {
+        let db = &t.db;
+        kfq_app::demo::load(db, Lang::Zh).await.unwrap();
+        let op = kfq_app::Actor::operator("tester", Lang::Zh);
+        let clean = kfq_app::reports::checks(db, &op, Some("140000"))
+            .await
+            .unwrap();
+        assert!(
+            clean.findings.is_empty(),
+            "{}: {:?}",
+            name(&t),
+            clean.findings.first()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let projects = dir.path().join("项目.csv");
+        std::fs::write(
+            &projects,
+            "项目编号,项目名称,所属开发区,项目类别,总投资（万元）,开工日期,投产日期\n\
+             BAD-1,超额完成的项目,吕梁经济技术开发区,产业类,1000,2024-01-10,\n\
+             BAD-2,未开工就投产的项目,吕梁经济技术开发区,产业类,1000,,2024-06-01\n",
+        )
+        .unwrap();
+        let monthly = dir.path().join("月报.csv");
+        std::fs::write(
+            &monthly,
+            "项目编号,月份,本月完成投资（万元）\nBAD-1,2024-02,700\nBAD-1,2024-03,400\n",
+        )
+        .unwrap();
+        kfq_app::import::import_files(db, &[projects, monthly], "tester", Lang::Zh)
+            .await
+            .unwrap();
+        let found = kfq_app::reports::checks(db, &op, Some("141100"))
+            .await
+            .unwrap();
+        let rules: Vec<(&str, &str)> = found
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.projects[0].as_str()))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("completed_above_total", "BAD-1"),
+                ("producing_without_started", "BAD-2")
+            ]
+        );
+        assert_eq!(
+            found.findings[0].evidence,
+            "累计完成投资 1100 万元，超过总投资 1000 万元"
+        );
+        let elsewhere = kfq_app::reports::checks(db, &op, Some("140100"))
+            .await
+            .unwrap();
+        assert!(
+            elsewhere.findings.is_empty(),
+            "太原 has none of 吕梁's findings"
+        );
+    }
+}
