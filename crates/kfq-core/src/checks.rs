@@ -58,7 +58,8 @@ impl Default for CheckRules {
     }
 }
 
-pub const RULES: [&str; 6] = [
+pub const RULES: [&str; 7] = [
+    "duplicate_sign_entry",
     "completed_above_total",
     "monthly_outlier",
     "producing_without_started",
@@ -98,8 +99,24 @@ pub fn check(
         findings.extend(entry_amount_differs(p, own_entries, rules, lang));
         findings.extend(late_start_enrolment(p, own_entries, rounds, rules, lang));
         findings.extend(strategic_flag_flips(p, own_entries, lang));
+        findings.extend(duplicate_sign_entry(p, own_entries, lang));
     }
     findings
+}
+
+fn duplicate_sign_entry(p: &Project, entries: &[&BatchEntry], lang: Lang) -> Option<Finding> {
+    let rounds: Vec<String> = entries
+        .iter()
+        .filter(|e| e.batch == BatchKind::Sign)
+        .map(|e| e.round.to_string())
+        .collect();
+    (rounds.len() > 1).then(|| {
+        let evidence = match lang {
+            Lang::Zh => format!("在 {} 的签约一批中重复列入", rounds.join("、")),
+            Lang::En => format!("in the signing batch of {} alike", rounds.join(", ")),
+        };
+        finding("duplicate_sign_entry", Severity::Warning, p, evidence)
+    })
 }
 
 fn finding(rule: &'static str, severity: Severity, p: &Project, evidence: String) -> Finding {
@@ -429,6 +446,21 @@ mod tests {
             rules_fired(&p, &[], &two_later, &rounds),
             ["late_start_enrolment"]
         );
+    }
+
+    #[test]
+    fn a_project_signed_at_two_rounds_is_named_once() {
+        let p = project(1000, StageDates::default());
+        let once = [
+            entry(2024, 1, BatchKind::Sign, 1000, true),
+            entry(2024, 3, BatchKind::Start, 1000, true),
+        ];
+        assert!(rules_fired(&p, &[], &once, &[]).is_empty());
+        let twice = [
+            entry(2024, 1, BatchKind::Sign, 1000, true),
+            entry(2024, 3, BatchKind::Sign, 1000, true),
+        ];
+        assert_eq!(rules_fired(&p, &[], &twice, &[]), ["duplicate_sign_entry"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod blocker;
 pub mod checks;
+pub mod duplicates;
 pub mod enterprise;
 pub mod lang;
 pub mod money;
