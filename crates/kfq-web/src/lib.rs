@@ -48,7 +48,32 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/funnel", get(api::funnel))
         .route("/api/v1/reports/stuck", get(api::stuck))
         .route("/api/v1/checks", get(api::checks))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Every answer tells the browser to run only kfq's own scripts and styles, never to frame the
+/// page, never to guess a content type, and to send no referrer outside.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
 }
 
 /// Serves until interrupted, printing the address it listens on.

@@ -236,3 +236,38 @@ async fn exports_hold_only_what_the_user_may_see() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = App::both().await.remove(0);
+    for uri in ["/login", "/api/v1/projects", "/static/app.js"] {
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+            .await
+            .unwrap();
+        let headers = response.headers();
+        let csp = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{uri}: {csp}"
+        );
+        assert_eq!(
+            headers.get("x-frame-options").map(|v| v.as_bytes()),
+            Some(&b"DENY"[..]),
+            "{uri}"
+        );
+        assert_eq!(
+            headers.get("x-content-type-options").map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert_eq!(
+            headers.get("referrer-policy").map(|v| v.as_bytes()),
+            Some(&b"same-origin"[..])
+        );
+    }
+}
