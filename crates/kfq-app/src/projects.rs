@@ -273,8 +273,10 @@ pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<Projec
         .transpose()?;
     let thresholds = StuckThresholds::default();
     let reported = reported_in(db, query).await?;
-    let mut items: Vec<ProjectView> = kfq_store::projects(db)
-        .await?
+    // Read from the snapshot in place: the list is the busiest page, no copy of every project.
+    let snapshot = db.snapshot().await?;
+    let mut items: Vec<ProjectView> = snapshot
+        .projects
         .iter()
         .filter(|p| book.zones.get(&p.zone_id).is_some_and(|z| actor.sees(z)))
         .filter_map(|p| book.view(p))
@@ -380,6 +382,20 @@ async fn enrolled_in(
             .map(|e| e.project_id)
             .collect(),
     ))
+}
+
+/// Every project the query selects, in its order, on one page (for exports and pickers).
+pub async fn list_all(
+    db: &Db,
+    actor: &Actor,
+    query: &ProjectQuery,
+) -> Result<Vec<ProjectView>, AppError> {
+    let all = ProjectQuery {
+        page: 1,
+        per_page: u32::MAX,
+        ..query.clone()
+    };
+    Ok(list(db, actor, &all).await?.items)
 }
 
 fn sort(items: &mut [ProjectView], by: Option<&str>) -> Result<(), AppError> {

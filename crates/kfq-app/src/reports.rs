@@ -47,6 +47,14 @@ async fn zones_in_scope(
     Ok((scope, in_scope))
 }
 
+/// The date given, or today when none is (reports default to today).
+pub fn as_of_or_today(name: &'static str, text: Option<&str>) -> Result<NaiveDate, AppError> {
+    match text {
+        Some(d) => parse_date(name, d),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
 /// The rows of a summary for a scope: its cities (province), its zones (city) or itself (zone),
 /// and which row each zone's entries fall in.
 fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64, usize>) {

@@ -175,10 +175,7 @@ fn param<'a>(
 }
 
 fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
-    match params.get("as_of") {
-        Some(d) => kfq_app::reports::parse_date("as_of", d),
-        None => Ok(chrono::Local::now().date_naive()),
-    }
+    kfq_app::reports::as_of_or_today("as_of", params.get("as_of").map(String::as_str))
 }
 
 /// `GET /api/v1/reports/round/{year}-{seq}?region=CODE` (default: the user's own region).

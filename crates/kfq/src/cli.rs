@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use kfq_app::export::ExportFormat;
 use kfq_app::render::{self, ReportTable};
-use kfq_app::reports::{parse_date, parse_round};
+use kfq_app::reports::parse_round;
 use kfq_app::{Actor, AppError, Expected};
 use kfq_core::report::funnel::FunnelRules;
 use kfq_core::report::stuck::StuckThresholds;
@@ -203,14 +202,6 @@ fn actor() -> String {
     format!("cli:{user}")
 }
 
-/// The date given, or today when none is.
-pub fn as_of_or_today(name: &'static str, text: Option<&str>) -> Result<NaiveDate, AppError> {
-    match text {
-        Some(d) => parse_date(name, d),
-        None => Ok(chrono::Local::now().date_naive()),
-    }
-}
-
 pub async fn run(args: Cli) -> Result<(), AppError> {
     let lang = args.lang();
     match args.command {
@@ -404,7 +395,7 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             format,
             output,
         } => {
-            let as_of = as_of_or_today("as-of", as_of.as_deref())?;
+            let as_of = kfq_app::reports::as_of_or_today("as-of", as_of.as_deref())?;
             let funnel = kfq_app::reports::funnel(
                 &db,
                 &operator,
@@ -430,7 +421,7 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             format,
             output,
         } => {
-            let as_of = as_of_or_today("as-of", as_of.as_deref())?;
+            let as_of = kfq_app::reports::as_of_or_today("as-of", as_of.as_deref())?;
             let thresholds =
                 min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
             let report =

@@ -258,20 +258,8 @@ async fn everything(
     user: &PageUser,
     params: &HashMap<String, String>,
 ) -> Result<Vec<ProjectView>, AppError> {
-    let mut params = params.clone();
-    params.remove("page");
-    params.insert("per_page".into(), "500".into());
-    let mut query = ProjectQuery::from_params(&params)?;
-    let mut items = Vec::new();
-    loop {
-        let page = kfq_app::projects::list(&s.db, &user.actor, &query).await?;
-        let done = page.items.len() < query.per_page as usize;
-        items.extend(page.items);
-        if done {
-            return Ok(items);
-        }
-        query.page += 1;
-    }
+    let query = ProjectQuery::from_params(params)?;
+    kfq_app::projects::list_all(&s.db, &user.actor, &query).await
 }
 
 pub async fn export_csv(

@@ -142,31 +142,18 @@ async fn round_page(
     status: StatusCode,
 ) -> Response {
     let lang = user.lang();
-    let result =
-        async {
-            let view = kfq_app::rounds::view(&s.db, &user.actor, id).await?;
-            let query = kfq_app::projects::ProjectQuery {
-                per_page: 500,
-                page: 1,
-                ..Default::default()
-            };
-            let mut candidates = Vec::new();
-            if !view.locked && user.actor.role.allows(Action::EnrolProject) {
-                let mut q = query;
-                loop {
-                    let page = kfq_app::projects::list(&s.db, &user.actor, &q).await?;
-                    let done = page.items.len() < q.per_page as usize;
-                    candidates.extend(page.items.into_iter().map(|p| {
-                        Choice::new(p.code.clone(), format!("{} {}", p.code, p.name), "")
-                    }));
-                    if done {
-                        break;
-                    }
-                    q.page += 1;
-                }
-            }
-            Ok::<_, AppError>((view, candidates))
-        };
+    let result = async {
+        let view = kfq_app::rounds::view(&s.db, &user.actor, id).await?;
+        let mut candidates = Vec::new();
+        if !view.locked && user.actor.role.allows(Action::EnrolProject) {
+            let all = kfq_app::projects::list_all(&s.db, &user.actor, &Default::default()).await?;
+            candidates = all
+                .into_iter()
+                .map(|p| Choice::new(p.code.clone(), format!("{} {}", p.code, p.name), ""))
+                .collect();
+        }
+        Ok::<_, AppError>((view, candidates))
+    };
     let (view, candidates) = match result.await {
         Ok(x) => x,
         Err(e) => return error_page(user, e),
@@ -245,7 +232,11 @@ pub async fn enrol(
         let batch = form
             .get("batch")
             .and_then(|b| BatchKind::parse(b))
-            .ok_or(AppError::NotFound)?;
+            .ok_or_else(|| AppError::BadArgument {
+                name: "batch",
+                value: form.get("batch").cloned().unwrap_or_default(),
+                expected: kfq_app::Expected::Batch,
+            })?;
         let query = kfq_app::projects::ProjectQuery {
             q: Some(code.clone()),
             per_page: 500,
@@ -257,7 +248,14 @@ pub async fn enrol(
             .items
             .iter()
             .find(|p| p.code == code || p.name == wanted)
-            .ok_or(AppError::NotFound)?;
+            .ok_or_else(|| {
+                AppError::CannotEnrol(match user.lang() {
+                    kfq_core::Lang::Zh => format!("您的范围内没有编号或名称为“{wanted}”的项目"),
+                    kfq_core::Lang::En => {
+                        format!("no project coded or named “{wanted}” in your region")
+                    }
+                })
+            })?;
         let date_at_round = form.contains_key("date_at_round");
         kfq_app::rounds::enrol(&s.db, &user.actor, id, batch, project.id, date_at_round).await
     };
