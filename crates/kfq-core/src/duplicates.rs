@@ -2,16 +2,14 @@
 //! batches, or entered again under a slightly different name. Names are compared after
 //! normalisation (full-width forms, Chinese numerals, units, filler words); a different phase or
 //! a different capacity marks a different project. Candidates are found by blocking on shared
-//! keys, never by comparing all pairs.
-//!
-//! Not yet part of `kfq check`: the demo's names come from a few templates, so it would flag
-//! thousands of generated look-alikes; the figures issue makes the demo's names realistic,
-//! plants known duplicates and measures precision and recall before wiring the rule in.
+//! keys, never by comparing all pairs. `kfq check` reports the pairs as `duplicate_project`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::lang::Lang;
 use crate::money::Amount;
+use crate::region::RegionCode;
 
 /// What the duplicate rules need to know of a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +21,8 @@ pub struct Candidate {
     pub enterprise: String,
     pub credit_code: Option<String>,
     pub amount: Amount,
+    /// The city of the project's zone: names are compared within one province.
+    pub city: RegionCode,
 }
 
 /// A project name taken apart: its core words, its phase and its capacities.
@@ -32,6 +32,9 @@ pub struct NameKey {
     pub phase: Option<u32>,
     /// Capacities in base units, e.g. `(200000, "吨")` for 20万吨.
     pub capacities: BTreeSet<(i64, String)>,
+    /// Other numbers the name gives (a year, 110 of 110千伏): two names giving different
+    /// numbers name different projects.
+    pub numbers: BTreeSet<String>,
 }
 
 const FILLERS: &[&str] = &[
@@ -114,12 +117,13 @@ fn arabic(text: &str) -> String {
         }
         if i > start {
             let value = total + digit.unwrap_or(0);
-            // A lone 一 or 十 inside words (一体化, 十字) is kept as written.
+            // A lone 一 or 十 inside words (一体化, 十字) is kept as written; before a unit, 期
+            // or 号 (一号地块) it is a number.
             let word: String = chars[start..i].iter().collect();
             if i - start == 1
-                && !chars
-                    .get(i)
-                    .is_some_and(|c| UNITS.iter().any(|(u, ..)| u.starts_with(*c)) || *c == '期')
+                && !chars.get(i).is_some_and(|c| {
+                    UNITS.iter().any(|(u, ..)| u.starts_with(*c)) || "期号".contains(*c)
+                })
             {
                 out.push_str(&word);
             } else {
@@ -139,7 +143,7 @@ pub fn name_key(name: &str) -> NameKey {
     let text = arabic(&text);
     let mut rest = text.clone();
     let mut phase = None;
-    for marker in ["第", ""] {
+    for marker in ["第", ""].into_iter().filter(|_| text.contains('期')) {
         for n in 1..=9u32 {
             for form in [
                 format!("{marker}{n}期"),
@@ -156,6 +160,7 @@ pub fn name_key(name: &str) -> NameKey {
     let mut capacities = BTreeSet::new();
     let chars: Vec<char> = rest.chars().collect();
     let mut kept = String::new();
+    let mut numbers = BTreeSet::new();
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() {
@@ -172,6 +177,7 @@ pub fn name_key(name: &str) -> NameKey {
                 continue;
             }
             kept.push_str(&number);
+            numbers.insert(number);
             continue;
         }
         kept.push(chars[i]);
@@ -179,11 +185,14 @@ pub fn name_key(name: &str) -> NameKey {
     }
     let mut core: String = kept.chars().filter(|c| c.is_alphanumeric()).collect();
     for filler in FILLERS {
-        core = core.replace(filler, "");
+        if core.contains(filler) {
+            core = core.replace(filler, "");
+        }
     }
     NameKey {
         core: core.to_lowercase(),
         phase,
+        numbers,
         capacities,
     }
 }
@@ -200,34 +209,97 @@ fn parse_scaled(number: &str, factor: i64) -> i64 {
     int * factor + frac * factor / 10i64.pow(digits)
 }
 
-fn bigrams(text: &str) -> BTreeSet<(char, char)> {
+/// The distinct two-character stretches of a text, sorted.
+fn bigrams(text: &str) -> Vec<(char, char)> {
     let chars: Vec<char> = text.chars().collect();
-    chars.windows(2).map(|w| (w[0], w[1])).collect()
+    let mut grams: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// How many items two sorted, distinct lists share.
+fn shared(x: &[(char, char)], y: &[(char, char)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// How alike two names are, 0–1000 (thousandths): 0 when their phases differ (a phase named on
-/// one side only counts as different) or both give capacities that differ.
+/// one side only counts as different) or both give capacities that differ; else the Dice
+/// coefficient of their cores' two-character stretches.
 pub fn name_similarity(a: &NameKey, b: &NameKey) -> i64 {
-    if a.phase != b.phase {
-        return 0;
-    }
-    if !a.capacities.is_empty() && !b.capacities.is_empty() && a.capacities != b.capacities {
+    if !comparable(a, b) {
         return 0;
     }
     if a.core == b.core {
         return 1000;
     }
     let (x, y) = (bigrams(&a.core), bigrams(&b.core));
+    dice(&x, &y)
+}
+
+/// Whether nothing the names state — phase, capacity, other numbers — tells them apart.
+fn comparable(a: &NameKey, b: &NameKey) -> bool {
+    fn differ<T: Ord>(x: &BTreeSet<T>, y: &BTreeSet<T>) -> bool {
+        !x.is_empty() && !y.is_empty() && x != y
+    }
+    a.phase == b.phase && !differ(&a.capacities, &b.capacities) && !differ(&a.numbers, &b.numbers)
+}
+
+fn dice(x: &[(char, char)], y: &[(char, char)]) -> i64 {
     if x.is_empty() || y.is_empty() {
         return 0;
     }
-    let shared = x.intersection(&y).count() as i64;
-    2000 * shared / (x.len() + y.len()) as i64
+    2000 * shared(x, y) as i64 / (x.len() + y.len()) as i64
 }
 
-/// An enterprise's name without its legal form, brackets, spaces or a leading place name:
+/// Place names an enterprise's name may start with, by their first character, longest first.
+fn place_prefixes() -> &'static HashMap<char, Vec<(String, RegionCode)>> {
+    static PREFIXES: OnceLock<HashMap<char, Vec<(String, RegionCode)>>> = OnceLock::new();
+    PREFIXES.get_or_init(|| {
+        let mut map: HashMap<char, Vec<(String, RegionCode)>> = HashMap::new();
+        for region in crate::region::regions().all() {
+            let short = region.name.trim_end_matches(['省', '市']);
+            if short.chars().count() < 2 {
+                continue;
+            }
+            for prefix in [region.name.as_str(), short] {
+                if let Some(first) = prefix.chars().next() {
+                    map.entry(first)
+                        .or_default()
+                        .push((prefix.to_string(), region.code));
+                }
+            }
+        }
+        for list in map.values_mut() {
+            // 吉林 names a province and a city: the city, the narrower, is taken.
+            list.sort_by_key(|(p, code)| (std::cmp::Reverse(p.len()), code.is_province()));
+            list.dedup();
+        }
+        map
+    })
+}
+
+/// An enterprise's name without its legal form, brackets, spaces or leading place names:
 /// 山西华晟新材料有限公司 and 华晟新材料（山西）股份有限公司 become 华晟新材料.
 pub fn enterprise_key(name: &str) -> String {
+    firm(name).0
+}
+
+/// An enterprise's key and the city its name began with, if any: 太原华晟 and 吕梁华晟 share a
+/// key but are two enterprises; 华晟 and 吕梁华晟 may be one.
+fn firm(name: &str) -> (String, Option<RegionCode>) {
     let mut text: String = name
         .chars()
         .map(half_width)
@@ -251,17 +323,23 @@ pub fn enterprise_key(name: &str) -> String {
             text = stripped.to_string();
         }
     }
-    for region in crate::region::regions().all() {
-        let short = region.name.trim_end_matches(['省', '市']);
-        for prefix in [region.name.as_str(), short] {
-            if short.chars().count() >= 2 {
-                if let Some(stripped) = text.strip_prefix(prefix) {
-                    text = stripped.to_string();
-                }
-            }
+    let prefixes = place_prefixes();
+    let mut city = None;
+    while let Some((prefix, place)) =
+        text.chars()
+            .next()
+            .and_then(|c| prefixes.get(&c))
+            .and_then(|list| {
+                list.iter()
+                    .find(|(p, _)| text.starts_with(p.as_str()) && text.len() > p.len())
+            })
+    {
+        if !place.is_province() {
+            city = Some(*place);
         }
+        text = text[prefix.len()..].to_string();
     }
-    text
+    (text, city)
 }
 
 /// A suspected pair, with its score (thousandths) and the evidence side by side.
@@ -273,93 +351,244 @@ pub struct SuspectedDuplicate {
     pub evidence: String,
 }
 
+/// What one scan found, and how much work it took.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scan {
+    pub found: Vec<SuspectedDuplicate>,
+    /// Pairs scored (a pair met in several blocks counts each time).
+    pub compared: usize,
+    /// Blocks left out for being larger than [`MAX_BLOCK`].
+    pub oversized: usize,
+}
+
+/// Blocks larger than this are not compared within: a key that many projects share tells
+/// nothing about any two of them.
+pub const MAX_BLOCK: usize = 100;
+
+/// How many of a name's rarest two-character stretches it is blocked on.
+const NAME_KEYS: usize = 3;
+
 /// Whether two amounts lie within `percent` of the larger.
 fn close(a: Amount, b: Amount, percent: i64) -> bool {
     let (hi, lo) = if a > b { (a, b) } else { (b, a) };
     (hi.yuan() - lo.yuan()).saturating_mul(100) <= hi.yuan().saturating_mul(percent)
 }
 
-/// Suspected duplicates among the candidates. Pairs are looked at only when they share a
-/// credit code, an enterprise key or a two-character stretch of their name's core.
-pub fn suspected(candidates: &[Candidate], lang: Lang) -> Vec<SuspectedDuplicate> {
-    let keys: Vec<NameKey> = candidates.iter().map(|c| name_key(&c.name)).collect();
-    let firms: Vec<String> = candidates
+/// A project's name without the names of its city and of the city's zones, which say nothing
+/// of which project it is: 吕梁经济技术开发区标准化厂房 is compared as 标准化厂房, also when
+/// another zone of 吕梁 lists it.
+fn own_name(c: &Candidate, zones: &[&str]) -> String {
+    let city = crate::region::regions().name(c.city);
+    let short = city.trim_end_matches('市');
+    let mut name = c.name.clone();
+    for zone in zones
         .iter()
-        .map(|c| enterprise_key(&c.enterprise))
+        .filter(|z| !z.is_empty() && c.name.contains(**z))
+    {
+        name = name.replace(zone, "");
+    }
+    for place in [city, short] {
+        if place.chars().count() >= 2 && name.contains(place) {
+            name = name.replace(place, "");
+        }
+    }
+    if name.is_empty() {
+        c.name.clone()
+    } else {
+        name
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Block {
+    CreditCode(String),
+    Enterprise(String),
+    /// A rare stretch of the name, within one province.
+    Name(u32, (char, char)),
+    /// The whole normalised name, within one province.
+    Core(u32, String),
+}
+
+/// Suspected duplicates among the candidates. Pairs are looked at only within blocks: the same
+/// credit code, the same enterprise key, or — within one province — one of the three rarest
+/// two-character stretches of the name's core. Two copies of one name share their rarest
+/// stretches, so they meet; the work grows with the candidates, not with their square.
+pub fn suspected(candidates: &[Candidate], lang: Lang) -> Scan {
+    let mut zones: HashMap<RegionCode, Vec<&str>> = HashMap::new();
+    for c in candidates {
+        zones.entry(c.city).or_default().push(c.zone.as_str());
+    }
+    for list in zones.values_mut() {
+        list.sort_unstable_by_key(|z| (std::cmp::Reverse(z.len()), *z));
+        list.dedup();
+    }
+    let keys: Vec<NameKey> = candidates
+        .iter()
+        .map(|c| name_key(&own_name(c, &zones[&c.city])))
         .collect();
-    let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let grams: Vec<Vec<(char, char)>> = keys.iter().map(|k| bigrams(&k.core)).collect();
+    let firms: Vec<(String, Option<RegionCode>)> =
+        candidates.iter().map(|c| firm(&c.enterprise)).collect();
+    let mut frequency: HashMap<(char, char), u32> = HashMap::new();
+    for g in grams.iter().flatten() {
+        *frequency.entry(*g).or_default() += 1;
+    }
+    let mut blocks: HashMap<Block, Vec<u32>> = HashMap::new();
     for (i, c) in candidates.iter().enumerate() {
+        let i = i as u32;
         if let Some(code) = &c.credit_code {
-            blocks.entry(format!("c:{code}")).or_default().push(i);
-        }
-        if !firms[i].is_empty() {
-            blocks.entry(format!("e:{}", firms[i])).or_default().push(i);
-        }
-        let core: Vec<char> = keys[i].core.chars().collect();
-        for w in core.windows(2).take(12) {
             blocks
-                .entry(format!("n:{}{}", w[0], w[1]))
+                .entry(Block::CreditCode(code.clone()))
                 .or_default()
                 .push(i);
         }
+        let (key, _) = &firms[i as usize];
+        if !key.is_empty() {
+            blocks
+                .entry(Block::Enterprise(key.clone()))
+                .or_default()
+                .push(i);
+        }
+        let mut rare = grams[i as usize].clone();
+        rare.sort_by_key(|g| (frequency.get(g).copied().unwrap_or(0), *g));
+        let province = c.city.province().value();
+        blocks
+            .entry(Block::Core(province, keys[i as usize].core.clone()))
+            .or_default()
+            .push(i);
+        for g in rare.into_iter().take(NAME_KEYS) {
+            blocks.entry(Block::Name(province, g)).or_default().push(i);
+        }
     }
-    let mut pairs = BTreeSet::new();
-    for members in blocks.values().filter(|m| m.len() > 1 && m.len() <= 200) {
+    let mut scan = Scan::default();
+    let mut seen: HashSet<(u32, u32)> = HashSet::new();
+    for members in blocks.values() {
+        if members.len() > MAX_BLOCK {
+            scan.oversized += 1;
+            continue;
+        }
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
-                pairs.insert((i.min(j), i.max(j)));
+                scan.compared += 1;
+                let (i, j) = (i.min(j) as usize, i.max(j) as usize);
+                let Some(found) = judge(candidates, &keys, &grams, &firms, i, j, lang) else {
+                    continue;
+                };
+                if seen.insert((i as u32, j as u32)) {
+                    scan.found.push(found);
+                }
             }
         }
     }
-    let mut found = Vec::new();
-    for (i, j) in pairs {
-        let (a, b) = (&candidates[i], &candidates[j]);
-        let score = name_similarity(&keys[i], &keys[j]);
-        // Two different credit codes are two enterprises, however alike their names.
-        let same_firm = match (&a.credit_code, &b.credit_code) {
-            (Some(x), Some(y)) => x == y,
-            _ => !firms[i].is_empty() && firms[i] == firms[j],
-        };
-        let warn = (same_firm && score >= 600 && close(a.amount, b.amount, 30))
-            || (score >= 850 && (same_firm || close(a.amount, b.amount, 10)));
-        if warn {
-            let evidence = match lang {
-                Lang::Zh => format!(
-                    "“{}”（{}，{}，{}万元）与“{}”（{}，{}，{}万元）：名称相似度 {}{}",
-                    a.name,
-                    a.zone,
-                    a.enterprise,
-                    a.amount.wan_string(),
-                    b.name,
-                    b.zone,
-                    b.enterprise,
-                    b.amount.wan_string(),
-                    crate::money::decimal_string(score, 1000, Some(2)),
-                    if same_firm { "，同一企业" } else { "" }
-                ),
-                Lang::En => format!(
-                    "“{}” ({}, {}, {}) and “{}” ({}, {}, {}): names {} alike{}",
-                    a.name,
-                    a.zone,
-                    a.enterprise,
-                    a.amount.wan_string(),
-                    b.name,
-                    b.zone,
-                    b.enterprise,
-                    b.amount.wan_string(),
-                    crate::money::decimal_string(score, 1000, Some(2)),
-                    if same_firm { ", same enterprise" } else { "" }
-                ),
-            };
-            found.push(SuspectedDuplicate {
-                a: a.code.clone(),
-                b: b.code.clone(),
-                score,
-                evidence,
-            });
-        }
+    scan.found.sort_by(|x, y| {
+        y.score
+            .cmp(&x.score)
+            .then_with(|| x.a.cmp(&y.a))
+            .then_with(|| x.b.cmp(&y.b))
+    });
+    scan
+}
+
+/// Whether candidates `i` and `j` are suspected to be one project, with the evidence.
+fn judge(
+    candidates: &[Candidate],
+    keys: &[NameKey],
+    grams: &[Vec<(char, char)>],
+    firms: &[(String, Option<RegionCode>)],
+    i: usize,
+    j: usize,
+    lang: Lang,
+) -> Option<SuspectedDuplicate> {
+    let (a, b) = (&candidates[i], &candidates[j]);
+    let (ka, kb) = (&keys[i], &keys[j]);
+    if !comparable(ka, kb) {
+        return None;
     }
-    found
+    let score = if ka.core == kb.core {
+        1000
+    } else {
+        dice(&grams[i], &grams[j])
+    };
+    if score < 800 {
+        return None;
+    }
+    // Two different credit codes are two enterprises, however alike their names.
+    let same_firm = match (&a.credit_code, &b.credit_code) {
+        (Some(x), Some(y)) => x == y,
+        // Without both codes, the same name counts within one province: two provinces'
+        // registers may each hold a 华晟新材料.
+        _ => {
+            let ((x, x_city), (y, y_city)) = (&firms[i], &firms[j]);
+            !x.is_empty()
+                && x == y
+                && a.city.province() == b.city.province()
+                && (x_city.is_none() || y_city.is_none() || x_city == y_city)
+        }
+    };
+    // Another enterprise's project counts only within one city: the same project in two
+    // zones' lists, entered under the investor once and its local company once.
+    let warn = if same_firm {
+        score == 1000 || close(a.amount, b.amount, 30)
+    } else {
+        score >= 950 && a.city == b.city && close(a.amount, b.amount, 10)
+    };
+    if !warn {
+        return None;
+    }
+    let (a, b) = if a.code <= b.code { (a, b) } else { (b, a) };
+    let alike = crate::money::decimal_string(score, 1000, Some(2));
+    let side = |c: &Candidate| match lang {
+        Lang::Zh => format!(
+            "“{}”（{}，{}，{}万元）",
+            c.name,
+            c.zone,
+            if c.enterprise.is_empty() {
+                "无企业"
+            } else {
+                &c.enterprise
+            },
+            c.amount.wan_string()
+        ),
+        Lang::En => format!(
+            "“{}” ({}, {}, {} × 10k yuan)",
+            c.name,
+            c.zone,
+            if c.enterprise.is_empty() {
+                "no enterprise"
+            } else {
+                &c.enterprise
+            },
+            c.amount.wan_string()
+        ),
+    };
+    let evidence = match lang {
+        Lang::Zh => format!(
+            "{} 与 {}：名称相似度 {alike}{}",
+            side(a),
+            side(b),
+            if same_firm {
+                "，同一企业"
+            } else {
+                "，投资额相近"
+            }
+        ),
+        Lang::En => format!(
+            "{} and {}: names {alike} alike{}",
+            side(a),
+            side(b),
+            if same_firm {
+                ", same enterprise"
+            } else {
+                ", amounts close"
+            }
+        ),
+    };
+    Some(SuspectedDuplicate {
+        a: a.code.clone(),
+        b: b.code.clone(),
+        score,
+        evidence,
+    })
 }
 
 #[cfg(test)]
@@ -399,6 +628,8 @@ mod tests {
         );
         assert_eq!(alike("年产5万吨针状焦项目", "年产12万吨针状焦项目"), 0);
         assert_eq!(alike("风电（一期）", "风电第二期"), 0);
+        assert_eq!(alike("一号地块标准化厂房", "三号地块标准化厂房"), 0);
+        assert_eq!(alike("2023年人才公寓", "2024年人才公寓"), 0);
     }
 
     #[test]
@@ -420,6 +651,7 @@ mod tests {
             enterprise: enterprise.into(),
             credit_code: None,
             amount: Amount::from_wan(wan),
+            city: RegionCode::parse("141100").unwrap(),
         }
     }
 
@@ -464,7 +696,7 @@ mod tests {
             candidate(5, "高端铝合金一期项目", "山西华晟新材料有限公司", 30_000),
             candidate(6, "年产20万吨高端铝合金项目", "中晋轻合金有限公司", 9_000),
         ];
-        let found = suspected(&list, Lang::Zh);
+        let found = suspected(&list, Lang::Zh).found;
         let pairs: Vec<(&str, &str)> = found.iter().map(|d| (d.a.as_str(), d.b.as_str())).collect();
         // P-7 and P-8 carry two different credit codes: two enterprises, and their names (0.80)
         // are not alike enough on their own. Against P-1 and P-2, which carry no code, their
@@ -472,11 +704,11 @@ mod tests {
         assert_eq!(
             pairs,
             [
-                ("P-7", "P-1"),
-                ("P-7", "P-2"),
-                ("P-8", "P-1"),
-                ("P-8", "P-2"),
-                ("P-1", "P-2")
+                ("P-1", "P-2"),
+                ("P-1", "P-7"),
+                ("P-2", "P-7"),
+                ("P-1", "P-8"),
+                ("P-2", "P-8")
             ],
             "{found:?}"
         );

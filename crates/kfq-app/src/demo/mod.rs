@@ -10,6 +10,7 @@
 
 mod calibration;
 mod names;
+pub mod planted;
 mod rng;
 
 use chrono::{Datelike, Duration, NaiveDate};
