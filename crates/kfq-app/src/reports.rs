@@ -350,14 +350,18 @@ pub async fn checks(db: &Db, actor: &Actor, region: Option<&str>) -> Result<Chec
         .filter(|p| in_scope.contains_key(&p.zone_id))
         .cloned()
         .collect();
-    let findings = kfq_core::checks::check(
+    let mut findings = kfq_core::checks::duplicate_projects(
+        &kfq_core::duplicates::Candidate::of(&projects, &snapshot.zones, &snapshot.enterprises),
+        actor.lang,
+    );
+    findings.extend(kfq_core::checks::check(
         &projects,
         &snapshot.monthly,
         &snapshot.entries,
         &snapshot.rounds,
         &kfq_core::checks::CheckRules::default(),
         actor.lang,
-    );
+    ));
     Ok(Checks {
         region: scope.key(),
         name: scope.name(),

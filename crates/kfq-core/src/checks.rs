@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::duplicates::Candidate;
 use crate::lang::Lang;
 use crate::money::Amount;
 use crate::monthly::MonthlyReport;
@@ -58,7 +59,8 @@ impl Default for CheckRules {
     }
 }
 
-pub const RULES: [&str; 7] = [
+pub const RULES: [&str; 8] = [
+    "duplicate_project",
     "duplicate_sign_entry",
     "completed_above_total",
     "monthly_outlier",
@@ -102,6 +104,22 @@ pub fn check(
         findings.extend(duplicate_sign_entry(p, own_entries, lang));
     }
     findings
+}
+
+/// `duplicate_project`: the projects suspected to be one project entered twice (see
+/// [`crate::duplicates`]), one finding per pair, most alike first.
+pub fn duplicate_projects(candidates: &[Candidate], lang: Lang) -> Vec<Finding> {
+    crate::duplicates::suspected(candidates, lang)
+        .found
+        .into_iter()
+        .map(|d| Finding {
+            rule: "duplicate_project",
+            severity: Severity::Warning,
+            projects: vec![d.a, d.b],
+            score: Some(crate::money::decimal_string(d.score, 1000, Some(2))),
+            evidence: d.evidence,
+        })
+        .collect()
 }
 
 fn duplicate_sign_entry(p: &Project, entries: &[&BatchEntry], lang: Lang) -> Option<Finding> {

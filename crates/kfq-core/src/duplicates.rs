@@ -25,6 +25,37 @@ pub struct Candidate {
     pub city: RegionCode,
 }
 
+impl Candidate {
+    /// The projects as the duplicate rules see them: with their zone's name and city and their
+    /// enterprise's name and credit code.
+    pub fn of(
+        projects: &[crate::project::Project],
+        zones: &[crate::zone::Zone],
+        enterprises: &[crate::enterprise::Enterprise],
+    ) -> Vec<Candidate> {
+        let zones: HashMap<i64, &crate::zone::Zone> = zones.iter().map(|z| (z.id, z)).collect();
+        let firms: HashMap<i64, &crate::enterprise::Enterprise> =
+            enterprises.iter().map(|e| (e.id, e)).collect();
+        projects
+            .iter()
+            .filter_map(|p| {
+                let zone = zones.get(&p.zone_id)?;
+                let firm = p.enterprise_id.and_then(|id| firms.get(&id));
+                Some(Candidate {
+                    id: p.id,
+                    code: p.code.to_string(),
+                    name: p.name.clone(),
+                    zone: zone.name.clone(),
+                    enterprise: firm.map(|f| f.name.clone()).unwrap_or_default(),
+                    credit_code: firm.and_then(|f| f.credit_code.as_ref().map(|c| c.to_string())),
+                    amount: p.total_investment,
+                    city: zone.city,
+                })
+            })
+            .collect()
+    }
+}
+
 /// A project name taken apart: its core words, its phase and its capacities.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameKey {

@@ -10,6 +10,8 @@
 
 mod calibration;
 mod names;
+mod naming;
+pub use naming::PLANTED as PLANTED_DUPLICATES;
 pub mod planted;
 mod rng;
 
@@ -128,6 +130,8 @@ pub fn generate() -> Ledger {
         g.entry(spec);
     }
     g.projects_outside_batches();
+    g.distinct_names();
+    g.plant_duplicates();
     g.ledger
 }
 
@@ -542,7 +546,7 @@ impl Generator {
             } else {
                 "山西"
             },
-            self.rng.pick(names::BRANDS),
+            names::brand(self.rng.range(0, names::brand_count() as i64 - 1) as usize),
             trade,
             self.rng.pick(names::SUFFIXES)
         );
@@ -592,10 +596,7 @@ impl Generator {
                     1 => "（二期）",
                     _ => "",
                 };
-                format!(
-                    "{}{phase}",
-                    pattern.replace("{n}", &n).replace("{p}", product)
-                )
+                planted::with_phase(&pattern.replace("{n}", &n).replace("{p}", product), phase)
             }
             Category::Infrastructure => format!("{zone}{}", self.rng.pick(names::INFRASTRUCTURE)),
             Category::Social => format!("{zone}{}", self.rng.pick(names::SOCIAL)),

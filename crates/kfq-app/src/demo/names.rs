@@ -69,32 +69,25 @@ pub const SOCIAL: &[&str] = &[
     "学校建设项目",
 ];
 
-pub const BRANDS: &[&str] = &[
-    "华晟",
-    "中晋",
-    "瑞达",
-    "恒通",
-    "宏泰",
-    "鑫源",
-    "泰和",
-    "盛安",
-    "国强",
-    "海博",
-    "德奥",
-    "天成",
-    "实淳",
-    "振华",
-    "晋宏",
-    "汇丰源",
-    "金石",
-    "嘉禾",
-    "润泽",
-    "中科晋",
-    "博远",
-    "凯盛",
-    "永祥",
-    "同创",
-];
+/// First and second characters of made-up enterprise brands (华晟, 中晋, …).
+pub const BRAND_HEADS: &str = "华中瑞恒宏鑫泰盛国海德天实振晋汇金嘉润博凯永同世信联兴昌宇新光明伟正富安长东北西南太吉祥福宝龙凤云星阳和丰源通达乾坤鼎峰";
+pub const BRAND_TAILS: &str = "晟晋达通泰源和安强博奥成淳华宏丰石禾泽远盛祥创纪诚隆昌航星辉阳业鼎大富美佳信利发康健德瑞威力科拓能越聚合亿邦豪";
+
+/// The `i`-th of the brands made of one head and one tail character.
+pub fn brand(i: usize) -> String {
+    let heads: Vec<char> = BRAND_HEADS.chars().collect();
+    let tails: Vec<char> = BRAND_TAILS.chars().collect();
+    format!(
+        "{}{}",
+        heads[i / tails.len() % heads.len()],
+        tails[i % tails.len()]
+    )
+}
+
+/// How many brands [`brand`] makes.
+pub fn brand_count() -> usize {
+    BRAND_HEADS.chars().count() * BRAND_TAILS.chars().count()
+}
 
 pub const TRADES: &[&str] = &[
     "新材料",

@@ -15,10 +15,6 @@ use kfq_core::region::{regions, RegionCode};
 use super::names;
 use super::rng::Rng;
 
-/// First and second characters of made-up enterprise brands (华晟, 中晋, …).
-const BRAND_HEADS: &str = "华中瑞恒宏鑫泰盛国海德天实振晋汇金嘉润博凯永同世信联兴昌宇新光明伟正富安长东北西南太吉祥福宝龙凤云星阳和丰源通达乾坤鼎峰";
-const BRAND_TAILS: &str = "晟晋达通泰源和安强博奥成淳华宏丰石禾泽远盛祥创纪诚隆昌航星辉阳业鼎大富美佳信利发康健德瑞威力科拓能越聚合亿邦豪";
-
 const ZONE_KINDS: &[&str] = &[
     "经济技术开发区",
     "高新技术产业开发区",
@@ -179,7 +175,7 @@ pub fn generate(n: usize) -> Planted {
     }
 }
 
-fn pick_char(rng: &mut Rng, pool: &str) -> char {
+pub(super) fn pick_char(rng: &mut Rng, pool: &str) -> char {
     let chars: Vec<char> = pool.chars().collect();
     *rng.pick(&chars)
 }
@@ -213,11 +209,11 @@ impl Generator {
         let brand = loop {
             let mut brand = format!(
                 "{}{}",
-                pick_char(&mut self.rng, BRAND_HEADS),
-                pick_char(&mut self.rng, BRAND_TAILS)
+                pick_char(&mut self.rng, names::BRAND_HEADS),
+                pick_char(&mut self.rng, names::BRAND_TAILS)
             );
             if self.rng.chance(50) {
-                brand.push(pick_char(&mut self.rng, BRAND_TAILS));
+                brand.push(pick_char(&mut self.rng, names::BRAND_TAILS));
             }
             if self.brands.insert((city.province(), brand.clone())) {
                 break brand;
@@ -261,8 +257,8 @@ impl Generator {
             let site = format!(
                 "{}{}{}路",
                 self.rng.pick(SITES),
-                pick_char(&mut self.rng, BRAND_HEADS),
-                pick_char(&mut self.rng, BRAND_TAILS)
+                pick_char(&mut self.rng, names::BRAND_HEADS),
+                pick_char(&mut self.rng, names::BRAND_TAILS)
             );
             let year = self.rng.range(2018, 2026);
             return Candidate {
@@ -395,7 +391,7 @@ impl Generator {
 }
 
 /// The name with a phase put before its closing 项目 or 工程: 风电项目 → 风电（二期）项目.
-fn with_phase(name: &str, phase: &str) -> String {
+pub(super) fn with_phase(name: &str, phase: &str) -> String {
     for end in ["项目", "工程"] {
         if let Some(body) = name.strip_suffix(end) {
             return format!("{body}{phase}{end}");
@@ -404,7 +400,7 @@ fn with_phase(name: &str, phase: &str) -> String {
     format!("{name}{phase}")
 }
 
-fn chinese_digits(name: &str) -> String {
+pub(super) fn chinese_digits(name: &str) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     let mut out = String::new();
     let mut number = String::new();

@@ -363,20 +363,52 @@ async fn the_trend_and_the_overdue_blockers_add_up_to_their_records() {
 }
 
 #[tokio::test]
-async fn the_checks_find_what_a_ledger_gets_wrong_and_nothing_in_the_demo() {
+async fn the_checks_find_what_a_ledger_gets_wrong_and_the_demo_only_its_planted_duplicates() {
     for t in both().await {
         let db = &t.db;
         kfq_app::demo::load(db, Lang::Zh).await.unwrap();
         let op = kfq_app::Actor::operator("tester", Lang::Zh);
-        let clean = kfq_app::reports::checks(db, &op, Some("140000"))
+        // The demo's only findings are the duplicates it plants: each pairs a project with its
+        // copy in another zone of the same city, written differently, not enrolled anywhere.
+        let demo = kfq_app::reports::checks(db, &op, Some("140000"))
             .await
             .unwrap();
-        assert!(
-            clean.findings.is_empty(),
+        assert_eq!(
+            demo.findings.len(),
+            kfq_app::demo::PLANTED_DUPLICATES,
             "{}: {:?}",
             name(&t),
-            clean.findings.first()
+            demo.findings
         );
+        let snapshot = db.snapshot().await.unwrap();
+        for f in &demo.findings {
+            assert_eq!(f.rule, "duplicate_project");
+            assert_eq!(f.score.as_deref(), Some("1.00"));
+            let [a, b] = [&f.projects[0], &f.projects[1]].map(|code| {
+                snapshot
+                    .projects
+                    .iter()
+                    .find(|p| p.code.as_str() == code.as_str())
+                    .unwrap()
+            });
+            assert_ne!(a.zone_id, b.zone_id, "{f:?}");
+            let enrolled = |id| {
+                snapshot
+                    .entries
+                    .iter()
+                    .filter(|e| e.project_id == id)
+                    .count()
+            };
+            assert_eq!(
+                enrolled(a.id).min(enrolled(b.id)),
+                0,
+                "one of the pair is the unenrolled copy: {f:?}"
+            );
+        }
+        let lvliang = kfq_app::reports::checks(db, &op, Some("141100"))
+            .await
+            .unwrap();
+        assert!(lvliang.findings.is_empty(), "{:?}", lvliang.findings);
 
         let dir = tempfile::tempdir().unwrap();
         let projects = dir.path().join("项目.csv");
@@ -419,8 +451,13 @@ async fn the_checks_find_what_a_ledger_gets_wrong_and_nothing_in_the_demo() {
             .await
             .unwrap();
         assert!(
-            elsewhere.findings.is_empty(),
-            "太原 has none of 吕梁's findings"
+            elsewhere
+                .findings
+                .iter()
+                .all(|f| f.rule == "duplicate_project"
+                    && f.projects.iter().all(|p| p.starts_with("140100-"))),
+            "太原 has none of 吕梁's findings: {:?}",
+            elsewhere.findings
         );
     }
 }
