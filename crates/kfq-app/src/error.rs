@@ -39,6 +39,9 @@ pub enum AppError {
     /// Someone else saved first; nothing was saved.
     #[error("conflict")]
     Conflict(Box<crate::projects::Conflict>),
+    /// The finding was set aside already.
+    #[error("already dismissed")]
+    AlreadyDismissed(Box<crate::checks::Dismissal>),
     #[error("unknown round: {0}")]
     UnknownRound(String),
     #[error("bad argument {name}: {value}")]
@@ -110,6 +113,18 @@ impl Localized for AppError {
                 c.current.name, c.current.version
             ),
             (AppError::NotFound, _) => lang.pick("没有找到。", "not found.").into(),
+            (AppError::AlreadyDismissed(d), Lang::Zh) => format!(
+                "这条检查结果已由 {} 于 {} 标记为不是问题：{}",
+                d.by,
+                d.at.format("%Y-%m-%d %H:%M"),
+                d.reason
+            ),
+            (AppError::AlreadyDismissed(d), Lang::En) => format!(
+                "this finding was set aside by {} on {}: {}",
+                d.by,
+                d.at.format("%Y-%m-%d %H:%M"),
+                d.reason
+            ),
             (AppError::UnknownRound(r), Lang::Zh) => format!("没有这次“三个一批”活动：{r}"),
             (AppError::UnknownRound(r), Lang::En) => format!("no such round: {r}"),
             (AppError::BadArgument { name, value, expected }, Lang::Zh) if value.is_empty() => {
@@ -160,6 +175,12 @@ pub enum Expected {
     Month,
     Role,
     RegionForRole(kfq_core::access::Role),
+    /// One of the check rules' names.
+    Rule,
+    /// Why a finding is set aside.
+    Reason,
+    /// A finding reported now (rule and projects).
+    Finding,
 }
 
 impl Expected {
@@ -220,6 +241,23 @@ impl Expected {
                 .into(),
             (Expected::Month, _) => lang
                 .pick("应写作 2025-03", "write a month as 2025-03")
+                .into(),
+            (Expected::Rule, _) => format!(
+                "{}{}",
+                lang.pick("应为以下规则之一：", "give one of the rules: "),
+                kfq_core::checks::RULES.join(", ")
+            ),
+            (Expected::Reason, _) => lang
+                .pick(
+                    "请写明不是问题的理由（记入审计日志）",
+                    "say why it is not a problem (kept in the audit log)",
+                )
+                .into(),
+            (Expected::Finding, _) => lang
+                .pick(
+                    "当前检查结果中没有这条（规则与项目编号须与检查结果一致）",
+                    "no such finding is reported now (rule and project codes must match one)",
+                )
                 .into(),
             (Expected::Role, _) => lang
                 .pick(

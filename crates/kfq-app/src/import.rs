@@ -43,7 +43,13 @@ pub struct ImportSummary {
     pub blockers_written: usize,
     /// Milestones dated on the round's day because the entry was made at the ceremony.
     pub dated_at_ceremony: Vec<String>,
+    /// The open findings the imported projects raise (suspected duplicates, inconsistent
+    /// figures): they do not stop the import; an official looks at them.
+    pub warnings: Vec<kfq_core::checks::Finding>,
 }
+
+/// How many warnings an import's summary prints; `kfq check` lists them all.
+const WARNINGS_SHOWN: usize = 20;
 
 impl ImportSummary {
     pub fn describe(&self, lang: Lang) -> String {
@@ -64,6 +70,39 @@ impl ImportSummary {
         for note in &self.dated_at_ceremony {
             text.push('\n');
             text.push_str(note);
+        }
+        if !self.warnings.is_empty() {
+            text.push('\n');
+            text.push_str(&match lang {
+                Lang::Zh => format!(
+                    "检查提示 {} 条（不影响导入，请核实）：",
+                    self.warnings.len()
+                ),
+                Lang::En => format!(
+                    "{} warning(s) (imported all the same; please check):",
+                    self.warnings.len()
+                ),
+            });
+        }
+        for w in self.warnings.iter().take(WARNINGS_SHOWN) {
+            text.push_str(&format!(
+                "\n  [{}] {}：{}",
+                kfq_core::checks::rule_label(w.rule, lang),
+                w.projects.join("、"),
+                w.evidence
+            ));
+        }
+        if self.warnings.len() > WARNINGS_SHOWN {
+            text.push_str(&match lang {
+                Lang::Zh => format!(
+                    "\n  ……另有 {} 条，运行 kfq check 查看全部。",
+                    self.warnings.len() - WARNINGS_SHOWN
+                ),
+                Lang::En => format!(
+                    "\n  … {} more; run kfq check to see them all.",
+                    self.warnings.len() - WARNINGS_SHOWN
+                ),
+            });
         }
         text
     }
@@ -90,7 +129,21 @@ pub async fn import_files(
     let (ledger, mut errors) = Ledger::parse(&sheets);
     let stored = Stored::load(db).await?;
     match plan(&stored, &ledger, lang) {
-        Ok(plan) if errors.is_empty() => write_plan(db, &plan, actor).await,
+        Ok(plan) if errors.is_empty() => {
+            let mut summary = write_plan(db, &plan, actor).await?;
+            let codes: Vec<String> = ledger
+                .projects
+                .iter()
+                .map(|p| p.record.code.to_string())
+                .chain(ledger.entries.iter().map(|e| e.record.project.to_string()))
+                .chain(ledger.monthly.iter().map(|m| m.record.project.to_string()))
+                .collect::<std::collections::BTreeSet<String>>()
+                .into_iter()
+                .collect();
+            summary.warnings =
+                crate::checks::warnings(db, &crate::Actor::operator(actor, lang), &codes).await?;
+            Ok(summary)
+        }
         Ok(_) => Err(AppError::Ledger(errors)),
         Err(more) => {
             errors.extend(more);

@@ -433,8 +433,8 @@ pub fn stuck_tables(s: &StuckReport, lang: Lang) -> Vec<(String, ReportTable)> {
 
 pub fn checks_table(c: &crate::reports::Checks, lang: Lang) -> ReportTable {
     let headers: Vec<String> = match lang {
-        Lang::Zh => ["规则", "级别", "项目", "依据"],
-        Lang::En => ["Rule", "Severity", "Projects", "Evidence"],
+        Lang::Zh => ["规则", "级别", "项目", "依据", "处理"],
+        Lang::En => ["Rule", "Severity", "Projects", "Evidence", "Dismissed"],
     }
     .iter()
     .map(|h| h.to_string())
@@ -454,13 +454,20 @@ pub fn checks_table(c: &crate::reports::Checks, lang: Lang) -> ReportTable {
             .iter()
             .map(|f| {
                 vec![
-                    Val::Text(f.rule.into()),
+                    Val::Text(format!(
+                        "{} {}",
+                        kfq_core::checks::rule_label(f.rule, lang),
+                        f.rule
+                    )),
                     Val::Text(match f.severity {
                         kfq_core::checks::Severity::Error => lang.pick("错误", "error").into(),
                         kfq_core::checks::Severity::Warning => lang.pick("提示", "warning").into(),
                     }),
                     Val::Text(f.projects.join(", ")),
                     Val::Text(f.evidence.clone()),
+                    Val::Text(f.dismissed.as_ref().map_or(String::new(), |d| {
+                        format!("{} {}：{}", d.by, d.at.format("%Y-%m-%d"), d.reason)
+                    })),
                 ]
             })
             .collect(),

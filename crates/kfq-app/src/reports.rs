@@ -13,6 +13,7 @@ use kfq_core::zone::Zone;
 use kfq_store::Db;
 use serde::Serialize;
 
+pub use crate::checks::{checks, Checks};
 use crate::{Actor, AppError, Expected, Scope};
 
 pub fn parse_round(text: &str) -> Result<RoundId, AppError> {
@@ -32,7 +33,7 @@ pub fn parse_date(name: &'static str, text: &str) -> Result<NaiveDate, AppError>
 }
 
 /// The scope `region` names, and its zones by id.
-async fn zones_in_scope(
+pub(crate) async fn zones_in_scope(
     db: &Db,
     actor: &Actor,
     region: Option<&str>,
@@ -331,40 +332,4 @@ pub async fn overdue_blockers(
             .then(a.code.cmp(&b.code))
     });
     Ok(list)
-}
-
-/// 一致性检查 over a region's projects, as `kfq check` and `GET /api/v1/checks` give them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Checks {
-    pub region: String,
-    pub name: String,
-    pub findings: Vec<kfq_core::checks::Finding>,
-}
-
-pub async fn checks(db: &Db, actor: &Actor, region: Option<&str>) -> Result<Checks, AppError> {
-    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let snapshot = db.snapshot().await?;
-    let projects: Vec<kfq_core::project::Project> = snapshot
-        .projects
-        .iter()
-        .filter(|p| in_scope.contains_key(&p.zone_id))
-        .cloned()
-        .collect();
-    let mut findings = kfq_core::checks::duplicate_projects(
-        &kfq_core::duplicates::Candidate::of(&projects, &snapshot.zones, &snapshot.enterprises),
-        actor.lang,
-    );
-    findings.extend(kfq_core::checks::check(
-        &projects,
-        &snapshot.monthly,
-        &snapshot.entries,
-        &snapshot.rounds,
-        &kfq_core::checks::CheckRules::default(),
-        actor.lang,
-    ));
-    Ok(Checks {
-        region: scope.key(),
-        name: scope.name(),
-        findings,
-    })
 }

@@ -70,6 +70,25 @@ pub const RULES: [&str; 8] = [
     "strategic_flag_flips",
 ];
 
+/// A rule's name as an official reads it.
+pub fn rule_label(rule: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match rule {
+        "duplicate_project" => ("疑似重复项目", "suspected duplicate"),
+        "duplicate_sign_entry" => ("重复列入签约一批", "signed in two rounds"),
+        "completed_above_total" => ("完成投资超总投资", "completed above total"),
+        "monthly_outlier" => ("月度投资异常", "monthly outlier"),
+        "producing_without_started" => ("未开工先投产", "producing, never started"),
+        "entry_amount_differs" => ("批次投资额与项目不符", "batch amount differs"),
+        "late_start_enrolment" => (
+            "早已开工又列开工一批",
+            "started long before its start batch",
+        ),
+        "strategic_flag_flips" => ("战新标识前后不一", "战新 flag flips"),
+        _ => ("其他", "other"),
+    };
+    lang.pick(zh, en)
+}
+
 fn quarter_index(d: NaiveDate) -> i32 {
     d.year() * 4 + (d.month0() / 3) as i32
 }

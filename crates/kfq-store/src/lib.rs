@@ -7,6 +7,7 @@
 
 mod bulk;
 mod db;
+mod dismissals;
 mod migrate;
 mod read;
 mod snapshot;
@@ -16,6 +17,7 @@ mod write;
 
 pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, StoreError, Tx};
+pub use dismissals::*;
 pub use read::*;
 pub use snapshot::{
     blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,

@@ -9,6 +9,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_data_version.sql"),
     ),
+    (4, include_str!("../migrations/sqlite/0004_dismissals.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -19,6 +20,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("../migrations/postgres/0003_data_version.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_dismissals.sql"),
     ),
 ];
 

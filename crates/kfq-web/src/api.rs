@@ -112,7 +112,9 @@ pub async fn project(
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     let etag = format!("\"{}\"", view.version);
-    Ok(([(header::ETAG, etag)], Json(view)).into_response())
+    let code = view.code.clone();
+    let answer = with_warnings(&s, &signed.actor, view, &[code]).await?;
+    Ok(([(header::ETAG, etag)], Json(answer)).into_response())
 }
 
 /// `PATCH /api/v1/projects/{id}`: the version edited comes in `If-Match` or a `version` field.
@@ -150,7 +152,9 @@ pub async fn patch_project(
     match kfq_app::projects::update(&s.db, &signed.actor, id, version, &patch).await {
         Ok(view) => {
             let etag = format!("\"{}\"", view.version);
-            Ok(([(header::ETAG, etag)], Json(view)).into_response())
+            let code = view.code.clone();
+            let answer = with_warnings(&s, &signed.actor, view, &[code]).await?;
+            Ok(([(header::ETAG, etag)], Json(answer)).into_response())
         }
         Err(e) => Err(ApiError {
             precondition: if_match.is_some(),
@@ -259,7 +263,9 @@ pub async fn create_project(
     let view = kfq_app::projects::create(&s.db, &signed.actor, &fields)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    let code = view.code.clone();
+    let answer = with_warnings(&s, &signed.actor, view, &[code]).await?;
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// `GET /api/v1/rounds`
@@ -348,10 +354,16 @@ pub async fn enrol(
             e.date_at_round,
         )
         .await?;
-        kfq_app::rounds::view(&s.db, &signed.actor, id).await
+        let code = kfq_app::projects::get(&s.db, &signed.actor, e.project_id)
+            .await?
+            .code;
+        Ok::<_, AppError>((kfq_app::rounds::view(&s.db, &signed.actor, id).await?, code))
     };
     match result.await {
-        Ok(view) => Ok((StatusCode::CREATED, Json(view)).into_response()),
+        Ok((view, code)) => {
+            let answer = with_warnings(&s, &signed.actor, view, &[code]).await?;
+            Ok((StatusCode::CREATED, Json(answer)).into_response())
+        }
         Err(e) => Err(ApiError::new(e, signed.actor.lang)),
     }
 }
@@ -376,8 +388,48 @@ pub async fn lock_round(
 /// `GET /api/v1/checks?region=`: the consistency findings in the caller's scope.
 pub async fn checks(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
     let region = params.get("region").map(String::as_str);
-    let checks = kfq_app::reports::checks(&s.db, &signed.actor, region)
+    let all = params.get("all").is_some_and(|v| v == "true" || v == "1");
+    let checks = kfq_app::checks::checks_with(&s.db, &signed.actor, region, all)
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))?;
     Ok(Json(checks).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewDismissal {
+    rule: String,
+    projects: Vec<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/v1/checks/dismissals` `{"rule","projects":[codes],"reason"}`: sets a finding
+/// aside; answers the finding with its dismissal.
+pub async fn dismiss(
+    State(s): State<AppState>,
+    signed: Signed,
+    Json(d): Json<NewDismissal>,
+) -> ApiResult {
+    let finding = kfq_app::checks::dismiss(&s.db, &signed.actor, &d.rule, &d.projects, &d.reason)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok((StatusCode::CREATED, Json(finding)).into_response())
+}
+
+/// The answer with the open findings the change raised for its projects, under `warnings`.
+async fn with_warnings(
+    s: &AppState,
+    actor: &kfq_app::Actor,
+    answer: impl serde::Serialize,
+    codes: &[String],
+) -> Result<Value, ApiError> {
+    let warnings = kfq_app::checks::warnings(&s.db, actor, codes)
+        .await
+        .map_err(|e| ApiError::new(e, actor.lang))?;
+    let mut value =
+        serde_json::to_value(answer).map_err(|_| ApiError::new(AppError::Internal, actor.lang))?;
+    if let Value::Object(map) = &mut value {
+        map.insert("warnings".into(), json!(warnings));
+    }
+    Ok(value)
 }

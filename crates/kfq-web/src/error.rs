@@ -62,6 +62,7 @@ impl ApiError {
             }
             AppError::UserExists(_)
             | AppError::RoundExists(_)
+            | AppError::AlreadyDismissed(_)
             | AppError::Store(kfq_store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, json!({"error": message}))
             }

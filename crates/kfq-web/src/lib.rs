@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/funnel", get(api::funnel))
         .route("/api/v1/reports/stuck", get(api::stuck))
         .route("/api/v1/checks", get(api::checks))
+        .route("/api/v1/checks/dismissals", post(api::dismiss))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

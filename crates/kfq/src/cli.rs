@@ -86,6 +86,20 @@ pub enum Command {
         format: ReportFormat,
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// List the dismissed findings too, each with who set it aside, when and why
+        #[arg(long)]
+        all: bool,
+    },
+    /// Set a finding aside, with the reason (kept in the audit trail):
+    /// `kfq dismiss duplicate_project 140100-2024-0040 140100-2024-0103 --reason "两期项目"`
+    Dismiss {
+        /// The rule's name, as `kfq check` prints it
+        rule: String,
+        /// The finding's project codes
+        #[arg(required = true)]
+        projects: Vec<String>,
+        #[arg(long)]
+        reason: String,
     },
     /// Users: `kfq user add --username … --role city --region 140100 --password-stdin`
     User {
@@ -235,11 +249,16 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             region,
             format,
             output,
+            all,
         } => {
             let db = open(&args.database).await?;
-            let checks =
-                kfq_app::reports::checks(&db, &Actor::operator(actor(), lang), region.as_deref())
-                    .await?;
+            let checks = kfq_app::checks::checks_with(
+                &db,
+                &Actor::operator(actor(), lang),
+                region.as_deref(),
+                all,
+            )
+            .await?;
             let table = render::checks_table(&checks, lang);
             emit(
                 &checks,
@@ -266,6 +285,27 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let db = open(&args.database).await?;
             let summary = kfq_app::import::import_files(&db, &files, &actor(), lang).await?;
             println!("{}", summary.describe(lang));
+            Ok(())
+        }
+        Command::Dismiss {
+            rule,
+            projects,
+            reason,
+        } => {
+            let db = open(&args.database).await?;
+            let finding = kfq_app::checks::dismiss(
+                &db,
+                &Actor::operator(actor(), lang),
+                &rule,
+                &projects,
+                &reason,
+            )
+            .await?;
+            println!(
+                "{}{}",
+                lang.pick("已标记为不是问题：", "set aside: "),
+                finding.evidence
+            );
             Ok(())
         }
         Command::Template { output } => {

@@ -425,9 +425,23 @@ async fn the_checks_find_what_a_ledger_gets_wrong_and_the_demo_only_its_planted_
             "项目编号,月份,本月完成投资（万元）\nBAD-1,2024-02,700\nBAD-1,2024-03,400\n",
         )
         .unwrap();
-        kfq_app::import::import_files(db, &[projects, monthly], "tester", Lang::Zh)
+        let summary = kfq_app::import::import_files(db, &[projects, monthly], "tester", Lang::Zh)
             .await
             .unwrap();
+        // The import goes through and says what it found on the way.
+        let warned: Vec<(&str, &str)> = summary
+            .warnings
+            .iter()
+            .map(|f| (f.rule, f.projects[0].as_str()))
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                ("completed_above_total", "BAD-1"),
+                ("producing_without_started", "BAD-2")
+            ]
+        );
+        assert!(summary.describe(Lang::Zh).contains("检查提示 2 条"));
         let found = kfq_app::reports::checks(db, &op, Some("141100"))
             .await
             .unwrap();

@@ -87,6 +87,8 @@ struct Dashboard {
     stuck: Vec<StuckList>,
     overdue: Vec<OverdueRow>,
     overdue_count: usize,
+    finding_groups: Vec<super::checks::FindingGroup>,
+    findings_total: usize,
 }
 
 /// The project list behind one cell of the summary: a row (city or zone) and a batch.
@@ -280,7 +282,11 @@ async fn build(
         kfq_app::reports::stuck(&s.db, actor, None, today, &StuckThresholds::default()).await?;
     let ids = project_ids(s).await?;
     let overdue = kfq_app::reports::overdue_blockers(&s.db, actor, None, today).await?;
+    let checks = kfq_app::checks::checks(&s.db, actor, None).await?;
+    let by_city = matches!(actor.scope, Scope::Country | Scope::Province { .. });
     Ok(Dashboard {
+        finding_groups: super::checks::groups(&checks.findings, by_city, lang),
+        findings_total: checks.findings.len(),
         chrome: user.chrome(w.dashboard, "dashboard"),
         region_name: actor.scope.name(),
         summary,

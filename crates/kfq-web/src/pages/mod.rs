@@ -2,6 +2,7 @@
 //! `static/app.js` from JSON the page carries. Every page acts as the signed-in user through
 //! the same use cases as the API.
 
+mod checks;
 mod dashboard;
 mod format;
 mod projects;
@@ -39,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/export.xlsx", get(projects::export_xlsx))
         .route("/projects/{id}", get(projects::page).post(projects::save))
         .route("/projects/{id}/stage", post(projects::stage))
+        .route("/checks", get(checks::page))
+        .route("/checks/dismiss", post(checks::dismiss))
         .route("/rounds", get(rounds::list).post(rounds::create))
         .route("/rounds/{id}", get(rounds::page))
         .route("/rounds/{id}/entries", post(rounds::enrol))

@@ -374,6 +374,8 @@ struct ProjectPageView {
     monthly_chart: String,
     blockers: Vec<BlockerRow>,
     history: Vec<ChangeRow>,
+    findings: Vec<super::checks::FindingRow>,
+    back: String,
 }
 
 fn field_label(name: &str, w: &super::Words) -> &'static str {
@@ -528,9 +530,17 @@ async fn show_page(
         let entries = kfq_store::entries(&s.db, None).await?;
         let monthly = kfq_store::monthly_reports_of(&s.db, id).await?;
         let blockers = kfq_store::blockers(&s.db).await?;
-        Ok::<_, AppError>((p, history, zones, entries, monthly, blockers))
+        let warnings: Vec<_> =
+            kfq_app::checks::warnings(&s.db, &user.actor, std::slice::from_ref(&p.code))
+                .await?
+                .into_iter()
+                .map(|f| (f, None))
+                .collect();
+        let findings =
+            super::checks::rows(&warnings, &super::checks::visible_ids(s, user).await?, lang);
+        Ok::<_, AppError>((p, history, zones, entries, monthly, blockers, findings))
     };
-    let (p, history, zones, entries, monthly, blockers) = match result.await {
+    let (p, history, zones, entries, monthly, blockers, findings) = match result.await {
         Ok(x) => x,
         Err(e) => return error_page(user, e),
     };
@@ -644,6 +654,8 @@ async fn show_page(
             })
             .collect(),
         history: history_rows,
+        findings,
+        back: format!("/projects/{id}"),
     };
     render(&page, status)
 }

@@ -108,6 +108,17 @@ pub struct Words {
     pub code_hint: &'static str,
     pub enterprise: &'static str,
     pub credit_code: &'static str,
+    pub findings: &'static str,
+    pub rule: &'static str,
+    pub evidence: &'static str,
+    pub duplicates: &'static str,
+    pub errors: &'static str,
+    pub other_findings: &'static str,
+    pub no_findings: &'static str,
+    pub dismiss: &'static str,
+    pub reason: &'static str,
+    pub dismissed: &'static str,
+    pub show_dismissed: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -215,6 +226,17 @@ pub const ZH: Words = Words {
     code_hint: "项目编号（留空自动生成）",
     enterprise: "项目单位",
     credit_code: "统一社会信用代码",
+    findings: "数据检查",
+    rule: "规则",
+    evidence: "依据",
+    duplicates: "疑似重复",
+    errors: "错误",
+    other_findings: "其他提示",
+    no_findings: "没有未处理的检查发现",
+    dismiss: "标记为不是问题",
+    reason: "理由（记入审计日志）",
+    dismissed: "已处理",
+    show_dismissed: "含已处理",
 };
 
 pub const EN: Words = Words {
@@ -323,6 +345,17 @@ pub const EN: Words = Words {
     code_hint: "Code (left empty, one is given)",
     enterprise: "Enterprise",
     credit_code: "Credit code",
+    findings: "Data checks",
+    rule: "Rule",
+    evidence: "Evidence",
+    duplicates: "Suspected duplicates",
+    errors: "Errors",
+    other_findings: "Other warnings",
+    no_findings: "No open findings",
+    dismiss: "Not a problem",
+    reason: "Reason (kept in the audit log)",
+    dismissed: "Set aside",
+    show_dismissed: "Include those set aside",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
