@@ -181,6 +181,10 @@ pub enum Expected {
     Reason,
     /// A finding reported now (rule and projects).
     Finding,
+    /// A date or a locked round, for figures as reported then.
+    ReportedOn,
+    /// A round that is locked.
+    LockedRound,
 }
 
 impl Expected {
@@ -241,6 +245,18 @@ impl Expected {
                 .into(),
             (Expected::Month, _) => lang
                 .pick("应写作 2025-03", "write a month as 2025-03")
+                .into(),
+            (Expected::ReportedOn, _) => lang
+                .pick(
+                    "应为日期（2025-01-15，当天结束时的数据）或已锁定的活动（2024-4，锁定时的数据）",
+                    "give a date (2025-01-15, the figures at the end of that day) or a locked round (2024-4, the figures when it was locked)",
+                )
+                .into(),
+            (Expected::LockedRound, _) => lang
+                .pick(
+                    "该活动尚未锁定，没有上报口径；请给出日期",
+                    "that round is not locked, so it has no reported figures; give a date",
+                )
                 .into(),
             (Expected::Rule, _) => format!(
                 "{}{}",

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod frozen;
 pub mod import;
 pub mod projects;
 pub mod render;

@@ -476,6 +476,63 @@ pub fn checks_table(c: &crate::reports::Checks, lang: Lang) -> ReportTable {
     }
 }
 
+/// What changed since figures were reported, project by project (see [`crate::frozen`]).
+pub fn changes_table(
+    moment: &crate::frozen::Moment,
+    changes: &[crate::frozen::Change],
+    lang: Lang,
+) -> ReportTable {
+    let at = moment
+        .at
+        .with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M");
+    ReportTable {
+        title: match lang {
+            Lang::Zh => format!("{}（{at}）上报以来的变化", moment.named),
+            Lang::En => format!("Changes since reported on {} ({at})", moment.named),
+        },
+        unit: match lang {
+            Lang::Zh => format!("共 {} 处", changes.len()),
+            Lang::En => format!("{} change(s)", changes.len()),
+        },
+        headers: match lang {
+            Lang::Zh => [
+                "项目编号",
+                "项目名称",
+                "字段",
+                "原值",
+                "现值",
+                "修改人",
+                "修改时间",
+            ],
+            Lang::En => ["Code", "Project", "Field", "Was", "Now", "By", "When"],
+        }
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: changes
+            .iter()
+            .map(|c| {
+                vec![
+                    Val::Text(c.code.clone()),
+                    Val::Text(c.name.clone()),
+                    Val::Text(c.field.clone()),
+                    Val::Text(c.from.clone()),
+                    Val::Text(c.to.clone()),
+                    Val::Text(c.by.clone()),
+                    Val::Text(
+                        c.at.with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    ),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,9 @@ impl DbUrl {
 pub struct Db {
     pub(crate) pool: Pool,
     pub(crate) snapshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<crate::Snapshot>>>>,
+    /// A ledger fixed in time (as it was reported at some moment): reads see it, not the
+    /// database's current state.
+    pub(crate) pinned: Option<std::sync::Arc<crate::Snapshot>>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,9 +150,19 @@ impl Db {
         let db = Db {
             pool: db,
             snapshot: Default::default(),
+            pinned: None,
         };
         crate::migrate::migrate(&db).await?;
         Ok(db)
+    }
+
+    /// The same database, read as the given ledger: every report computed on the handle sees
+    /// that ledger. Writes through it still go to the database.
+    pub fn pinned(&self, ledger: crate::Snapshot) -> Db {
+        Db {
+            pinned: Some(std::sync::Arc::new(ledger)),
+            ..self.clone()
+        }
     }
 
     pub fn backend(&self) -> Backend {

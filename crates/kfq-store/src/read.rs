@@ -1,6 +1,6 @@
 //! Reading the stored ledger back as domain values.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use kfq_core::blocker::Blocker;
 use kfq_core::enterprise::{CreditCode, Enterprise};
 use kfq_core::money::Amount;
@@ -306,6 +306,28 @@ struct AuditRow {
     after: Option<String>,
 }
 
+/// The audit events of one kind of object, oldest first: up to and including `until`, or
+/// after `since`.
+pub async fn audit_of_kind(
+    db: &Db,
+    object_type: &str,
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> Result<Vec<kfq_core::audit::AuditEvent>, StoreError> {
+    const SQL: &str =
+        "SELECT at, actor, action, object_type, object_id, before, after FROM audit_events \
+        WHERE object_type = $1 AND at > $2 AND at <= $3 ORDER BY id";
+    // Bounds within four-digit years: SQLite compares the stored texts.
+    let since = since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let until = until.unwrap_or_else(|| {
+        NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.and_utc())
+    });
+    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(object_type).bind(since).bind(until).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(AuditRow::event).collect())
+}
+
 /// The audit events of one object, oldest first.
 pub async fn audit_of(
     db: &Db,
@@ -316,18 +338,21 @@ pub async fn audit_of(
         "SELECT at, actor, action, object_type, object_id, before, after FROM audit_events \
         WHERE object_type = $1 AND object_id = $2 ORDER BY id";
     let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(object_type).bind(object_id).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| kfq_core::audit::AuditEvent {
-            at: r.at,
-            actor: r.actor,
-            action: r.action,
-            object_type: r.object_type,
-            object_id: r.object_id,
-            before: r.before,
-            after: r.after,
-        })
-        .collect())
+    Ok(rows.into_iter().map(AuditRow::event).collect())
+}
+
+impl AuditRow {
+    fn event(self) -> kfq_core::audit::AuditEvent {
+        kfq_core::audit::AuditEvent {
+            at: self.at,
+            actor: self.actor,
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            before: self.before,
+            after: self.after,
+        }
+    }
 }
 
 pub async fn load_project(db: &Db, id: i64) -> Result<Option<Project>, StoreError> {

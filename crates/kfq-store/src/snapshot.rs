@@ -28,6 +28,9 @@ pub struct Snapshot {
 impl Db {
     /// The current snapshot: the held one if the data have not changed since, else a new one.
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
+        if let Some(pinned) = &self.pinned {
+            return Ok(pinned.clone());
+        }
         const VERSION: &str = "SELECT version FROM kfq_data_version WHERE id = 1";
         let version: i64 = on_db!(self, pool => sqlx::query_scalar(VERSION).fetch_one(pool).await)?;
         let held = self.snapshot.lock().ok().and_then(|s| s.clone());

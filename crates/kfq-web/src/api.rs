@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kfq_app::frozen::annotate;
 use kfq_app::projects::ProjectQuery;
 use kfq_app::reports::parse_round;
 use kfq_app::{AppError, Expected};
@@ -178,6 +179,18 @@ fn param<'a>(
         })
 }
 
+/// The database as reported at `reported_on` (a date or a locked round), with the changes
+/// since; as it is now when the parameter is absent.
+async fn reported(
+    s: &AppState,
+    signed: &Signed,
+    region: Option<&str>,
+    params: &Params,
+) -> Result<(kfq_store::Db, Option<kfq_app::frozen::Frozen>), AppError> {
+    let reported_on = params.get("reported_on").map(String::as_str);
+    kfq_app::frozen::view(&s.db, &signed.actor, region, reported_on).await
+}
+
 fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
     kfq_app::reports::as_of_or_today("as_of", params.get("as_of").map(String::as_str))
 }
@@ -191,14 +204,10 @@ pub async fn round(
 ) -> ApiResult {
     let result = async {
         let round = parse_round(&round)?;
-        let summary = kfq_app::reports::round_summary(
-            &s.db,
-            &signed.actor,
-            round,
-            params.get("region").map(String::as_str),
-        )
-        .await?;
-        Ok::<_, AppError>(Json(summary).into_response())
+        let region = params.get("region").map(String::as_str);
+        let (db, frozen) = reported(&s, &signed, region, &params).await?;
+        let summary = kfq_app::reports::round_summary(&db, &signed.actor, round, region).await?;
+        Ok::<_, AppError>(Json(annotate(summary, frozen.as_ref())).into_response())
     };
     result
         .await
@@ -208,17 +217,19 @@ pub async fn round(
 /// `GET /api/v1/reports/funnel?region=&from=&to=&as_of=`
 pub async fn funnel(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
     let result = async {
+        let region = params.get("region").map(String::as_str);
+        let (db, frozen) = reported(&s, &signed, region, &params).await?;
         let funnel = kfq_app::reports::funnel(
-            &s.db,
+            &db,
             &signed.actor,
-            params.get("region").map(String::as_str),
+            region,
             parse_round(param(&params, "from", Expected::Round)?)?,
             parse_round(param(&params, "to", Expected::Round)?)?,
             as_of(&params)?,
             &FunnelRules::default(),
         )
         .await?;
-        Ok::<_, AppError>(Json(funnel).into_response())
+        Ok::<_, AppError>(Json(annotate(funnel, frozen.as_ref())).into_response())
     };
     result
         .await
@@ -232,8 +243,9 @@ pub async fn stuck(State(s): State<AppState>, signed: Signed, params: Params) ->
             .get("region")
             .or_else(|| params.get("zone"))
             .map(String::as_str);
+        let (db, frozen) = reported(&s, &signed, region, &params).await?;
         let mut report = kfq_app::reports::stuck(
-            &s.db,
+            &db,
             &signed.actor,
             region,
             as_of(&params)?,
@@ -245,7 +257,7 @@ pub async fn stuck(State(s): State<AppState>, signed: Signed, params: Params) ->
                 list.items.truncate(limit);
             }
         }
-        Ok::<_, AppError>(Json(report).into_response())
+        Ok::<_, AppError>(Json(annotate(report, frozen.as_ref())).into_response())
     };
     result
         .await

@@ -157,6 +157,10 @@ pub enum ReportCommand {
         format: ReportFormat,
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// The figures as reported then: a date (the end of that day) or a locked round
+        /// (the moment it was locked); the changes since are listed project by project
+        #[arg(long)]
+        reported_on: Option<String>,
     },
     /// Conversion funnel across rounds: 开工率, 投产率, 达产率 by amount and by count
     Funnel {
@@ -173,6 +177,10 @@ pub enum ReportCommand {
         format: ReportFormat,
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// The figures as reported then: a date (the end of that day) or a locked round
+        /// (the moment it was locked); the changes since are listed project by project
+        #[arg(long)]
+        reported_on: Option<String>,
     },
     /// The three stuck lists: 签约未落, 落而未投, 投未达效
     Stuck {
@@ -187,6 +195,10 @@ pub enum ReportCommand {
         format: ReportFormat,
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// The figures as reported then: a date (the end of that day) or a locked round
+        /// (the moment it was locked); the changes since are listed project by project
+        #[arg(long)]
+        reported_on: Option<String>,
     },
 }
 
@@ -263,8 +275,10 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &checks,
                 vec![(lang.pick("检查", "Checks").into(), table)],
+                None,
                 format,
                 output.as_deref(),
+                lang,
             )
         }
         Command::Token {
@@ -411,7 +425,11 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             region,
             format,
             output,
+            reported_on,
         } => {
+            let (db, frozen) =
+                kfq_app::frozen::view(&db, &operator, Some(&region), reported_on.as_deref())
+                    .await?;
             let summary = kfq_app::reports::round_summary(
                 &db,
                 &operator,
@@ -423,8 +441,10 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             emit(
                 &summary,
                 vec![(lang.pick("汇总", "Summary").into(), table)],
+                frozen,
                 format,
                 output.as_deref(),
+                lang,
             )
         }
         ReportCommand::Funnel {
@@ -434,7 +454,11 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             as_of,
             format,
             output,
+            reported_on,
         } => {
+            let (db, frozen) =
+                kfq_app::frozen::view(&db, &operator, Some(&region), reported_on.as_deref())
+                    .await?;
             let as_of = kfq_app::reports::as_of_or_today("as-of", as_of.as_deref())?;
             let funnel = kfq_app::reports::funnel(
                 &db,
@@ -450,8 +474,10 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             emit(
                 &funnel,
                 vec![(lang.pick("转化", "Funnel").into(), table)],
+                frozen,
                 format,
                 output.as_deref(),
+                lang,
             )
         }
         ReportCommand::Stuck {
@@ -460,32 +486,46 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             min_days,
             format,
             output,
+            reported_on,
         } => {
+            let (db, frozen) =
+                kfq_app::frozen::view(&db, &operator, Some(&region), reported_on.as_deref())
+                    .await?;
             let as_of = kfq_app::reports::as_of_or_today("as-of", as_of.as_deref())?;
             let thresholds =
                 min_days.map_or_else(StuckThresholds::default, StuckThresholds::uniform);
             let report =
                 kfq_app::reports::stuck(&db, &operator, Some(&region), as_of, &thresholds).await?;
             let tables = render::stuck_tables(&report, lang);
-            emit(&report, tables, format, output.as_deref())
+            emit(&report, tables, frozen, format, output.as_deref(), lang)
         }
     }
 }
 
+type Frozen = kfq_app::frozen::Frozen;
+
 /// Writes a report as JSON, a terminal table or a workbook, to the file or standard output.
 fn emit<T: Serialize>(
     value: &T,
-    tables: Vec<(String, ReportTable)>,
+    mut tables: Vec<(String, ReportTable)>,
+    frozen: Option<Frozen>,
     format: ReportFormat,
     output: Option<&Path>,
+    lang: Lang,
 ) -> Result<(), AppError> {
+    let failed = |e: serde_json::Error| AppError::Output {
+        path: "-".into(),
+        why: e.to_string(),
+    };
+    let json = kfq_app::frozen::annotate(value, frozen.as_ref());
+    if let Some((moment, changes)) = &frozen {
+        tables.push((
+            lang.pick("变化", "Changes").into(),
+            render::changes_table(moment, changes, lang),
+        ));
+    }
     let text = match format {
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(value).map_err(|e| AppError::Output {
-                path: "-".into(),
-                why: e.to_string(),
-            })?
-        }
+        ReportFormat::Json => serde_json::to_string_pretty(&json).map_err(failed)?,
         ReportFormat::Table => tables
             .iter()
             .map(|(_, t)| t.to_text())
