@@ -533,6 +533,75 @@ pub fn changes_table(
     }
 }
 
+/// The projects behind a report's numbers, one row per batch entry: the sheet an XLSX report
+/// carries so that every figure can be traced.
+pub fn lineage_table(lines: &[crate::reports::EntryLine], lang: Lang) -> ReportTable {
+    let converted = lines.iter().any(|l| l.converted.is_some());
+    let mut headers: Vec<String> = match lang {
+        Lang::Zh => vec![
+            "活动",
+            "批次",
+            "项目编号",
+            "项目名称",
+            "所属开发区",
+            "所属市",
+            "类别",
+            "战新",
+            "列入时总投资（亿元）",
+        ],
+        Lang::En => vec![
+            "Round",
+            "Batch",
+            "Code",
+            "Project",
+            "Zone",
+            "City",
+            "Category",
+            "战新",
+            "Amount at entry (100M yuan)",
+        ],
+    }
+    .into_iter()
+    .map(String::from)
+    .collect();
+    if converted {
+        headers.push(lang.pick("已转化", "Converted").into());
+    }
+    let yes_no = |b: bool| lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" });
+    ReportTable {
+        title: lang
+            .pick("数据来源：项目清单", "Where the figures come from")
+            .into(),
+        unit: match lang {
+            Lang::Zh => format!("共 {} 条批次记录", lines.len()),
+            Lang::En => format!("{} batch entries", lines.len()),
+        },
+        headers,
+        rows: lines
+            .iter()
+            .map(|l| {
+                let mut row = vec![
+                    Val::Text(l.round.label(lang)),
+                    Val::Text(l.batch.label(lang).into()),
+                    Val::Text(l.code.clone()),
+                    Val::Text(l.name.clone()),
+                    Val::Text(l.zone.clone()),
+                    Val::Text(l.city.clone()),
+                    Val::Text(l.category.label(lang).into()),
+                    Val::Text(yes_no(l.strategic_emerging).into()),
+                    Val::Yi(l.amount_wan),
+                ];
+                if let Some(c) = l.converted {
+                    row.push(Val::Text(yes_no(c).into()));
+                }
+                row
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

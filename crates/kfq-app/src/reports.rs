@@ -132,6 +132,66 @@ pub async fn round_summary(
     ))
 }
 
+/// One batch entry behind a report's numbers, with its project: the lineage of a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryLine {
+    pub round: RoundId,
+    pub batch: kfq_core::round::BatchKind,
+    pub code: String,
+    pub name: String,
+    pub zone: String,
+    pub city: String,
+    pub category: kfq_core::project::Category,
+    pub strategic_emerging: bool,
+    /// As frozen at entry.
+    pub amount_wan: kfq_core::Amount,
+    /// Whether it reached the batch's next milestone by the date asked (funnels only).
+    pub converted: Option<bool>,
+}
+
+/// The batch entries of rounds `from..=to` in a region, each with its project, in round,
+/// batch and code order; with `as_of`, whether each converted by then.
+pub async fn entry_lines(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+    (from, to): (RoundId, RoundId),
+    as_of: Option<NaiveDate>,
+) -> Result<Vec<EntryLine>, AppError> {
+    let (_, in_scope) = zones_in_scope(db, actor, region).await?;
+    let projects: HashMap<i64, kfq_core::project::Project> = kfq_store::projects(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut lines: Vec<EntryLine> = kfq_store::entries(db, Some((from, to)))
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            let zone = in_scope.get(&e.zone_id)?;
+            let p = projects.get(&e.project_id)?;
+            Some(EntryLine {
+                round: e.round,
+                batch: e.batch,
+                code: p.code.to_string(),
+                name: p.name.clone(),
+                zone: zone.name.clone(),
+                city: regions().name(zone.city).to_string(),
+                category: e.category,
+                strategic_emerging: e.strategic_emerging,
+                amount_wan: e.amount,
+                converted: as_of.map(|day| {
+                    p.dates
+                        .get(e.batch.next_milestone())
+                        .is_some_and(|d| d <= day)
+                }),
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| (a.round, a.batch, &a.code).cmp(&(b.round, b.batch, &b.code)));
+    Ok(lines)
+}
+
 /// The conversion funnel over rounds `from..=to`, as of a date (default today).
 pub async fn funnel(
     db: &Db,

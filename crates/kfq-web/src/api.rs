@@ -207,7 +207,9 @@ pub async fn round(
         let region = params.get("region").map(String::as_str);
         let (db, frozen) = reported(&s, &signed, region, &params).await?;
         let summary = kfq_app::reports::round_summary(&db, &signed.actor, round, region).await?;
-        Ok::<_, AppError>(Json(annotate(summary, frozen.as_ref())).into_response())
+        let mut json = annotate(&summary, frozen.as_ref());
+        crate::links::annotate_round(&mut json, &summary);
+        Ok::<_, AppError>(Json(json).into_response())
     };
     result
         .await
@@ -229,7 +231,9 @@ pub async fn funnel(State(s): State<AppState>, signed: Signed, params: Params) -
             &FunnelRules::default(),
         )
         .await?;
-        Ok::<_, AppError>(Json(annotate(funnel, frozen.as_ref())).into_response())
+        let mut json = annotate(&funnel, frozen.as_ref());
+        crate::links::annotate_funnel(&mut json, &funnel);
+        Ok::<_, AppError>(Json(json).into_response())
     };
     result
         .await

@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+mod links;
 mod pages;
 
 use axum::routing::{get, post};

@@ -438,14 +438,13 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             )
             .await?;
             let table = render::round_summary_table(&summary, lang);
-            emit(
-                &summary,
-                vec![(lang.pick("汇总", "Summary").into(), table)],
-                frozen,
-                format,
-                output.as_deref(),
-                lang,
-            )
+            let round = parse_round(&round)?;
+            let lines =
+                kfq_app::reports::entry_lines(&db, &operator, Some(&region), (round, round), None)
+                    .await?;
+            let mut sheets = vec![(lang.pick("汇总", "Summary").into(), table)];
+            lineage(&mut sheets, &lines, format, lang);
+            emit(&summary, sheets, frozen, format, output.as_deref(), lang)
         }
         ReportCommand::Funnel {
             region,
@@ -471,14 +470,17 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             )
             .await?;
             let table = render::funnel_table(&funnel, lang);
-            emit(
-                &funnel,
-                vec![(lang.pick("转化", "Funnel").into(), table)],
-                frozen,
-                format,
-                output.as_deref(),
-                lang,
+            let lines = kfq_app::reports::entry_lines(
+                &db,
+                &operator,
+                Some(&region),
+                (funnel.from, funnel.to),
+                Some(funnel.as_of),
             )
+            .await?;
+            let mut sheets = vec![(lang.pick("转化", "Funnel").into(), table)];
+            lineage(&mut sheets, &lines, format, lang);
+            emit(&funnel, sheets, frozen, format, output.as_deref(), lang)
         }
         ReportCommand::Stuck {
             region,
@@ -503,6 +505,21 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
 }
 
 type Frozen = kfq_app::frozen::Frozen;
+
+/// A workbook carries the projects behind its figures on a sheet of their own.
+fn lineage(
+    sheets: &mut Vec<(String, ReportTable)>,
+    lines: &[kfq_app::reports::EntryLine],
+    format: ReportFormat,
+    lang: Lang,
+) {
+    if matches!(format, ReportFormat::Xlsx) {
+        sheets.push((
+            lang.pick("项目清单", "Projects").into(),
+            render::lineage_table(lines, lang),
+        ));
+    }
+}
 
 /// Writes a report as JSON, a terminal table or a workbook, to the file or standard output.
 fn emit<T: Serialize>(

@@ -177,6 +177,25 @@ fn reports_print_as_tables_and_write_workbooks() {
         .expect("a totals row");
     assert_eq!(total[1].text(), "187");
     assert_eq!(total[2].text(), "567");
+    // The workbook carries the projects behind the figures: as many entries per batch as the
+    // summary counts.
+    let lineage = sheets
+        .iter()
+        .find(|s| s.name == "项目清单")
+        .expect("a sheet of the projects behind the figures");
+    let count = |batch: &str| {
+        lineage
+            .rows
+            .iter()
+            .filter(|r| {
+                r.get(1).is_some_and(|c| c.text() == batch) && r[0].text() == "2024年第四次"
+            })
+            .count()
+    };
+    assert_eq!(
+        (count("签约"), count("开工"), count("投产")),
+        (187, 181, 170)
+    );
 }
 
 #[test]

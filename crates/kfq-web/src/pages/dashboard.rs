@@ -17,7 +17,6 @@ use kfq_core::Lang;
 use serde_json::{json, Map, Value};
 
 use super::format::amount;
-use super::projects::encode;
 use super::{chart_json, error_page, json_number, render, words, Choice, Chrome, PageUser};
 use crate::AppState;
 
@@ -93,11 +92,8 @@ struct Dashboard {
 
 /// The project list behind one cell of the summary: a row (city or zone) and a batch.
 fn cell_href(round: RoundId, batch: BatchKind, scope: &Scope, row_key: &str) -> String {
-    let filter = match scope {
-        Scope::Country | Scope::Province { .. } => format!("city={}", encode(row_key)),
-        Scope::City { .. } | Scope::Zone { .. } => format!("zone={}", encode(row_key)),
-    };
-    format!("/projects?round={round}&batch={}&{filter}", batch.code())
+    let by_city = matches!(scope, Scope::Country | Scope::Province { .. });
+    crate::links::round_cell(crate::links::PAGES, round, batch, by_city, row_key)
 }
 
 fn summary(s: &RoundSummary, scope: &Scope, lang: Lang) -> Summary {
@@ -234,20 +230,11 @@ async fn build(
         )
         .await?;
         for stage in &f.stages {
-            let range = format!("{}..{}", from.min(to), to.max(from));
-            let cohort = format!("/projects?round={range}&batch={}", stage.batch.code());
-            let industrial = match stage.cohort {
-                kfq_core::report::funnel::Cohort::All => "",
-                kfq_core::report::funnel::Cohort::Industrial => "&category=industrial",
-            };
-            let next = match stage.batch.next_milestone() {
-                kfq_core::stage::Milestone::Started => "started_on",
-                kfq_core::stage::Milestone::Producing => "producing_on",
-                _ => "reached_on",
-            };
+            let (cohort_href, converted_href) =
+                crate::links::funnel_stage(crate::links::PAGES, from, to, stage);
             funnel.push(FunnelRow {
-                cohort_href: format!("{cohort}{industrial}"),
-                converted_href: format!("{cohort}{industrial}&milestone={next}"),
+                cohort_href,
+                converted_href,
                 name: format!(
                     "{}{}（{}）",
                     stage.batch.label(lang),

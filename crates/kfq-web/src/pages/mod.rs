@@ -24,6 +24,7 @@ use kfq_core::{Lang, Localized};
 
 use crate::auth::{secret, visitor_lang, COOKIE};
 use crate::AppState;
+pub(crate) use projects::encode;
 pub use words::{words, Words};
 
 pub fn routes() -> Router<AppState> {

@@ -180,3 +180,46 @@ async fn a_project_entered_twice_is_warned_of_and_the_city_sets_it_aside_with_a_
         assert_eq!(rules(&project["warnings"]).len(), 1, "{project}");
     }
 }
+
+/// Every number of the round summary and the funnel links to the list of projects that make
+/// it, and the list holds exactly that many.
+#[tokio::test]
+async fn every_reported_number_links_to_the_projects_that_make_it() {
+    for app in App::both().await {
+        let token = app.sign_in("province").await;
+        let (_, summary) = app
+            .call("GET", "/api/v1/reports/round/2024-1", Some(&token), None)
+            .await;
+        let mut followed = 0;
+        for row in summary["rows"].as_array().unwrap() {
+            let cell = &row["sign"];
+            let link = cell["projects"].as_str().unwrap();
+            let (status, list) = app.call("GET", link, Some(&token), None).await;
+            assert_eq!(status, axum::http::StatusCode::OK, "{link}");
+            assert_eq!(list["total"], cell["count"], "{} {link}", app.engine());
+            assert_eq!(list["total_investment_wan"], cell["amount_wan"], "{link}");
+            followed += cell["count"].as_u64().unwrap();
+        }
+        assert_eq!(followed, 3, "{summary}");
+
+        let (_, funnel) = app
+            .call(
+                "GET",
+                "/api/v1/reports/funnel?from=2024-1&to=2024-1",
+                Some(&token),
+                None,
+            )
+            .await;
+        let sign = &funnel["stages"][0];
+        for (link, count) in [
+            ("cohort_projects", "cohort_count"),
+            ("converted_projects", "converted_count"),
+        ] {
+            let (_, list) = app
+                .call("GET", sign[link].as_str().unwrap(), Some(&token), None)
+                .await;
+            assert_eq!(list["total"], sign[count], "{link}: {sign}");
+        }
+        assert_eq!(sign["converted_count"], 2, "LL-1 and TY-1 started: {sign}");
+    }
+}
