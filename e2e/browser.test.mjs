@@ -1,7 +1,8 @@
 // kfq in a real browser: Debian's Chromium, driven by playwright-core. A city user signs in,
 // filters projects, opens and edits one, meets the conflict of a second session, clicks through
 // a dashboard chart and switches to English; a provincial user creates a round, enrols a project
-// and locks the round. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+// and locks the round, then finds a planted duplicate by city, sets it aside with a reason and
+// sets the dashboard back to the figures as reported. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -160,4 +161,38 @@ test("a bar of the dashboard chart opens the projects that make it up, and Engli
   await page.goto(base + "/");
   assert.match(await page.textContent("h1"), /Dashboard/);
   await shot(page, "english");
+});
+
+test("the province sees findings by city, opens a suspected duplicate and sets it aside with a reason", async () => {
+  const page = await signedIn(PROVINCE);
+  const cities = await page.$$eval("#findings-table tbody tr td:first-child a", (cells) => cells.map((c) => c.textContent));
+  // The demo plants one duplicate in each of these cities (other tests may have added findings).
+  for (const city of ["太原市", "大同市", "阳泉市", "长治市"]) assert.ok(cities.includes(city), `${city} in ${cities}`);
+  await Promise.all([page.waitForURL(/\/checks\?region=140100/), page.click("#findings-table a:text('太原市')")]);
+  const rows = page.locator("#findings tbody tr[data-rule='duplicate_project']");
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().textContent(), /名称相似度 1\.00/);
+  await shot(page, "checks");
+
+  // The pair's first project shows the warning on its own page too.
+  const [first] = await rows.first().locator("td:nth-child(2) a").all();
+  await Promise.all([page.waitForURL(/\/projects\/\d+$/), first.click()]);
+  assert.match(await page.textContent("#findings"), /疑似重复项目/);
+
+  // A reason is required; with one, the finding is set aside and leaves the open list.
+  await page.fill("#findings input[name='reason']", "核实为两个独立项目：清徐为一期，示范区为配套");
+  await Promise.all([page.waitForURL(/done=1/), page.click("#findings .dismiss-form button")]);
+  assert.equal(await page.locator("#findings").count(), 0, "no open finding left on the project");
+  await page.goto(base + "/checks?region=140100&all=1");
+  assert.match(await page.textContent("#findings"), /已处理：province\.e2e .*核实为两个独立项目/);
+  await page.goto(base + "/");
+  const after = await page.$$eval("#findings-table tbody tr td:first-child a", (cells) => cells.map((c) => c.textContent));
+  assert.ok(!after.includes("太原市") && after.includes("大同市"), `${after}`);
+
+  // The whole dashboard can be set back to the figures as reported when 2023-4 was locked.
+  await page.fill("#reported-form input[name='reported_on']", "2023-4");
+  await Promise.all([page.waitForURL(/reported_on=2023-4/), page.click("#reported-form button")]);
+  assert.match(await page.textContent("#reported"), /按上报口径：2023-4/);
+  await page.waitForSelector("#funnel-table");
+  await shot(page, "as-reported");
 });

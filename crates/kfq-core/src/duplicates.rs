@@ -405,18 +405,26 @@ fn close(a: Amount, b: Amount, percent: i64) -> bool {
     (hi.yuan() - lo.yuan()).saturating_mul(100) <= hi.yuan().saturating_mul(percent)
 }
 
-/// A project's name without the names of its city and of the city's zones, which say nothing
-/// of which project it is: 吕梁经济技术开发区标准化厂房 is compared as 标准化厂房, also when
-/// another zone of 吕梁 lists it.
+/// A project's name with each of its city's zones written as one mark of its own and the city's
+/// name left out: a zone's long name says little of which project within the zone it is, so
+/// 吕梁经济技术开发区东区标准化厂房 and …西区标准化厂房 differ by their sites, not by a shared
+/// zone name; yet two zones' 标准化厂房 stay two projects, and one zone's project listed again by
+/// another zone under the first zone's name stays one.
 fn own_name(c: &Candidate, zones: &[&str]) -> String {
     let city = crate::region::regions().name(c.city);
     let short = city.trim_end_matches('市');
     let mut name = c.name.clone();
-    for zone in zones
-        .iter()
-        .filter(|z| !z.is_empty() && c.name.contains(**z))
-    {
-        name = name.replace(zone, "");
+    for (i, zone) in zones.iter().enumerate() {
+        if !zone.is_empty() && name.contains(zone) {
+            // A letter (so that it stays in the name's core) no Chinese name uses.
+            let mark = char::from_u32(if i < 32 {
+                0x0430 + i as u32
+            } else {
+                0x03B1 + (i as u32 - 32) % 25
+            })
+            .unwrap_or('ж');
+            name = name.replace(zone, &mark.to_string());
+        }
     }
     for place in [city, short] {
         if place.chars().count() >= 2 && name.contains(place) {
@@ -558,8 +566,11 @@ fn judge(
     };
     // Another enterprise's project counts only within one city: the same project in two
     // zones' lists, entered under the investor once and its local company once.
+    // A name that only adds words to the other (the enterprise's short name, 生产线) may name the
+    // same project; one that replaces words (东区/西区) names another unless nearly all agree.
+    let adds_only = ka.core.contains(kb.core.as_str()) || kb.core.contains(ka.core.as_str());
     let warn = if same_firm {
-        score == 1000 || close(a.amount, b.amount, 30)
+        score == 1000 || ((adds_only || score >= 900) && close(a.amount, b.amount, 30))
     } else {
         score >= 950 && a.city == b.city && close(a.amount, b.amount, 10)
     };
@@ -671,6 +682,48 @@ mod tests {
             "华晟新材料"
         );
         assert_eq!(enterprise_key("吕梁 华晟新材料 集团有限公司"), "华晟新材料");
+    }
+
+    #[test]
+    fn zones_tell_their_own_works_apart_but_not_a_project_listed_twice() {
+        let work = |id: i64, zone: &str, name: &str, wan: i64| Candidate {
+            zone: zone.into(),
+            enterprise: format!("{zone}开发建设有限公司"),
+            ..candidate(id, name, "", wan)
+        };
+        let list = [
+            work(
+                1,
+                "吕梁经济技术开发区",
+                "吕梁经济技术开发区标准化厂房项目",
+                20_000,
+            ),
+            // Another zone's own 标准化厂房: another project, however alike the amounts.
+            work(2, "孝义经济开发区", "孝义经济开发区标准化厂房项目", 20_500),
+            // The same zone's works on two sites: two projects.
+            work(
+                3,
+                "吕梁经济技术开发区",
+                "吕梁经济技术开发区东区综合管廊工程",
+                9_000,
+            ),
+            work(
+                4,
+                "吕梁经济技术开发区",
+                "吕梁经济技术开发区西区综合管廊工程",
+                9_000,
+            ),
+            // 孝义 lists 吕梁经开区's 标准化厂房 again under its name: one project.
+            work(
+                5,
+                "孝义经济开发区",
+                "吕梁经济技术开发区标准化厂房建设项目",
+                20_300,
+            ),
+        ];
+        let found = suspected(&list, Lang::Zh).found;
+        let pairs: Vec<(&str, &str)> = found.iter().map(|d| (d.a.as_str(), d.b.as_str())).collect();
+        assert_eq!(pairs, [("P-1", "P-5")], "{found:?}");
     }
 
     fn candidate(id: i64, name: &str, enterprise: &str, wan: i64) -> Candidate {

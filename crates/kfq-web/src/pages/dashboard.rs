@@ -88,6 +88,14 @@ struct Dashboard {
     overdue_count: usize,
     finding_groups: Vec<super::checks::FindingGroup>,
     findings_total: usize,
+    /// When the figures are set back: what to, and the changes since.
+    reported: Option<Reported>,
+}
+
+pub struct Reported {
+    pub named: String,
+    pub at: String,
+    pub changes: Vec<super::projects::ChangeRow>,
 }
 
 /// The project list behind one cell of the summary: a row (city or zone) and a batch.
@@ -181,7 +189,15 @@ async fn build(
     let w = words(lang);
     let actor = &user.actor;
     let today = chrono::Local::now().date_naive();
-    let rounds = kfq_app::rounds::list(&s.db).await?;
+    // `reported_on` sets every figure back to a date or a locked round's lock.
+    let (db, frozen) = kfq_app::frozen::view(
+        &s.db,
+        actor,
+        None,
+        params.get("reported_on").map(String::as_str),
+    )
+    .await?;
+    let rounds = kfq_app::rounds::list(&db).await?;
     let latest = rounds.last().map(|r| r.id);
     // The round asked for, or the latest one with entries in the user's region.
     let mut shown = None;
@@ -191,7 +207,7 @@ async fn build(
         .into_iter()
         .chain(rounds.iter().rev().map(|r| r.id))
     {
-        let s = kfq_app::reports::round_summary(&s.db, actor, id, None).await?;
+        let s = kfq_app::reports::round_summary(&db, actor, id, None).await?;
         let empty = s.total.sign.count + s.total.start.count + s.total.produce.count == 0;
         if !empty || params.contains_key("round") {
             shown = Some(s);
@@ -220,7 +236,7 @@ async fn build(
     let mut funnel = Vec::new();
     if let (Some(from), Some(to)) = (from, to) {
         let f = kfq_app::reports::funnel(
-            &s.db,
+            &db,
             actor,
             None,
             from.min(to),
@@ -257,7 +273,7 @@ async fn build(
             .map(|r| Choice::new(r.id.to_string(), r.id.label(lang), &current))
             .collect()
     };
-    let trend = kfq_app::reports::trend(&s.db, actor, None, None, 24).await?;
+    let trend = kfq_app::reports::trend(&db, actor, None, None, 24).await?;
     let trend_option = json!({
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 50, "right": 20, "top": 20, "bottom": 30},
@@ -266,12 +282,35 @@ async fn build(
         "series": [{"type": "line", "smooth": true, "areaStyle": {}, "data": trend.invested_wan.iter().map(|a| json_number(&a.yi_string(2))).collect::<Vec<_>>()}],
     });
     let stuck =
-        kfq_app::reports::stuck(&s.db, actor, None, today, &StuckThresholds::default()).await?;
+        kfq_app::reports::stuck(&db, actor, None, today, &StuckThresholds::default()).await?;
     let ids = project_ids(s).await?;
-    let overdue = kfq_app::reports::overdue_blockers(&s.db, actor, None, today).await?;
-    let checks = kfq_app::checks::checks(&s.db, actor, None).await?;
+    let overdue = kfq_app::reports::overdue_blockers(&db, actor, None, today).await?;
+    let checks = kfq_app::checks::checks(&db, actor, None).await?;
     let by_city = matches!(actor.scope, Scope::Country | Scope::Province { .. });
+    let reported = frozen.map(|(moment, changes)| Reported {
+        named: moment.named,
+        at: moment
+            .at
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        changes: changes
+            .into_iter()
+            .map(|c| super::projects::ChangeRow {
+                field: format!("{} {} · {}", c.code, c.name, change_label(&c, lang)),
+                from: c.from,
+                to: c.to,
+                by: c.by,
+                at: c
+                    .at
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            })
+            .collect(),
+    });
     Ok(Dashboard {
+        reported,
         finding_groups: super::checks::groups(&checks.findings, by_city, lang),
         findings_total: checks.findings.len(),
         chrome: user.chrome(w.dashboard, "dashboard"),
@@ -330,6 +369,36 @@ async fn build(
             })
             .collect(),
     })
+}
+
+/// A change's field as an official reads it: 开工日期, or 2024年第一次 签约一批 · 列入时总投资.
+fn change_label(c: &kfq_app::frozen::Change, lang: Lang) -> String {
+    let w = words(lang);
+    let (record, key) = c.field.rsplit_once('.').unwrap_or(("", c.field.as_str()));
+    let named = match key {
+        "amount_wan" => w.total_investment_wan,
+        "invested_wan" => w.invested_this_month,
+        other => super::projects::field_label(other, w),
+    };
+    let named = if named.is_empty() { key } else { named };
+    let mut parts = record.split('/');
+    match c.object.as_str() {
+        "batch_entry" => {
+            let round = parts.next().and_then(|r| RoundId::parse(r).ok());
+            let batch = parts.next().and_then(BatchKind::parse);
+            match (round, batch) {
+                (Some(r), Some(b)) => format!(
+                    "{} {}{} · {named}",
+                    r.label(lang),
+                    b.label(lang),
+                    lang.pick("一批", " batch")
+                ),
+                _ => named.to_string(),
+            }
+        }
+        "monthly_report" => format!("{} · {named}", parts.nth(1).unwrap_or_default()),
+        _ => named.to_string(),
+    }
 }
 
 async fn project_ids(s: &AppState) -> Result<HashMap<String, i64>, AppError> {

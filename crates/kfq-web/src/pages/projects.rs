@@ -378,7 +378,7 @@ struct ProjectPageView {
     back: String,
 }
 
-fn field_label(name: &str, w: &super::Words) -> &'static str {
+pub(super) fn field_label(name: &str, w: &super::Words) -> &'static str {
     match name {
         "name" => w.name,
         "zone" => w.zone,

@@ -119,6 +119,11 @@ pub struct Words {
     pub reason: &'static str,
     pub dismissed: &'static str,
     pub show_dismissed: &'static str,
+    pub as_reported: &'static str,
+    pub as_now: &'static str,
+    pub changes_since: &'static str,
+    pub reported_on_hint: &'static str,
+    pub was: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -237,6 +242,11 @@ pub const ZH: Words = Words {
     reason: "理由（记入审计日志）",
     dismissed: "已处理",
     show_dismissed: "含已处理",
+    as_reported: "按上报口径",
+    as_now: "查看当前数据",
+    changes_since: "此后的变化",
+    reported_on_hint: "日期或已锁定的活动，如 2023-4",
+    was: "上报时",
 };
 
 pub const EN: Words = Words {
@@ -356,6 +366,11 @@ pub const EN: Words = Words {
     reason: "Reason (kept in the audit log)",
     dismissed: "Set aside",
     show_dismissed: "Include those set aside",
+    as_reported: "As reported",
+    as_now: "See the figures now",
+    changes_since: "Changes since",
+    reported_on_hint: "a date or a locked round, e.g. 2023-4",
+    was: "As reported",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
