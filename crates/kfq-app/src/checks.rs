@@ -125,7 +125,10 @@ pub async fn checks_with(
         findings: Vec::new(),
         dismissed: 0,
     };
-    for finding in findings_over(&snapshot, &projects, actor.lang) {
+    let findings = snapshot.derived(&format!("checks:{}:{:?}", scope.key(), actor.lang), || {
+        findings_over(&snapshot, &projects, actor.lang)
+    });
+    for finding in findings.iter().cloned() {
         let dismissal = dismissed
             .get(&(finding.rule.to_string(), projects_key(&finding.projects)))
             .map(|d| Dismissal {
@@ -264,11 +267,20 @@ pub async fn warnings(db: &Db, actor: &Actor, codes: &[String]) -> Result<Vec<Fi
         .cloned()
         .collect();
     let dismissed = dismissals(db).await?;
-    let mut found = kfq_core::checks::duplicate_projects(
-        &Candidate::of(&nearby, &snapshot.zones, &snapshot.enterprises),
-        actor.lang,
-    );
-    found.retain(|f| f.projects.iter().any(|p| focus.contains(p.as_str())));
+    let mut provinces: Vec<String> = provinces.iter().map(|p| p.to_string()).collect();
+    provinces.sort();
+    let key = format!("duplicates:{}:{:?}", provinces.join(","), actor.lang);
+    let mut found: Vec<Finding> = snapshot
+        .derived(&key, || {
+            kfq_core::checks::duplicate_projects(
+                &Candidate::of(&nearby, &snapshot.zones, &snapshot.enterprises),
+                actor.lang,
+            )
+        })
+        .iter()
+        .filter(|f| f.projects.iter().any(|p| focus.contains(p.as_str())))
+        .cloned()
+        .collect();
     found.extend(kfq_core::checks::check(
         &own,
         &snapshot.monthly,

@@ -21,7 +21,7 @@ pub use dismissals::*;
 pub use read::*;
 pub use snapshot::{
     blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,
-    zones, Snapshot,
+    zones, Derived, Snapshot,
 };
 pub use users::*;
 pub use write::*;

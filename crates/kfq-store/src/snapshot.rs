@@ -2,6 +2,8 @@
 //! counter in the database (`kfq_data_version`); a reader compares it with its snapshot's and
 //! reads again only when something changed — in this process or any other sharing the database.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use kfq_core::blocker::Blocker;
@@ -23,6 +25,55 @@ pub struct Snapshot {
     pub entries: Vec<BatchEntry>,
     pub blockers: Vec<Blocker>,
     pub monthly: Vec<kfq_core::monthly::MonthlyReport>,
+    /// Values computed from this snapshot (a region's check findings, …), kept until the
+    /// snapshot is replaced; a copy of a snapshot starts without them.
+    pub derived: Derived,
+}
+
+/// A cache of values derived from one snapshot, by key.
+#[derive(Default)]
+pub struct Derived(std::sync::Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>);
+
+impl Clone for Derived {
+    fn clone(&self) -> Derived {
+        Derived::default()
+    }
+}
+
+impl PartialEq for Derived {
+    /// Derived values say nothing the snapshot's data do not.
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
+}
+
+impl Eq for Derived {}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
+}
+
+impl Snapshot {
+    /// The value under `key`, computed by `make` the first time it is asked for.
+    pub fn derived<T: Any + Send + Sync>(&self, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        if let Some(found) = self
+            .derived
+            .0
+            .lock()
+            .ok()
+            .and_then(|held| held.get(key).cloned())
+            .and_then(|v| v.downcast::<T>().ok())
+        {
+            return found;
+        }
+        let made = Arc::new(make());
+        if let Ok(mut held) = self.derived.0.lock() {
+            held.insert(key.to_string(), made.clone());
+        }
+        made
+    }
 }
 
 impl Db {
@@ -47,6 +98,7 @@ impl Db {
             entries: crate::load_entries(self, None).await?,
             blockers: crate::load_blockers(self).await?,
             monthly: crate::load_monthly_reports(self).await?,
+            derived: Derived::default(),
         });
         if let Ok(mut slot) = self.snapshot.lock() {
             *slot = Some(fresh.clone());
