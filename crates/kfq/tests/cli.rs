@@ -381,7 +381,54 @@ fn the_checks_answer_in_the_contracted_json() {
         &["check", "--region", "140000", "--format", "json"],
     );
     let checks = json(&out);
-    assert!(checks["findings"].is_array(), "{checks}");
+    let findings = checks["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty(), "the demo plants duplicates: {checks}");
+    for f in findings {
+        for key in ["rule", "severity", "projects", "score", "evidence"] {
+            assert!(f.get(key).is_some(), "{key} in {f}");
+        }
+    }
     let table = stdout(&kfq(demo_db(), &["check", "--region", "141100"]));
     assert!(table.contains("吕梁市数据一致性检查"));
+
+    // 大同's planted duplicate, set aside with a reason, leaves the open list and stays in --all.
+    let datong = json(&kfq(
+        demo_db(),
+        &["check", "--region", "140200", "--format", "json"],
+    ));
+    let finding = &datong["findings"][0];
+    assert_eq!(finding["rule"], "duplicate_project", "{datong}");
+    assert_eq!(finding["score"], "1.00");
+    let codes: Vec<&str> = finding["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let mut args = vec!["dismiss", "duplicate_project"];
+    args.extend(&codes);
+    args.extend(["--reason", "已核实：同一项目，由大同经开区统计"]);
+    let out = kfq(demo_db(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = kfq(demo_db(), &args);
+    assert!(!again.status.success(), "a finding is set aside once");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("已由"));
+    let open = json(&kfq(
+        demo_db(),
+        &["check", "--region", "140200", "--format", "json"],
+    ));
+    assert_eq!(open["findings"], serde_json::json!([]), "{open}");
+    assert_eq!(open["dismissed"], 1);
+    let all = json(&kfq(
+        demo_db(),
+        &["check", "--region", "140200", "--format", "json", "--all"],
+    ));
+    assert_eq!(
+        all["findings"][0]["dismissed"]["reason"],
+        "已核实：同一项目，由大同经开区统计"
+    );
 }
