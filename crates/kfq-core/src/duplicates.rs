@@ -579,29 +579,26 @@ fn judge(
     }
     let (a, b) = if a.code <= b.code { (a, b) } else { (b, a) };
     let alike = crate::money::decimal_string(score, 1000, Some(2));
-    let side = |c: &Candidate| match lang {
-        Lang::Zh => format!(
-            "“{}”（{}，{}，{}万元）",
-            c.name,
-            c.zone,
-            if c.enterprise.is_empty() {
-                "无企业"
-            } else {
-                &c.enterprise
-            },
-            c.amount.wan_string()
-        ),
-        Lang::En => format!(
-            "“{}” ({}, {}, {} × 10k yuan)",
-            c.name,
-            c.zone,
-            if c.enterprise.is_empty() {
-                "no enterprise"
-            } else {
-                &c.enterprise
-            },
-            c.amount.wan_string()
-        ),
+    let side = |c: &Candidate| {
+        let firm = match (c.enterprise.is_empty(), lang) {
+            (false, _) => c.enterprise.as_str(),
+            (true, Lang::Zh) => "无企业",
+            (true, Lang::En) => "no enterprise",
+        };
+        match lang {
+            Lang::Zh => format!(
+                "“{}”（{}，{firm}，{}万元）",
+                c.name,
+                c.zone,
+                c.amount.wan_string()
+            ),
+            Lang::En => format!(
+                "“{}” ({}, {firm}, {} × 10k yuan)",
+                c.name,
+                c.zone,
+                c.amount.wan_string()
+            ),
+        }
     };
     let evidence = match lang {
         Lang::Zh => format!(

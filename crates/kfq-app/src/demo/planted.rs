@@ -447,48 +447,32 @@ fn full_width_digits(name: &str) -> String {
         .collect()
 }
 
-/// 20万吨 → 200000吨.
-fn ten_thousand_tonnes_as_tonnes(name: &str) -> String {
-    let Some(at) = name.find("万吨") else {
-        return name.to_string();
-    };
-    let digits: String = name[..at]
+/// The name around its capacity in 万吨: what comes before the number, the number, and what
+/// follows 万吨.
+fn around_capacity(name: &str) -> Option<(&str, u32, &str)> {
+    let at = name.find("万吨")?;
+    let digits = name[..at]
         .chars()
         .rev()
         .take_while(char::is_ascii_digit)
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if digits.is_empty() {
-        return name.to_string();
-    }
-    let start = at - digits.len();
-    format!(
-        "{}{digits}0000吨{}",
-        &name[..start],
-        &name[at + "万吨".len()..]
-    )
+        .count();
+    let start = at - digits;
+    let n = name[start..at].parse().ok()?;
+    Some((&name[..start], n, &name[at + "万吨".len()..]))
+}
+
+/// 20万吨 → 200000吨.
+fn ten_thousand_tonnes_as_tonnes(name: &str) -> String {
+    around_capacity(name).map_or(name.to_string(), |(before, n, after)| {
+        format!("{before}{n}0000吨{after}")
+    })
 }
 
 /// 20万吨 → 23万吨.
 fn another_capacity(name: &str) -> String {
-    let Some(at) = name.find("万吨") else {
-        return name.to_string();
-    };
-    let digits: String = name[..at]
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let Ok(n) = digits.parse::<u32>() else {
-        return name.to_string();
-    };
-    let start = at - digits.len();
-    format!("{}{}{}", &name[..start], n + 3, &name[at..])
+    around_capacity(name).map_or(name.to_string(), |(before, n, after)| {
+        format!("{before}{}万吨{after}", n + 3)
+    })
 }
 
 #[cfg(test)]
