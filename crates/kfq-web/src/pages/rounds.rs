@@ -132,6 +132,9 @@ struct RoundPage {
     candidates: Vec<Choice>,
     batch_options: Vec<Choice>,
     batches: Vec<Batch>,
+    findings: Vec<super::checks::FindingRow>,
+    editable: bool,
+    back: String,
 }
 
 async fn round_page(
@@ -152,9 +155,18 @@ async fn round_page(
                 .map(|p| Choice::new(p.code.clone(), format!("{} {}", p.code, p.name), ""))
                 .collect();
         }
-        Ok::<_, AppError>((view, candidates))
+        // The open findings of the round's projects: a batch is where padding shows.
+        let codes: Vec<String> = view.entries.iter().map(|e| e.code.clone()).collect();
+        let warnings: Vec<_> = kfq_app::checks::warnings(&s.db, &user.actor, &codes)
+            .await?
+            .into_iter()
+            .map(|f| (f, None))
+            .collect();
+        let findings =
+            super::checks::rows(&warnings, &super::checks::visible_ids(s, user).await?, lang);
+        Ok::<_, AppError>((view, candidates, findings))
     };
-    let (view, candidates) = match result.await {
+    let (view, candidates, findings) = match result.await {
         Ok(x) => x,
         Err(e) => return error_page(user, e),
     };
@@ -194,6 +206,9 @@ async fn round_page(
         candidates,
         batch_options: super::batch_choices(lang),
         batches,
+        findings,
+        editable: user.actor.role.allows(Action::EditProject),
+        back: format!("/rounds/{id}"),
     };
     render(&page, status)
 }
