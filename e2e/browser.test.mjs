@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), "kfq-e2e-"));
 const env = { ...process.env, KFQ_DATABASE_URL: `sqlite://${join(dir, "kfq.db")}`, KFQ_LANG: "zh" };
 const CITY = ["city.e2e", "Lvliang-e2e-2024"];
 const PROVINCE = ["province.e2e", "Shanxi-e2e-2024"];
-let server, base, browser;
+let server, base, browser, demoUsers;
 
 function kfq(args, input) {
   const run = spawnSync(kfqBin, args, { env, input, encoding: "utf8" });
@@ -27,7 +27,7 @@ function kfq(args, input) {
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  kfq(["demo"]);
+  demoUsers = kfq(["demo"]);
   kfq(["user", "add", "--username", CITY[0], "--role", "city", "--region", "141100", "--password-stdin"], CITY[1] + "\n");
   kfq(["user", "add", "--username", PROVINCE[0], "--role", "province", "--region", "140000", "--password-stdin"], PROVINCE[1] + "\n");
   server = spawn(kfqBin, ["serve", "--addr", "127.0.0.1:0"], { env, stdio: ["ignore", "ignore", "pipe"] });
@@ -195,4 +195,24 @@ test("the province sees findings by city, opens a suspected duplicate and sets i
   assert.match(await page.textContent("#reported"), /按上报口径：2023-4/);
   await page.waitForSelector("#funnel-table");
   await shot(page, "as-reported");
+});
+
+test("a demo user's initial password opens only the page to change it", async () => {
+  const line = demoUsers.split("\n").find((l) => l.trim().startsWith("lingdao "));
+  const initial = line.trim().split(/\s+/).pop();
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(base + "/login");
+  await page.fill("#username", "lingdao");
+  await page.fill("#password", initial);
+  await Promise.all([page.waitForURL(base + "/password"), page.click("#sign-in")]);
+  await page.goto(base + "/projects");
+  assert.equal(page.url(), base + "/password", "every page leads to the password change first");
+  await page.fill("input[name='old']", initial);
+  await page.fill("input[name='new']", "Lingdao-own-2026");
+  await page.click("form[action='/password'] button");
+  await page.waitForSelector("p.ok");
+  await page.goto(base + "/projects");
+  assert.equal(page.url(), base + "/projects");
+  await context.close();
 });

@@ -23,6 +23,12 @@ pub enum AppError {
     UserExists(String),
     #[error("no such user: {0}")]
     UnknownUser(String),
+    /// Too many failed sign-ins: the username is locked for a while.
+    #[error("locked out")]
+    LockedOut { minutes: i64 },
+    /// The user signed in with an initial password and must choose their own first.
+    #[error("must change password")]
+    MustChangePassword,
     #[error("internal error")]
     Internal,
     #[error("round exists: {0}")]
@@ -75,6 +81,18 @@ impl Localized for AppError {
             }
             (AppError::Forbidden, _) => lang
                 .pick("您的角色无权进行此操作。", "your role does not allow this.")
+                .into(),
+            (AppError::LockedOut { minutes }, Lang::Zh) => format!(
+                "登录失败次数过多，该账号已锁定，请 {minutes} 分钟后再试（已记入审计日志）。"
+            ),
+            (AppError::LockedOut { minutes }, Lang::En) => format!(
+                "too many failed sign-ins: the account is locked; try again in {minutes} minutes (recorded in the audit log)."
+            ),
+            (AppError::MustChangePassword, _) => lang
+                .pick(
+                    "请先修改初始密码（POST /api/v1/me/password，或登录后在页面上修改）。",
+                    "change your initial password first (POST /api/v1/me/password, or on the page after signing in).",
+                )
                 .into(),
             (AppError::BadCredentials, _) => lang
                 .pick("用户名或密码错误。", "wrong username or password.")

@@ -13,8 +13,60 @@ use sha2::{Digest, Sha256};
 
 use crate::{Actor, AppError};
 
-/// How long a session lasts without signing in again.
+/// How long a session lasts without signing in again (the default of [`Policy`]).
 pub const SESSION_HOURS: i64 = 12;
+
+/// 安全策略 — the sign-in and session rules a level-3 system (等保 2.0) is expected to keep.
+/// Set by the environment (`KFQ_LOCKOUT_ATTEMPTS`, `KFQ_LOCKOUT_MINUTES`,
+/// `KFQ_SESSION_IDLE_MINUTES`, `KFQ_SESSION_HOURS`); the defaults are those below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Failed sign-ins of one username that lock it…
+    pub lockout_attempts: i64,
+    /// …within this many minutes, and for as long.
+    pub lockout_minutes: i64,
+    /// A session unused this long ends.
+    pub idle_minutes: i64,
+    /// A session ends this long after signing in, used or not.
+    pub session_hours: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            lockout_attempts: 5,
+            lockout_minutes: 15,
+            idle_minutes: 30,
+            session_hours: SESSION_HOURS,
+        }
+    }
+}
+
+impl Policy {
+    /// The policy in force: the defaults, with what the environment sets.
+    pub fn current() -> Policy {
+        static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+        *POLICY.get_or_init(|| {
+            let d = Policy::default();
+            let var = |name: &str, default: i64| {
+                std::env::var(name)
+                    .ok()
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .filter(|v| *v > 0)
+                    .unwrap_or(default)
+            };
+            Policy {
+                lockout_attempts: var("KFQ_LOCKOUT_ATTEMPTS", d.lockout_attempts),
+                lockout_minutes: var("KFQ_LOCKOUT_MINUTES", d.lockout_minutes),
+                idle_minutes: var("KFQ_SESSION_IDLE_MINUTES", d.idle_minutes),
+                session_hours: var("KFQ_SESSION_HOURS", d.session_hours),
+            }
+        })
+    }
+}
+
+/// A session's last use is written at most this often (seconds), not on every request.
+const TOUCH_SECONDS: i64 = 60;
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -25,6 +77,8 @@ pub struct NewUser {
     /// A GB/T 2260 code, a city name or a zone's name.
     pub region: String,
     pub password: String,
+    /// An initial password handed out: the user must choose their own at first sign-in.
+    pub must_change_password: bool,
 }
 
 /// What the API tells a user about themselves.
@@ -127,7 +181,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         role: new.role.code().into(),
         scope: scope.stored(),
         lang: "zh".into(),
-        must_change_password: false,
+        must_change_password: new.must_change_password,
     };
     let now = Utc::now();
     let mut tx = db.begin().await?;
@@ -152,7 +206,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         role: new.role,
         scope,
         lang: Lang::Zh,
-        must_change_password: false,
+        must_change_password: row.must_change_password,
     })
 }
 
@@ -209,7 +263,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn secret_hash(secret: &str) -> String {
+/// The hash a session or token secret is kept as.
+pub fn secret_hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
@@ -220,6 +275,19 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<(String, UserView), AppError> {
+    let policy = Policy::current();
+    let now = Utc::now();
+    let window = now - Duration::minutes(policy.lockout_minutes);
+    // Failures count from the last successful sign-in within the window.
+    let since = kfq_store::audit_last(db, "user", username, "sign_in")
+        .await?
+        .map_or(window, |last| last.max(window));
+    let failures = kfq_store::audit_count(db, "user", username, "sign_in_failed", since).await?;
+    if failures >= policy.lockout_attempts {
+        return Err(AppError::LockedOut {
+            minutes: policy.lockout_minutes,
+        });
+    }
     let row = kfq_store::user_by_name(db, username).await?;
     // An unknown user is checked against a hash too, so that timing does not tell who exists.
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -231,19 +299,43 @@ pub async fn sign_in(
     };
     let matches = verify(password, hash).await?;
     let Some(row) = row.filter(|_| matches) else {
-        return Err(AppError::BadCredentials);
+        let locks = failures + 1 >= policy.lockout_attempts;
+        let mut tx = db.begin().await?;
+        let event = |action: &str| kfq_core::audit::AuditEvent {
+            at: now,
+            actor: username.to_string(),
+            action: action.into(),
+            object_type: "user".into(),
+            object_id: username.to_string(),
+            before: None,
+            after: None,
+        };
+        let mut events = vec![event("sign_in_failed")];
+        if locks {
+            events.push(event("locked_out"));
+        }
+        kfq_store::append_audit(&mut tx, &events).await?;
+        tx.commit_outside_ledger().await?;
+        return Err(if locks {
+            AppError::LockedOut {
+                minutes: policy.lockout_minutes,
+            }
+        } else {
+            AppError::BadCredentials
+        });
     };
     let zones = kfq_store::zones(db).await?;
     let user = view(&row, &zones)?;
     let secret = new_secret("kfqs_")?;
-    let now = Utc::now();
     let mut tx = db.begin().await?;
+    kfq_store::delete_dead_sessions(&mut tx, now, now - Duration::minutes(policy.idle_minutes))
+        .await?;
     kfq_store::insert_session(
         &mut tx,
         &secret_hash(&secret),
         row.id,
         now,
-        now + Duration::hours(SESSION_HOURS),
+        now + Duration::hours(policy.session_hours),
     )
     .await?;
     crate::audit::append(
@@ -262,14 +354,46 @@ pub async fn sign_in(
 
 /// The user a session or token secret belongs to, if it is still valid.
 pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, AppError> {
-    let Some(id) = kfq_store::user_for_secret(db, &secret_hash(secret), Utc::now()).await? else {
-        return Ok(None);
+    let policy = Policy::current();
+    let now = Utc::now();
+    let hash = secret_hash(secret);
+    let idle_since = now - Duration::minutes(policy.idle_minutes);
+    let id = match kfq_store::user_for_secret(db, &hash, now, idle_since).await? {
+        None => return Ok(None),
+        Some(kfq_store::Credential::Token { user_id }) => user_id,
+        Some(kfq_store::Credential::Session { user_id, last_seen }) => {
+            if now - last_seen > Duration::seconds(TOUCH_SECONDS) {
+                let mut tx = db.begin().await?;
+                kfq_store::touch_session(&mut tx, &hash, now).await?;
+                tx.commit_outside_ledger().await?;
+            }
+            user_id
+        }
     };
     let Some(row) = kfq_store::user_by_id(db, id).await? else {
         return Ok(None);
     };
     let zones = kfq_store::zones(db).await?;
     Ok(Some(view(&row, &zones)?))
+}
+
+/// Ends every session of the user, on every device (API tokens stay); how many ended.
+pub async fn sign_out_everywhere(db: &Db, actor: &Actor) -> Result<u64, AppError> {
+    let id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let mut tx = db.begin().await?;
+    let ended = kfq_store::delete_sessions_of(&mut tx, id).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "sign_out_everywhere",
+        "user",
+        &actor.username,
+        None,
+        Some(serde_json::json!({ "sessions": ended }).to_string()),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(ended)
 }
 
 pub async fn sign_out(db: &Db, actor: &Actor, secret: &str) -> Result<(), AppError> {

@@ -328,6 +328,35 @@ pub async fn audit_of_kind(
     Ok(rows.into_iter().map(AuditRow::event).collect())
 }
 
+/// How many times `action` was recorded on the object after `since`.
+pub async fn audit_count(
+    db: &Db,
+    object_type: &str,
+    object_id: &str,
+    action: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    const SQL: &str = "SELECT COUNT(*) FROM audit_events \
+        WHERE object_type = $1 AND object_id = $2 AND action = $3 AND at > $4";
+    Ok(
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(object_type).bind(object_id).bind(action).bind(since).fetch_one(pool).await)?,
+    )
+}
+
+/// When `action` was last recorded on the object.
+pub async fn audit_last(
+    db: &Db,
+    object_type: &str,
+    object_id: &str,
+    action: &str,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    const SQL: &str = "SELECT MAX(at) FROM audit_events \
+        WHERE object_type = $1 AND object_id = $2 AND action = $3";
+    Ok(
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(object_type).bind(object_id).bind(action).fetch_one(pool).await)?,
+    )
+}
+
 /// The audit events of one object, oldest first.
 pub async fn audit_of(
     db: &Db,

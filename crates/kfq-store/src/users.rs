@@ -87,19 +87,67 @@ pub async fn insert_session(
     Ok(())
 }
 
-/// The user a live session or an API token belongs to.
+/// How a secret signs in: a session (with when it was last used) or an API token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    Session {
+        user_id: i64,
+        last_seen: DateTime<Utc>,
+    },
+    Token {
+        user_id: i64,
+    },
+}
+
+/// The user a live session (not past its lifetime, used since `idle_since`) or an API token
+/// belongs to.
 pub async fn user_for_secret(
     db: &Db,
     secret_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<i64>, StoreError> {
-    const SESSION: &str = "SELECT user_id FROM sessions WHERE secret_hash = $1 AND expires_at > $2";
+    idle_since: DateTime<Utc>,
+) -> Result<Option<Credential>, StoreError> {
+    const SESSION: &str = "SELECT user_id, last_seen FROM sessions \
+        WHERE secret_hash = $1 AND expires_at > $2 AND last_seen > $3";
     const TOKEN: &str = "SELECT user_id FROM api_tokens WHERE secret_hash = $1";
-    let session: Option<i64> = on_db!(db, pool => sqlx::query_scalar(SESSION).bind(secret_hash).bind(now).fetch_optional(pool).await)?;
-    if session.is_some() {
-        return Ok(session);
+    let session: Option<(i64, DateTime<Utc>)> = on_db!(db, pool => sqlx::query_as(SESSION).bind(secret_hash).bind(now).bind(idle_since).fetch_optional(pool).await)?;
+    if let Some((user_id, last_seen)) = session {
+        return Ok(Some(Credential::Session { user_id, last_seen }));
     }
-    Ok(on_db!(db, pool => sqlx::query_scalar(TOKEN).bind(secret_hash).fetch_optional(pool).await)?)
+    let token: Option<i64> =
+        on_db!(db, pool => sqlx::query_scalar(TOKEN).bind(secret_hash).fetch_optional(pool).await)?;
+    Ok(token.map(|user_id| Credential::Token { user_id }))
+}
+
+/// Records that a session was used at `at` (it stays alive for the idle timeout from then).
+pub async fn touch_session(
+    tx: &mut Tx,
+    secret_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE sessions SET last_seen = $1 WHERE secret_hash = $2";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(at).bind(secret_hash).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of a user (API tokens stay); how many there were.
+pub async fn delete_sessions_of(tx: &mut Tx, user_id: i64) -> Result<u64, StoreError> {
+    const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
+    Ok(
+        on_tx!(tx, conn => sqlx::query(SQL).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+/// Forgets sessions past their lifetime or idle since before `idle_since`.
+pub async fn delete_dead_sessions(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    const SQL: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen <= $2";
+    Ok(
+        on_tx!(tx, conn => sqlx::query(SQL).bind(now).bind(idle_since).execute(conn).await.map(|r| r.rows_affected()))?,
+    )
 }
 
 pub async fn delete_session(tx: &mut Tx, secret_hash: &str) -> Result<(), StoreError> {

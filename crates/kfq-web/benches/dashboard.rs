@@ -53,6 +53,7 @@ async fn bench(db: TestDb, engine: &str) {
             role,
             region: region.into(),
             password: "Bench-2024-pass".into(),
+            must_change_password: false,
         };
         kfq_app::users::add_user(&db.db, &operator, new)
             .await

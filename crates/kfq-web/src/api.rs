@@ -195,6 +195,14 @@ fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
     kfq_app::reports::as_of_or_today("as_of", params.get("as_of").map(String::as_str))
 }
 
+/// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).
+pub async fn end_sessions(State(s): State<AppState>, signed: Signed) -> ApiResult {
+    let ended = kfq_app::users::sign_out_everywhere(&s.db, &signed.actor)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!({ "ended": ended })).into_response())
+}
+
 /// `GET /api/v1/reports/round/{year}-{seq}?region=CODE` (default: the user's own region).
 pub async fn round(
     State(s): State<AppState>,

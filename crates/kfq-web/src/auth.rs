@@ -12,6 +12,51 @@ use crate::{ApiError, AppState};
 
 pub const COOKIE: &str = "kfq_session";
 
+/// What a user who signed in with an initial password may reach before changing it.
+pub const MAY_WITH_INITIAL_PASSWORD: &[&str] = &[
+    "/api/v1/me",
+    "/api/v1/me/password",
+    "/api/v1/session",
+    "/password",
+    "/logout",
+    "/lang",
+];
+
+/// Whether an unsafe request that a browser sends with its session cookie comes from kfq's own
+/// pages (CSRF): its `Origin` (or, without one, its `Referer`) names the host it was sent to.
+/// Requests with `Authorization` carry no ambient credential and need no such proof.
+pub fn same_origin(method: &axum::http::Method, headers: &HeaderMap) -> bool {
+    use axum::http::Method;
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || headers.contains_key(header::AUTHORIZATION)
+    {
+        return true;
+    }
+    let has_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(';')
+                .any(|c| c.trim().starts_with(&format!("{COOKIE}=")))
+        });
+    if !has_cookie {
+        return true;
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let authority = source
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.split('/').next().unwrap_or_default());
+    authority.eq_ignore_ascii_case(host)
+}
+
 /// The secret a request carries, if any.
 pub fn secret(headers: &HeaderMap) -> Option<String> {
     if let Some(bearer) = headers
@@ -65,6 +110,10 @@ impl FromRequestParts<AppState> for Signed {
             .await
             .map_err(|e| ApiError::new(e, lang))?
             .ok_or_else(|| ApiError::new(AppError::SignedOut, lang))?;
+        // An initial password opens only the way to change it.
+        if user.must_change_password && !MAY_WITH_INITIAL_PASSWORD.contains(&parts.uri.path()) {
+            return Err(ApiError::new(AppError::MustChangePassword, user.lang));
+        }
         Ok(Signed {
             actor: user.actor(),
             user,

@@ -66,7 +66,12 @@ impl ApiError {
             | AppError::Store(kfq_store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, json!({"error": message}))
             }
-            AppError::Forbidden => (StatusCode::FORBIDDEN, json!({"error": message})),
+            AppError::Forbidden | AppError::MustChangePassword => {
+                (StatusCode::FORBIDDEN, json!({"error": message}))
+            }
+            AppError::LockedOut { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, json!({"error": message}))
+            }
             AppError::BadCredentials | AppError::SignedOut => {
                 (StatusCode::UNAUTHORIZED, json!({"error": message}))
             }

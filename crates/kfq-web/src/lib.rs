@@ -34,6 +34,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/me/password", post(api::change_password))
         .route(
+            "/api/v1/me/sessions",
+            axum::routing::delete(api::end_sessions),
+        )
+        .route(
             "/api/v1/projects",
             get(api::projects).post(api::create_project),
         )
@@ -50,8 +54,34 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/stuck", get(api::stuck))
         .route("/api/v1/checks", get(api::checks))
         .route("/api/v1/checks/dismissals", post(api::dismiss))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Refuses a state-changing request a browser sent with kfq's cookie from another site (CSRF).
+async fn refuse_cross_site(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if auth::same_origin(request.method(), request.headers()) {
+        return next.run(request).await;
+    }
+    let lang = auth::visitor_lang(request.headers(), state.lang);
+    let message = lang.pick(
+        "拒绝跨站请求：该操作必须从本系统的页面发出。",
+        "cross-site request refused: this must be sent from kfq's own pages.",
+    );
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        axum::Json(serde_json::json!({ "error": message })),
+    )
+        .into_response()
 }
 
 /// Every answer tells the browser to run only kfq's own scripts and styles, never to frame the

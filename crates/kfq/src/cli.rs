@@ -391,6 +391,7 @@ async fn user_command(database: &str, command: UserCommand, lang: Lang) -> Resul
         role,
         region,
         password: password.clone(),
+        must_change_password: generated,
     };
     let user = kfq_app::users::add_user(&db, &Actor::operator(actor(), lang), new).await?;
     match lang {

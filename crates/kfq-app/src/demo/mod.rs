@@ -186,6 +186,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
             role,
             region: region.into(),
             password: password.clone(),
+            must_change_password: true,
         };
         crate::users::add_user(db, &operator, new).await?;
         created.push(DemoUser {

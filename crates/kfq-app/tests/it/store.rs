@@ -78,6 +78,7 @@ async fn a_snapshot_follows_every_ledger_change_made_by_any_process() {
             role: kfq_core::access::Role::City,
             region: "141100".into(),
             password: "Snapshot-2024".into(),
+            must_change_password: false,
         };
         kfq_app::users::add_user(writer, &operator, user)
             .await

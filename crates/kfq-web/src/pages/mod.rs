@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/lang", post(switch_lang))
         .route("/password", get(password_page).post(change_password))
+        .route("/sessions/end", post(sign_out_everywhere))
         .route("/projects", get(projects::list).post(projects::create))
         .route("/projects/new", get(projects::new_form))
         .route("/projects/enrol", post(projects::enrol_all))
@@ -116,6 +117,11 @@ impl FromRequestParts<AppState> for PageUser {
             .ok()
             .flatten()
             .ok_or_else(to_login)?;
+        if user.must_change_password
+            && !crate::auth::MAY_WITH_INITIAL_PASSWORD.contains(&parts.uri.path())
+        {
+            return Err(Redirect::to("/password").into_response());
+        }
         Ok(PageUser {
             actor: user.actor(),
             user,
@@ -206,6 +212,15 @@ async fn login(
 
 async fn logout(State(s): State<AppState>, user: PageUser) -> Response {
     let _ = kfq_app::users::sign_out(&s.db, &user.actor, &user.secret).await;
+    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
+}
+
+/// Ends every session of the user, this one too.
+async fn sign_out_everywhere(State(s): State<AppState>, user: PageUser) -> Response {
+    if let Err(e) = kfq_app::users::sign_out_everywhere(&s.db, &user.actor).await {
+        return error_page(&user, e);
+    }
     let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
 }

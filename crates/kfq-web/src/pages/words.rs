@@ -124,6 +124,8 @@ pub struct Words {
     pub changes_since: &'static str,
     pub reported_on_hint: &'static str,
     pub was: &'static str,
+    pub end_sessions: &'static str,
+    pub end_sessions_hint: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -247,6 +249,8 @@ pub const ZH: Words = Words {
     changes_since: "此后的变化",
     reported_on_hint: "日期或已锁定的活动，如 2023-4",
     was: "上报时",
+    end_sessions: "退出所有设备",
+    end_sessions_hint: "结束本账号在所有设备上的登录（API 令牌不受影响）。",
 };
 
 pub const EN: Words = Words {
@@ -371,6 +375,8 @@ pub const EN: Words = Words {
     changes_since: "Changes since",
     reported_on_hint: "a date or a locked round, e.g. 2023-4",
     was: "As reported",
+    end_sessions: "Sign out everywhere",
+    end_sessions_hint: "End this account's sessions on every device (API tokens stay).",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

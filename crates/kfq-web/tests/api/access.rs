@@ -174,6 +174,7 @@ async fn only_the_province_manages_users_and_roles_keep_to_their_scope() {
             role: Role::Province,
             region: "140000".into(),
             password: "Sneaky-2024".into(),
+            must_change_password: false,
         };
         let err = kfq_app::users::add_user(&app.db.db, &city, new.clone())
             .await

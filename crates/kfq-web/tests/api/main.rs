@@ -15,6 +15,7 @@ mod access;
 mod checks;
 mod projects;
 mod rounds;
+mod security;
 
 /// Two cities, two zones in 吕梁 and one in 太原, a project in each zone, one round.
 const ZONES: &str = "开发区名称,所属市,级别\n吕梁经济技术开发区,141100,省级\n孝义经济开发区,141100,省级\n中北高新区,140100,省级\n";
@@ -83,6 +84,7 @@ impl App {
                 role,
                 region: region.into(),
                 password: PASSWORD.into(),
+                must_change_password: false,
             };
             kfq_app::users::add_user(&db.db, &operator, new)
                 .await
@@ -139,6 +141,35 @@ impl App {
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         (status, value)
+    }
+
+    /// A request answered as it is: status, headers and body text.
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(b) => request
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
     }
 
     /// Signs in and returns the session secret.
