@@ -16,6 +16,8 @@ pub struct Actor {
     pub role: Role,
     pub scope: Scope,
     pub lang: Lang,
+    /// The client's address, when the request came over the network (kept in the audit trail).
+    pub ip: Option<String>,
 }
 
 impl Actor {
@@ -27,6 +29,7 @@ impl Actor {
             role: Role::Province,
             scope: Scope::Country,
             lang,
+            ip: None,
         }
     }
 

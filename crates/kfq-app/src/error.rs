@@ -23,6 +23,9 @@ pub enum AppError {
     UserExists(String),
     #[error("no such user: {0}")]
     UnknownUser(String),
+    /// The audit trail's hash chain does not hold from this entry on.
+    #[error("audit chain broken at {id}")]
+    AuditChainBroken { id: i64, entries_before: usize },
     /// Too many failed sign-ins: the username is locked for a while.
     #[error("locked out")]
     LockedOut { minutes: i64 },
@@ -82,6 +85,12 @@ impl Localized for AppError {
             (AppError::Forbidden, _) => lang
                 .pick("您的角色无权进行此操作。", "your role does not allow this.")
                 .into(),
+            (AppError::AuditChainBroken { id, entries_before }, Lang::Zh) => format!(
+                "审计链断裂：第 {id} 号记录（或其前一条）被改动、插入或删除；此前 {entries_before} 条核验无误。"
+            ),
+            (AppError::AuditChainBroken { id, entries_before }, Lang::En) => format!(
+                "the audit chain is broken at entry {id}: it (or the one before) was altered, inserted or removed; the {entries_before} entries before it verify."
+            ),
             (AppError::LockedOut { minutes }, Lang::Zh) => format!(
                 "登录失败次数过多，该账号已锁定，请 {minutes} 分钟后再试（已记入审计日志）。"
             ),

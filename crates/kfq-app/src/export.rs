@@ -207,7 +207,15 @@ pub async fn export(
             std::fs::write(path, json).map_err(|e| output(e.to_string()))?;
         }
     }
-    Ok(tables.iter().map(|t| t.rows.len()).sum())
+    let rows = tables.iter().map(|t| t.rows.len()).sum();
+    crate::audit::record_export(
+        db,
+        actor,
+        "ledger",
+        serde_json::json!({"region": region, "format": format!("{format:?}").to_lowercase(), "rows": rows}),
+    )
+    .await?;
+    Ok(rows)
 }
 
 /// Writes the empty ledger template: a 说明 sheet and one sheet per table.

@@ -1193,6 +1193,7 @@ impl Audit<'_> {
             object_id: object_id.into(),
             before,
             after: Some(after),
+            ip: None,
         });
     }
 }

@@ -602,6 +602,50 @@ pub fn lineage_table(lines: &[crate::reports::EntryLine], lang: Lang) -> ReportT
     }
 }
 
+/// The audit trail as a table: when, who, from where, what, before → after.
+pub fn audit_table(entries: &[crate::audit::Entry], lang: Lang) -> ReportTable {
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map_or(String::new(), |v| v.to_string());
+    ReportTable {
+        title: lang.pick("审计日志", "Audit trail").into(),
+        unit: match lang {
+            Lang::Zh => format!("共 {} 条（新的在前）", entries.len()),
+            Lang::En => format!("{} entries, newest first", entries.len()),
+        },
+        headers: match lang {
+            Lang::Zh => [
+                "编号", "时间", "用户", "来源", "操作", "对象", "原值", "新值",
+            ],
+            Lang::En => [
+                "No.", "When", "User", "From", "Action", "Object", "Before", "After",
+            ],
+        }
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: entries
+            .iter()
+            .map(|e| {
+                vec![
+                    Val::Count(e.id.max(0) as u64),
+                    Val::Text(
+                        e.at.with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string(),
+                    ),
+                    Val::Text(e.user.clone()),
+                    Val::Text(e.ip.clone().unwrap_or_default()),
+                    Val::Text(e.action.clone()),
+                    Val::Text(format!("{} {}", e.object_type, e.object_id)),
+                    Val::Text(text(&e.before)),
+                    Val::Text(text(&e.after)),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

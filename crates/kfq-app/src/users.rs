@@ -236,6 +236,7 @@ impl UserView {
             role: self.role,
             scope: self.scope.clone(),
             lang: self.lang,
+            ip: None,
         }
     }
 }
@@ -275,6 +276,17 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<(String, UserView), AppError> {
+    sign_in_from(db, username, password, None).await
+}
+
+/// Signs in a request that came from `ip` (kept with the sign-in, or the failure, in the audit
+/// trail).
+pub async fn sign_in_from(
+    db: &Db,
+    username: &str,
+    password: &str,
+    ip: Option<String>,
+) -> Result<(String, UserView), AppError> {
     let policy = Policy::current();
     let now = Utc::now();
     let window = now - Duration::minutes(policy.lockout_minutes);
@@ -309,6 +321,7 @@ pub async fn sign_in(
             object_id: username.to_string(),
             before: None,
             after: None,
+            ip: ip.clone(),
         };
         let mut events = vec![event("sign_in_failed")];
         if locks {
@@ -326,6 +339,10 @@ pub async fn sign_in(
     };
     let zones = kfq_store::zones(db).await?;
     let user = view(&row, &zones)?;
+    let actor = Actor {
+        ip: ip.clone(),
+        ..user.actor()
+    };
     let secret = new_secret("kfqs_")?;
     let mut tx = db.begin().await?;
     kfq_store::delete_dead_sessions(&mut tx, now, now - Duration::minutes(policy.idle_minutes))
@@ -340,7 +357,7 @@ pub async fn sign_in(
     .await?;
     crate::audit::append(
         &mut tx,
-        &user.actor(),
+        &actor,
         "sign_in",
         "user",
         &row.username,

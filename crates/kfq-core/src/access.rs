@@ -31,6 +31,8 @@ pub enum Action {
     /// Create and lock rounds: the province runs them.
     ManageRounds,
     ManageUsers,
+    /// Read the audit trail (the province; the audit administrator of 三员分立 when it comes).
+    ReadAudit,
 }
 
 impl Role {
@@ -86,7 +88,9 @@ impl Role {
                 Role::Province | Role::City | Role::Zone | Role::Department
             ),
             Action::EnrolProject => matches!(self, Role::Province | Role::City | Role::Zone),
-            Action::ManageRounds | Action::ManageUsers => self == Role::Province,
+            Action::ManageRounds | Action::ManageUsers | Action::ReadAudit => {
+                self == Role::Province
+            }
         }
     }
 }

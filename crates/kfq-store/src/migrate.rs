@@ -10,6 +10,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0003_data_version.sql"),
     ),
     (4, include_str!("../migrations/sqlite/0004_dismissals.sql")),
+    (5, include_str!("../migrations/sqlite/0005_audit_chain.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -24,6 +25,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         4,
         include_str!("../migrations/postgres/0004_dismissals.sql"),
+    ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_audit_chain.sql"),
     ),
 ];
 

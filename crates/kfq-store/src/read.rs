@@ -304,7 +304,10 @@ struct AuditRow {
     object_id: String,
     before: Option<String>,
     after: Option<String>,
+    ip: Option<String>,
 }
+
+const AUDIT_COLUMNS: &str = "at, actor, action, object_type, object_id, before, after, ip";
 
 /// The audit events of one kind of object, oldest first: up to and including `until`, or
 /// after `since`.
@@ -315,7 +318,7 @@ pub async fn audit_of_kind(
     until: Option<DateTime<Utc>>,
 ) -> Result<Vec<kfq_core::audit::AuditEvent>, StoreError> {
     const SQL: &str =
-        "SELECT at, actor, action, object_type, object_id, before, after FROM audit_events \
+        "SELECT at, actor, action, object_type, object_id, before, after, ip FROM audit_events \
         WHERE object_type = $1 AND at > $2 AND at <= $3 ORDER BY id";
     // Bounds within four-digit years: SQLite compares the stored texts.
     let since = since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
@@ -326,6 +329,49 @@ pub async fn audit_of_kind(
     });
     let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(object_type).bind(since).bind(until).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(AuditRow::event).collect())
+}
+
+/// One page of the audit trail, newest first: entries after `since`, of one user if given.
+pub async fn audit_search(
+    db: &Db,
+    since: Option<DateTime<Utc>>,
+    user: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(i64, kfq_core::audit::AuditEvent)>, StoreError> {
+    let sql = format!(
+        "SELECT id, {AUDIT_COLUMNS} FROM audit_events WHERE at > $1 AND ($2 = '' OR actor = $2) \
+         ORDER BY id DESC LIMIT $3"
+    );
+    let since = since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let rows: Vec<IdAuditRow> = on_db!(db, pool => sqlx::query_as(&sql).bind(since).bind(user.unwrap_or_default()).bind(limit).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|r| (r.id, r.row.event())).collect())
+}
+
+/// The whole trail in the order it was written, with each entry's stored hash.
+pub async fn audit_trail(
+    db: &Db,
+) -> Result<Vec<(i64, kfq_core::audit::AuditEvent, Option<String>)>, StoreError> {
+    let sql = format!("SELECT id, {AUDIT_COLUMNS}, hash FROM audit_events ORDER BY id");
+    let rows: Vec<ChainRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.row.event(), r.hash))
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct IdAuditRow {
+    id: i64,
+    #[sqlx(flatten)]
+    row: AuditRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    id: i64,
+    #[sqlx(flatten)]
+    row: AuditRow,
+    hash: Option<String>,
 }
 
 /// How many times `action` was recorded on the object after `since`.
@@ -364,7 +410,7 @@ pub async fn audit_of(
     object_id: &str,
 ) -> Result<Vec<kfq_core::audit::AuditEvent>, StoreError> {
     const SQL: &str =
-        "SELECT at, actor, action, object_type, object_id, before, after FROM audit_events \
+        "SELECT at, actor, action, object_type, object_id, before, after, ip FROM audit_events \
         WHERE object_type = $1 AND object_id = $2 ORDER BY id";
     let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(object_type).bind(object_id).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(AuditRow::event).collect())
@@ -380,6 +426,7 @@ impl AuditRow {
             object_id: self.object_id,
             before: self.before,
             after: self.after,
+            ip: self.ip,
         }
     }
 }

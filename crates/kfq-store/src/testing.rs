@@ -60,3 +60,14 @@ impl TestDb {
         })
     }
 }
+
+impl TestDb {
+    /// Runs a statement behind kfq's back, as someone with direct access to the database could:
+    /// for tests that prove such tampering shows.
+    pub async fn tamper(&self, sql: &str) -> Result<u64, StoreError> {
+        let db = &self.db;
+        Ok(
+            crate::on_db!(db, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))?,
+        )
+    }
+}

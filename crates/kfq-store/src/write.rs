@@ -303,19 +303,55 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
     .await
 }
 
-/// Appends to the audit trail, in the same transaction as the change it records.
+/// The hash function the audit chain uses for new entries (`KFQ_AUDIT_HASH`: `sm3`, the
+/// default, or `sha256`).
+pub fn audit_hash() -> kfq_core::audit::ChainHash {
+    static HASH: std::sync::OnceLock<kfq_core::audit::ChainHash> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| {
+        std::env::var("KFQ_AUDIT_HASH")
+            .ok()
+            .and_then(|v| kfq_core::audit::ChainHash::parse(&v))
+            .unwrap_or_default()
+    })
+}
+
+/// Appends to the audit trail, in the same transaction as the change it records, each entry
+/// chained by hash to the one before. Appends are serialised (SQLite's writer lock; on
+/// PostgreSQL a transaction-scoped advisory lock), so the chain never forks.
 pub async fn append_audit(tx: &mut Tx, events: &[AuditEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(7306513)")
+            .execute(&mut **t)
+            .await?;
+    }
+    const LAST: &str =
+        "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1";
+    let last: Option<String> =
+        on_tx!(tx, conn => sqlx::query_scalar(LAST).fetch_optional(conn).await)?;
+    let mut previous = last.unwrap_or_default();
+    let algorithm = audit_hash();
     let rows: Vec<Vec<Value>> = events
         .iter()
         .map(|e| {
+            let e = AuditEvent {
+                at: AuditEvent::stored_at(e.at),
+                ..e.clone()
+            };
+            let hash = kfq_core::audit::chain_hash(algorithm, &previous, &e);
+            previous = hash.clone();
             vec![
                 Value::Time(e.at),
-                Value::Text(Some(e.actor.clone())),
-                Value::Text(Some(e.action.clone())),
-                Value::Text(Some(e.object_type.clone())),
-                Value::Text(Some(e.object_id.clone())),
-                Value::Text(e.before.clone()),
-                Value::Text(e.after.clone()),
+                Value::Text(Some(e.actor)),
+                Value::Text(Some(e.action)),
+                Value::Text(Some(e.object_type)),
+                Value::Text(Some(e.object_id)),
+                Value::Text(e.before),
+                Value::Text(e.after),
+                Value::Text(e.ip),
+                Value::Text(Some(hash)),
             ]
         })
         .collect();
@@ -330,6 +366,8 @@ pub async fn append_audit(tx: &mut Tx, events: &[AuditEvent]) -> Result<(), Stor
             "object_id",
             "before",
             "after",
+            "ip",
+            "hash",
         ],
         "",
         &rows,

@@ -40,10 +40,11 @@ pub struct Credentials {
 pub async fn sign_in(
     State(s): State<AppState>,
     headers: HeaderMap,
+    ip: crate::auth::ClientIp,
     Json(c): Json<Credentials>,
 ) -> ApiResult {
     let lang = visitor_lang(&headers, s.lang);
-    let (secret, user) = kfq_app::users::sign_in(&s.db, &c.username, &c.password)
+    let (secret, user) = kfq_app::users::sign_in_from(&s.db, &c.username, &c.password, ip.0)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     let cookie = format!(
@@ -193,6 +194,33 @@ async fn reported(
 
 fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
     kfq_app::reports::as_of_or_today("as_of", params.get("as_of").map(String::as_str))
+}
+
+/// `GET /api/v1/audit?since=&user=&limit=`: the audit trail, newest first (the province).
+pub async fn audit(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let result = async {
+        let since = params
+            .get("since")
+            .filter(|t| !t.is_empty())
+            .map(|t| kfq_app::audit::parse_since(t))
+            .transpose()?;
+        let limit = params
+            .get("limit")
+            .and_then(|l| l.parse::<i64>().ok())
+            .unwrap_or(200);
+        let entries = kfq_app::audit::list(
+            &s.db,
+            &signed.actor,
+            since,
+            params.get("user").map(String::as_str),
+            limit,
+        )
+        .await?;
+        Ok::<_, AppError>(Json(json!({ "entries": entries })).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
 }
 
 /// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).

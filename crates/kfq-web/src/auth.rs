@@ -92,6 +92,39 @@ pub fn visitor_lang(headers: &HeaderMap, default: Lang) -> Lang {
         })
 }
 
+/// The client's address: the connection's peer, or — behind a reverse proxy kfq is told to
+/// trust (`KFQ_TRUST_PROXY=1`) — the first address of `X-Forwarded-For`.
+pub struct ClientIp(pub Option<String>);
+
+impl ClientIp {
+    pub fn of(parts: &Parts) -> ClientIp {
+        static TRUST: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let trust = *TRUST.get_or_init(|| {
+            std::env::var("KFQ_TRUST_PROXY").is_ok_and(|v| v == "1" || v == "true")
+        });
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| trust && !v.is_empty());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        ClientIp(forwarded.or(peer))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientIp, Self::Rejection> {
+        Ok(ClientIp::of(parts))
+    }
+}
+
 /// A signed-in user, as the actor every use case takes.
 pub struct Signed {
     pub user: UserView,
@@ -115,7 +148,10 @@ impl FromRequestParts<AppState> for Signed {
             return Err(ApiError::new(AppError::MustChangePassword, user.lang));
         }
         Ok(Signed {
-            actor: user.actor(),
+            actor: kfq_app::Actor {
+                ip: ClientIp::of(parts).0,
+                ..user.actor()
+            },
             user,
             secret,
         })

@@ -75,7 +75,10 @@ impl ApiError {
             AppError::BadCredentials | AppError::SignedOut => {
                 (StatusCode::UNAUTHORIZED, json!({"error": message}))
             }
-            AppError::Output { .. } | AppError::Store(_) | AppError::Internal => (
+            AppError::Output { .. }
+            | AppError::Store(_)
+            | AppError::Internal
+            | AppError::AuditChainBroken { .. } => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 json!({"error": AppError::Internal.message(self.lang)}),
             ),

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/round/{round}", get(api::round))
         .route("/api/v1/reports/funnel", get(api::funnel))
         .route("/api/v1/reports/stuck", get(api::stuck))
+        .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/checks", get(api::checks))
         .route("/api/v1/checks/dismissals", post(api::dismiss))
         .layer(axum::middleware::from_fn_with_state(
@@ -116,9 +117,13 @@ pub async fn serve(db: Db, addr: &str, lang: Lang) -> std::io::Result<()> {
         "{} http://{local}/",
         lang.pick("kfq 已启动：", "kfq is listening on")
     );
-    axum::serve(listener, router(AppState { db, lang }))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let app = router(AppState { db, lang });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

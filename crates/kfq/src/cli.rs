@@ -90,6 +90,23 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// The audit trail, newest first (`kfq audit verify` checks its hash chain)
+    Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
+        /// Entries after this date (or date and time, 2025-01-15T08:00:00Z)
+        #[arg(long)]
+        since: Option<String>,
+        /// One user's entries
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Set a finding aside, with the reason (kept in the audit trail):
     /// `kfq dismiss duplicate_project 140100-2024-0040 140100-2024-0103 --reason "两期项目"`
     Dismiss {
@@ -111,6 +128,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Prove the hash chain unbroken, or name the first altered entry (exit 1)
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -300,6 +323,53 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let summary = kfq_app::import::import_files(&db, &files, &actor(), lang).await?;
             println!("{}", summary.describe(lang));
             Ok(())
+        }
+        Command::Audit {
+            command,
+            since,
+            user,
+            limit,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            if let Some(AuditCommand::Verify) = command {
+                return match kfq_app::audit::verify(&db, &operator).await? {
+                    kfq_core::audit::ChainCheck::Whole { entries, unchained } => {
+                        println!(
+                            "{}",
+                            match lang {
+                                Lang::Zh => format!(
+                                    "审计链完整：{entries} 条记录逐条核验无误（链前未签 {unchained} 条）。"
+                                ),
+                                Lang::En => format!(
+                                    "The audit chain is whole: {entries} entries verified ({unchained} from before the chain)."
+                                ),
+                            }
+                        );
+                        Ok(())
+                    }
+                    kfq_core::audit::ChainCheck::BrokenAt { id, entries_before } => {
+                        Err(AppError::AuditChainBroken { id, entries_before })
+                    }
+                };
+            }
+            let since = since
+                .as_deref()
+                .map(kfq_app::audit::parse_since)
+                .transpose()?;
+            let entries =
+                kfq_app::audit::list(&db, &operator, since, user.as_deref(), limit).await?;
+            let table = render::audit_table(&entries, lang);
+            emit(
+                &serde_json::json!({ "entries": entries }),
+                vec![(lang.pick("审计", "Audit").into(), table)],
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
         }
         Command::Dismiss {
             rule,

@@ -68,6 +68,7 @@ async fn a_locked_round_keeps_its_reported_figures_and_says_what_changed_since()
                 code: kfq_core::region::RegionCode::parse("141100").unwrap(),
             },
             lang: Lang::Zh,
+            ip: None,
         };
         let mut patch = Map::new();
         patch.insert("started_on".into(), Value::String("2024-06-01".into()));

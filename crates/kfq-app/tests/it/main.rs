@@ -4,6 +4,7 @@
 //! `postgres://root@127.0.0.1:5432/test`); when it cannot be reached the tests fail rather than
 //! skip, so CI always covers both engines.
 
+mod audit;
 mod frozen;
 mod helpers;
 mod import;

@@ -123,7 +123,10 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(Redirect::to("/password").into_response());
         }
         Ok(PageUser {
-            actor: user.actor(),
+            actor: kfq_app::Actor {
+                ip: crate::auth::ClientIp::of(parts).0,
+                ..user.actor()
+            },
             user,
             secret,
         })
@@ -186,12 +189,13 @@ async fn login_page(State(s): State<AppState>, headers: HeaderMap) -> Response {
 async fn login(
     State(s): State<AppState>,
     headers: HeaderMap,
+    ip: crate::auth::ClientIp,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = visitor_lang(&headers, s.lang);
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
-    match kfq_app::users::sign_in(&s.db, username.trim(), &password).await {
+    match kfq_app::users::sign_in_from(&s.db, username.trim(), &password, ip.0).await {
         Ok((secret, _)) => {
             let cookie = format!(
                 "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",

@@ -267,7 +267,7 @@ pub async fn export_csv(
     user: PageUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    match everything(&s, &user, &params).await {
+    match exported(&s, &user, &params, "csv").await {
         Ok(items) => {
             let body = kfq_app::projects::csv(&items, user.lang());
             download(body, "text/csv; charset=utf-8", "projects.csv")
@@ -276,12 +276,34 @@ pub async fn export_csv(
     }
 }
 
+/// Every project the filters select, the export recorded in the audit trail.
+async fn exported(
+    s: &AppState,
+    user: &PageUser,
+    params: &HashMap<String, String>,
+    format: &str,
+) -> Result<Vec<ProjectView>, AppError> {
+    let items = everything(s, user, params).await?;
+    let filters: serde_json::Map<String, Value> = params
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    kfq_app::audit::record_export(
+        &s.db,
+        &user.actor,
+        "projects",
+        json!({"format": format, "filters": filters, "rows": items.len()}),
+    )
+    .await?;
+    Ok(items)
+}
+
 pub async fn export_xlsx(
     State(s): State<AppState>,
     user: PageUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let result = match everything(&s, &user, &params).await {
+    let result = match exported(&s, &user, &params, "xlsx").await {
         Ok(items) => kfq_app::projects::xlsx(&items, user.lang()),
         Err(e) => Err(e),
     };

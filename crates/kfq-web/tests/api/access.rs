@@ -167,6 +167,7 @@ async fn only_the_province_manages_users_and_roles_keep_to_their_scope() {
                 code: kfq_core::region::RegionCode::parse("141100").unwrap(),
             },
             lang: kfq_core::Lang::Zh,
+            ip: None,
         };
         let new = kfq_app::users::NewUser {
             username: "sneaky".into(),

@@ -255,3 +255,46 @@ async fn hostile_text_is_shown_and_exported_as_text_and_the_cookie_stays_out_of_
         );
     }
 }
+
+#[tokio::test]
+async fn the_province_reads_the_audit_trail_with_sign_ins_and_exports_and_nobody_else_does() {
+    for app in App::both().await {
+        let clerk = app.sign_in("lljkq").await;
+        let (status, _, _) = app
+            .call_raw(
+                "GET",
+                "/projects/export.csv?stage=signed",
+                Some(&clerk),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let city = app.sign_in("lvliang").await;
+        let (status, _) = app.call("GET", "/api/v1/audit", Some(&city), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let province = app.sign_in("province").await;
+        let (status, trail) = app
+            .call("GET", "/api/v1/audit?user=lljkq", Some(&province), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{trail}");
+        let entries = trail["entries"].as_array().unwrap();
+        let actions: Vec<&str> = entries
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["export", "sign_in"], "newest first: {trail}");
+        assert_eq!(entries[0]["after"]["filters"]["stage"], "signed");
+        for key in [
+            "at",
+            "user",
+            "ip",
+            "action",
+            "object_type",
+            "object_id",
+            "before",
+            "after",
+        ] {
+            assert!(entries[0].get(key).is_some(), "{key}");
+        }
+    }
+}
