@@ -692,7 +692,12 @@ pub async fn update(
     }
     let mut tx = db.begin().await?;
     let new_version = match kfq_store::update_project(&mut tx, &project).await {
-        Err(kfq_store::StoreError::Conflict) => return Err(conflict(db, current, version).await),
+        Err(kfq_store::StoreError::Conflict) => {
+            // Let go of the writer's lock and the connection before reading what changed:
+            // under load every other connection may be waiting for that lock.
+            drop(tx);
+            return Err(conflict(db, current, version).await);
+        }
         other => other?,
     };
     project.version = new_version;
@@ -1052,15 +1057,17 @@ pub async fn create(
     };
     project.code = code;
     let enterprise_name = text("enterprise");
+    // Read before the transaction: a transaction waiting on a second connection could wait on
+    // the others, all waiting for its lock.
+    let known = kfq_store::enterprises(db)
+        .await?
+        .into_iter()
+        .find(|e| match &credit_code {
+            Some(c) => e.credit_code.as_ref() == Some(c),
+            None => e.name == enterprise_name,
+        });
     let mut tx = db.begin().await?;
     if !enterprise_name.is_empty() || credit_code.is_some() {
-        let known = kfq_store::enterprises(db)
-            .await?
-            .into_iter()
-            .find(|e| match &credit_code {
-                Some(c) => e.credit_code.as_ref() == Some(c),
-                None => e.name == enterprise_name,
-            });
         project.enterprise_id = Some(match known {
             Some(e) => e.id,
             None => {
