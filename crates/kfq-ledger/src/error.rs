@@ -24,6 +24,13 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Unreadable(String),
+    /// A workbook part that unpacks to far more than it is packed (a zip bomb), or a workbook
+    /// that unpacks to more than kfq reads.
+    TooPacked {
+        part: String,
+        unpacked: u64,
+        ratio: u64,
+    },
     UnknownSheet,
     MissingColumn,
     Required,
@@ -65,6 +72,20 @@ impl Localized for Problem {
     fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            Problem::TooPacked {
+                part,
+                unpacked,
+                ratio,
+            } if zh => format!(
+                "工作簿的“{part}”解压后达 {unpacked} 字节（为压缩大小的 {ratio} 倍），超出读取上限，疑似压缩炸弹，未读取"
+            ),
+            Problem::TooPacked {
+                part,
+                unpacked,
+                ratio,
+            } => format!(
+                "the workbook's part '{part}' unpacks to {unpacked} bytes ({ratio} times its packed size), beyond what kfq reads; not read (a zip bomb?)"
+            ),
             Problem::Unreadable(why) if zh => format!("文件无法读取：{why}"),
             Problem::Unreadable(why) => format!("cannot read the file: {why}"),
             Problem::UnknownSheet => lang

@@ -16,6 +16,13 @@ use crate::template::{instructions, ColumnKind, Table};
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// A workbook whose parts unpack to more than this in all is refused before it is read…
+pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// …and so is one with a part over 1 MB that unpacks to more than this many times its size
+/// (real sheets pack 5–30 times; a zip bomb thousands).
+pub const MAX_PACKING_RATIO: u64 = 200;
+
 /// One sheet (or CSV file) as read: its rows of cells, and the row number of the first one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sheet {
@@ -64,7 +71,52 @@ pub fn read_file(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
     }
 }
 
+/// Refuses a zip-packed workbook (xlsx, xlsm, ods) that would unpack to too much, reading only
+/// its table of contents.
+fn check_packing(path: &Path) -> Result<(), Box<LedgerError>> {
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| unreadable(path, e))?;
+    let place = Place {
+        file: file_name(path),
+        ..Place::default()
+    };
+    let too_packed = |part: &str, unpacked: u64, packed: u64| {
+        Box::new(LedgerError::new(
+            &place,
+            Problem::TooPacked {
+                part: part.to_string(),
+                unpacked,
+                ratio: unpacked / packed.max(1),
+            },
+        ))
+    };
+    let (mut unpacked, mut packed) = (0u64, 0u64);
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).map_err(|e| unreadable(path, e))?;
+        let (size, compressed) = (part.size(), part.compressed_size());
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        if size > 1024 * 1024 && size / compressed.max(1) > MAX_PACKING_RATIO {
+            return Err(too_packed(&name, size, compressed));
+        }
+        unpacked = unpacked.saturating_add(size);
+        packed = packed.saturating_add(compressed);
+        if unpacked > MAX_UNPACKED_BYTES {
+            return Err(too_packed(&name, unpacked, packed));
+        }
+    }
+    Ok(())
+}
+
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
+    let zipped = path.extension().is_some_and(|e| {
+        matches!(
+            e.to_string_lossy().to_ascii_lowercase().as_str(),
+            "xlsx" | "xlsm" | "ods"
+        )
+    });
+    if zipped {
+        check_packing(path)?;
+    }
     let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
@@ -234,4 +286,43 @@ pub fn write_csv(path: &Path, t: &TableRows) -> std::io::Result<()> {
         writer.flush()?;
     }
     std::fs::File::create(path)?.write_all(&out)
+}
+
+#[cfg(test)]
+mod packing_tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_read_and_a_real_workbook_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let bomb = dir.path().join("炸弹.xlsx");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let zeros = vec![b'0'; 1024 * 1024];
+        for _ in 0..24 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+        assert!(std::fs::metadata(&bomb).unwrap().len() < 200 * 1024);
+        let refused = read_file(&bomb).unwrap_err();
+        assert!(
+            matches!(&refused.problem, Problem::TooPacked { part, .. } if part == "xl/worksheets/sheet1.xml"),
+            "{refused:?}"
+        );
+        assert!(refused.message(kfq_core::Lang::Zh).contains("疑似压缩炸弹"));
+
+        let real = dir.path().join("模板.xlsx");
+        let tables: Vec<TableRows> = Table::ALL
+            .iter()
+            .map(|&table| TableRows {
+                table,
+                rows: Vec::new(),
+            })
+            .collect();
+        write_xlsx(&real, &tables, true).unwrap();
+        assert!(read_file(&real).is_ok());
+    }
 }
