@@ -24,6 +24,11 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored value not understood: {0}")]
     Corrupt(String),
+    /// What the engine does not do through kfq (with what to use instead).
+    #[error("not on this engine: {0}")]
+    Unsupported(&'static str),
+    #[error("{path}: {why}")]
+    File { path: PathBuf, why: String },
 }
 
 /// Which engine a database runs on.

@@ -5,6 +5,7 @@
 //! ascending order, which SQLite binds by position too); the `on_db!`/`on_tx!` macros expand
 //! it once per engine. Money is integer 元, months are `yyyymm` integers, dates are dates.
 
+mod backup;
 mod bulk;
 mod db;
 mod dismissals;
@@ -15,6 +16,7 @@ pub mod testing;
 mod users;
 mod write;
 
+pub use backup::{backup_to, restore_from};
 pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, StoreError, Tx};
 pub use dismissals::*;

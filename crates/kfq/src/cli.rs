@@ -90,6 +90,10 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// A consistent copy of the running SQLite database to FILE (never overwrites)
+    Backup { file: PathBuf },
+    /// Put a backup in place as the configured SQLite database, which must not exist yet
+    Restore { file: PathBuf },
     /// The audit trail, newest first (`kfq audit verify` checks its hash chain)
     Audit {
         #[command(subcommand)]
@@ -322,6 +326,31 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let db = open(&args.database).await?;
             let summary = kfq_app::import::import_files(&db, &files, &actor(), lang).await?;
             println!("{}", summary.describe(lang));
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = open(&args.database).await?;
+            kfq_store::backup_to(&db, &file).await?;
+            println!(
+                "{}{}",
+                lang.pick("已备份到 ", "backed up to "),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let DbUrl::Sqlite(target) = DbUrl::parse(&args.database)? else {
+                return Err(kfq_store::StoreError::Unsupported(
+                    "kfq restore writes SQLite databases; restore PostgreSQL with pg_restore",
+                )
+                .into());
+            };
+            kfq_store::restore_from(&file, &target).await?;
+            println!(
+                "{}{}",
+                lang.pick("已恢复到 ", "restored to "),
+                target.display()
+            );
             Ok(())
         }
         Command::Audit {

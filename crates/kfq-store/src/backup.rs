@@ -1,0 +1,61 @@
+//! 备份与恢复 — a consistent copy of a live SQLite database, and putting one back.
+
+use std::path::Path;
+
+use crate::{Db, StoreError};
+
+/// Writes a consistent copy of the database to `path` while it serves (SQLite's
+/// `VACUUM INTO`: one read transaction, so the copy is the database at one instant). The file
+/// must not exist yet. PostgreSQL is backed up with its own tools (`pg_dump`).
+pub async fn backup_to(db: &Db, path: &Path) -> Result<(), StoreError> {
+    let crate::db::Pool::Sqlite(pool) = &db.pool else {
+        return Err(StoreError::Unsupported(
+            "kfq backup copies SQLite databases; back up PostgreSQL with pg_dump",
+        ));
+    };
+    if path.exists() {
+        return Err(StoreError::File {
+            path: path.to_path_buf(),
+            why: "exists already; a backup never overwrites a file".into(),
+        });
+    }
+    sqlx::query("VACUUM INTO $1")
+        .bind(path.to_string_lossy().into_owned())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Puts a backup in place as the SQLite database at `target`, which must not hold a database
+/// yet (restore into a fresh location, then point kfq at it). The copy is opened, migrated and
+/// checked for integrity before it is moved into place.
+pub async fn restore_from(backup: &Path, target: &Path) -> Result<(), StoreError> {
+    let fail = |path: &Path, why: String| StoreError::File {
+        path: path.to_path_buf(),
+        why,
+    };
+    if target.exists() {
+        return Err(fail(
+            target,
+            "a database is there already; restore into a new location".into(),
+        ));
+    }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| fail(dir, e.to_string()))?;
+    }
+    let staging = target.with_extension("restoring");
+    std::fs::copy(backup, &staging).map_err(|e| fail(backup, e.to_string()))?;
+    let db = Db::open(&crate::DbUrl::Sqlite(staging.clone())).await?;
+    let crate::db::Pool::Sqlite(pool) = &db.pool else {
+        return Err(StoreError::Unsupported("restore writes SQLite databases"));
+    };
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(pool)
+        .await?;
+    db.close().await;
+    if check != "ok" {
+        let _ = std::fs::remove_file(&staging);
+        return Err(fail(backup, format!("damaged: {check}")));
+    }
+    std::fs::rename(&staging, target).map_err(|e| fail(target, e.to_string()))
+}
