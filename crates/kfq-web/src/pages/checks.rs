@@ -71,6 +71,20 @@ pub fn rows(
         .collect()
 }
 
+/// The rows of the open findings of these projects, as the user may see them.
+pub async fn open_rows(
+    s: &AppState,
+    user: &PageUser,
+    codes: &[String],
+) -> Result<Vec<FindingRow>, AppError> {
+    let open: Vec<_> = kfq_app::checks::warnings(&s.db, &user.actor, codes)
+        .await?
+        .into_iter()
+        .map(|f| (f, None))
+        .collect();
+    Ok(rows(&open, &visible_ids(s, user).await?, user.lang()))
+}
+
 /// The projects the user may open, by code.
 pub async fn visible_ids(s: &AppState, user: &PageUser) -> Result<HashMap<String, i64>, AppError> {
     let zones: HashMap<i64, bool> = kfq_store::zones(&s.db)

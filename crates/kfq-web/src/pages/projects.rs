@@ -552,14 +552,7 @@ async fn show_page(
         let entries = kfq_store::entries(&s.db, None).await?;
         let monthly = kfq_store::monthly_reports_of(&s.db, id).await?;
         let blockers = kfq_store::blockers(&s.db).await?;
-        let warnings: Vec<_> =
-            kfq_app::checks::warnings(&s.db, &user.actor, std::slice::from_ref(&p.code))
-                .await?
-                .into_iter()
-                .map(|f| (f, None))
-                .collect();
-        let findings =
-            super::checks::rows(&warnings, &super::checks::visible_ids(s, user).await?, lang);
+        let findings = super::checks::open_rows(s, user, std::slice::from_ref(&p.code)).await?;
         Ok::<_, AppError>((p, history, zones, entries, monthly, blockers, findings))
     };
     let (p, history, zones, entries, monthly, blockers, findings) = match result.await {

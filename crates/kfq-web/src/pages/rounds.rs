@@ -157,13 +157,7 @@ async fn round_page(
         }
         // The open findings of the round's projects: a batch is where padding shows.
         let codes: Vec<String> = view.entries.iter().map(|e| e.code.clone()).collect();
-        let warnings: Vec<_> = kfq_app::checks::warnings(&s.db, &user.actor, &codes)
-            .await?
-            .into_iter()
-            .map(|f| (f, None))
-            .collect();
-        let findings =
-            super::checks::rows(&warnings, &super::checks::visible_ids(s, user).await?, lang);
+        let findings = super::checks::open_rows(s, user, &codes).await?;
         Ok::<_, AppError>((view, candidates, findings))
     };
     let (view, candidates, findings) = match result.await {
