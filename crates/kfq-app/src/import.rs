@@ -129,21 +129,7 @@ pub async fn import_files(
     let (ledger, mut errors) = Ledger::parse(&sheets);
     let stored = Stored::load(db).await?;
     match plan(&stored, &ledger, lang) {
-        Ok(plan) if errors.is_empty() => {
-            let mut summary = write_plan(db, &plan, actor).await?;
-            let codes: Vec<String> = ledger
-                .projects
-                .iter()
-                .map(|p| p.record.code.to_string())
-                .chain(ledger.entries.iter().map(|e| e.record.project.to_string()))
-                .chain(ledger.monthly.iter().map(|m| m.record.project.to_string()))
-                .collect::<std::collections::BTreeSet<String>>()
-                .into_iter()
-                .collect();
-            summary.warnings =
-                crate::checks::warnings(db, &crate::Actor::operator(actor, lang), &codes).await?;
-            Ok(summary)
-        }
+        Ok(plan) if errors.is_empty() => write_and_check(db, &plan, &ledger, actor, lang).await,
         Ok(_) => Err(AppError::Ledger(errors)),
         Err(more) => {
             errors.extend(more);
@@ -201,13 +187,32 @@ pub async fn import_ledger(
 ) -> Result<ImportSummary, AppError> {
     let stored = Stored::load(db).await?;
     let plan = plan(&stored, ledger, lang).map_err(AppError::Ledger)?;
-    write_plan(db, &plan, actor).await
+    write_and_check(db, &plan, ledger, actor, lang).await
 }
 
-async fn write_plan(db: &Db, plan: &Plan, actor: &str) -> Result<ImportSummary, AppError> {
+/// Writes the plan in one transaction, then runs the checks over the projects it touched: the
+/// warnings come with the summary, they stop nothing.
+async fn write_and_check(
+    db: &Db,
+    plan: &Plan,
+    ledger: &Ledger,
+    actor: &str,
+    lang: Lang,
+) -> Result<ImportSummary, AppError> {
     let mut tx = db.begin().await?;
-    let summary = write(&mut tx, plan, actor, Utc::now()).await?;
+    let mut summary = write(&mut tx, plan, actor, Utc::now()).await?;
     tx.commit().await?;
+    let codes: Vec<String> = ledger
+        .projects
+        .iter()
+        .map(|p| p.record.code.to_string())
+        .chain(ledger.entries.iter().map(|e| e.record.project.to_string()))
+        .chain(ledger.monthly.iter().map(|m| m.record.project.to_string()))
+        .collect::<std::collections::BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    summary.warnings =
+        crate::checks::warnings(db, &crate::Actor::operator(actor, lang), &codes).await?;
     Ok(summary)
 }
 
