@@ -174,6 +174,34 @@ impl Localized for AppError {
                     "someone else changed the data meanwhile; nothing was saved — reload and retry.",
                 )
                 .into(),
+            (AppError::Store(StoreError::File { path, problem }), _) => {
+                let path = path.display();
+                match (problem, lang) {
+                    (kfq_store::FileProblem::Exists, Lang::Zh) => {
+                        format!("{path} 已存在：备份从不覆盖文件，请换一个文件名。")
+                    }
+                    (kfq_store::FileProblem::Exists, Lang::En) => {
+                        format!("{path} exists: a backup never overwrites a file; choose another name.")
+                    }
+                    (kfq_store::FileProblem::Occupied, Lang::Zh) => format!(
+                        "{path} 处已有数据库：请恢复到一个新位置（设置 KFQ_DATABASE_URL），再让 kfq 使用它。"
+                    ),
+                    (kfq_store::FileProblem::Occupied, Lang::En) => format!(
+                        "a database is at {path} already: restore to a new location (KFQ_DATABASE_URL), then point kfq at it."
+                    ),
+                    (kfq_store::FileProblem::Damaged(why), Lang::Zh) => {
+                        format!("{path} 已损坏，未恢复：{why}")
+                    }
+                    (kfq_store::FileProblem::Damaged(why), Lang::En) => {
+                        format!("{path} is damaged and was not restored: {why}")
+                    }
+                    (kfq_store::FileProblem::Io(why), Lang::Zh) => format!("{path}：{why}"),
+                    (kfq_store::FileProblem::Io(why), Lang::En) => format!("{path}: {why}"),
+                }
+            }
+            (AppError::Store(StoreError::Unsupported(what)), Lang::Zh) => {
+                format!("当前数据库不支持此操作：{what}")
+            }
             (AppError::Store(e), Lang::Zh) => format!("数据库错误：{e}"),
             (AppError::Store(e), Lang::En) => format!("database error: {e}"),
         }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{Db, StoreError};
+use crate::{Db, FileProblem, StoreError};
 
 /// Writes a consistent copy of the database to `path` while it serves (SQLite's
 /// `VACUUM INTO`: one read transaction, so the copy is the database at one instant). The file
@@ -16,7 +16,7 @@ pub async fn backup_to(db: &Db, path: &Path) -> Result<(), StoreError> {
     if path.exists() {
         return Err(StoreError::File {
             path: path.to_path_buf(),
-            why: "exists already; a backup never overwrites a file".into(),
+            problem: FileProblem::Exists,
         });
     }
     sqlx::query("VACUUM INTO $1")
@@ -30,21 +30,19 @@ pub async fn backup_to(db: &Db, path: &Path) -> Result<(), StoreError> {
 /// yet (restore into a fresh location, then point kfq at it). The copy is opened, migrated and
 /// checked for integrity before it is moved into place.
 pub async fn restore_from(backup: &Path, target: &Path) -> Result<(), StoreError> {
-    let fail = |path: &Path, why: String| StoreError::File {
+    let fail = |path: &Path, problem: FileProblem| StoreError::File {
         path: path.to_path_buf(),
-        why,
+        problem,
     };
+    let io = |path: &Path, e: std::io::Error| fail(path, FileProblem::Io(e.to_string()));
     if target.exists() {
-        return Err(fail(
-            target,
-            "a database is there already; restore into a new location".into(),
-        ));
+        return Err(fail(target, FileProblem::Occupied));
     }
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| fail(dir, e.to_string()))?;
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     }
     let staging = target.with_extension("restoring");
-    std::fs::copy(backup, &staging).map_err(|e| fail(backup, e.to_string()))?;
+    std::fs::copy(backup, &staging).map_err(|e| io(backup, e))?;
     let db = Db::open(&crate::DbUrl::Sqlite(staging.clone())).await?;
     let crate::db::Pool::Sqlite(pool) = &db.pool else {
         return Err(StoreError::Unsupported("restore writes SQLite databases"));
@@ -55,7 +53,7 @@ pub async fn restore_from(backup: &Path, target: &Path) -> Result<(), StoreError
     db.close().await;
     if check != "ok" {
         let _ = std::fs::remove_file(&staging);
-        return Err(fail(backup, format!("damaged: {check}")));
+        return Err(fail(backup, FileProblem::Damaged(check)));
     }
-    std::fs::rename(&staging, target).map_err(|e| fail(target, e.to_string()))
+    std::fs::rename(&staging, target).map_err(|e| io(target, e))
 }

@@ -27,8 +27,20 @@ pub enum StoreError {
     /// What the engine does not do through kfq (with what to use instead).
     #[error("not on this engine: {0}")]
     Unsupported(&'static str),
-    #[error("{path}: {why}")]
-    File { path: PathBuf, why: String },
+    #[error("{path}: {problem:?}")]
+    File { path: PathBuf, problem: FileProblem },
+}
+
+/// What is wrong with a backup or restore file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// A backup never overwrites a file.
+    Exists,
+    /// A restore goes only where no database is.
+    Occupied,
+    /// The copy failed its integrity check.
+    Damaged(String),
+    Io(String),
 }
 
 /// Which engine a database runs on.

@@ -18,7 +18,7 @@ mod write;
 
 pub use backup::{backup_to, restore_from};
 pub use bulk::Value;
-pub use db::{Backend, Db, DbUrl, StoreError, Tx};
+pub use db::{Backend, Db, DbUrl, FileProblem, StoreError, Tx};
 pub use dismissals::*;
 pub use read::*;
 pub use snapshot::{

@@ -276,11 +276,17 @@ fn a_backup_taken_under_load_is_consistent_and_restores_identical() {
     let refused = Command::new(env!("CARGO_BIN_EXE_kfq"))
         .args(["backup", after.to_str().unwrap_or_default()])
         .env("KFQ_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env_remove("KFQ_LANG")
         .output()
         .expect("kfq runs");
     assert!(
         !refused.status.success(),
         "a backup never overwrites a file"
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("备份从不覆盖文件"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
     );
     server.kill().expect("stop");
     let _ = server.wait();
