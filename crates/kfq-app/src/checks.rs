@@ -78,14 +78,22 @@ fn findings_over(snapshot: &Snapshot, projects: &[Project], lang: Lang) -> Vec<F
     findings
 }
 
-/// The city each project code falls in.
-fn cities(snapshot: &Snapshot) -> HashMap<String, RegionCode> {
-    let zones: HashMap<i64, RegionCode> = snapshot.zones.iter().map(|z| (z.id, z.city)).collect();
-    snapshot
-        .projects
-        .iter()
-        .filter_map(|p| Some((p.code.to_string(), *zones.get(&p.zone_id)?)))
-        .collect()
+/// Where each project code stands in the snapshot's list, computed once per snapshot.
+fn project_index(snapshot: &Snapshot) -> std::sync::Arc<HashMap<String, usize>> {
+    snapshot.derived("project_index", || {
+        snapshot
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.to_string(), i))
+            .collect()
+    })
+}
+
+/// The zone a project code lies in.
+fn zone_of<'a>(snapshot: &'a Snapshot, code: &str) -> Option<&'a kfq_core::zone::Zone> {
+    let project = &snapshot.projects[*project_index(snapshot).get(code)?];
+    snapshot.zones.iter().find(|z| z.id == project.zone_id)
 }
 
 async fn dismissals(db: &Db) -> Result<HashMap<(String, String), DismissalRow>, AppError> {
@@ -117,7 +125,6 @@ pub async fn checks_with(
         .filter(|p| in_scope.contains_key(&p.zone_id))
         .cloned()
         .collect();
-    let cities = cities(&snapshot);
     let dismissed = dismissals(db).await?;
     let mut report = Checks {
         region: scope.key(),
@@ -145,8 +152,8 @@ pub async fn checks_with(
         let city = finding
             .projects
             .first()
-            .and_then(|c| cities.get(c))
-            .map(|c| c.to_string())
+            .and_then(|c| zone_of(&snapshot, c))
+            .map(|z| z.city.to_string())
             .unwrap_or_default();
         report.findings.push(CheckFinding {
             finding,
@@ -237,41 +244,38 @@ pub async fn warnings(db: &Db, actor: &Actor, codes: &[String]) -> Result<Vec<Fi
         return Ok(Vec::new());
     }
     let snapshot = db.snapshot().await?;
-    let cities = cities(&snapshot);
     let focus: HashSet<&str> = codes.iter().map(String::as_str).collect();
-    let provinces: HashSet<RegionCode> = codes
+    let mut provinces: Vec<RegionCode> = codes
         .iter()
-        .filter_map(|c| cities.get(c))
-        .map(|c| c.province())
+        .filter_map(|c| zone_of(&snapshot, c))
+        .map(|z| z.city.province())
         .collect();
-    let zones: HashMap<i64, &kfq_core::zone::Zone> =
-        snapshot.zones.iter().map(|z| (z.id, z)).collect();
-    let nearby: Vec<Project> = snapshot
-        .projects
+    provinces.sort();
+    provinces.dedup();
+    let index = project_index(&snapshot);
+    let own: Vec<Project> = codes
         .iter()
-        .filter(|p| {
-            zones
-                .get(&p.zone_id)
-                .is_some_and(|z| provinces.contains(&z.city.province()))
-        })
-        .cloned()
-        .collect();
-    let visible: HashSet<String> = nearby
-        .iter()
-        .filter(|p| zones.get(&p.zone_id).is_some_and(|z| actor.sees(z)))
-        .map(|p| p.code.to_string())
-        .collect();
-    let own: Vec<Project> = nearby
-        .iter()
-        .filter(|p| focus.contains(p.code.as_str()))
-        .cloned()
+        .filter_map(|c| index.get(c))
+        .map(|&i| snapshot.projects[i].clone())
         .collect();
     let dismissed = dismissals(db).await?;
-    let mut provinces: Vec<String> = provinces.iter().map(|p| p.to_string()).collect();
-    provinces.sort();
-    let key = format!("duplicates:{}:{:?}", provinces.join(","), actor.lang);
+    let names: Vec<String> = provinces.iter().map(|p| p.to_string()).collect();
+    let key = format!("duplicates:{}:{:?}", names.join(","), actor.lang);
+    // The province's duplicates are found once per snapshot; each call only picks its own.
     let mut found: Vec<Finding> = snapshot
         .derived(&key, || {
+            let zones: HashMap<i64, RegionCode> =
+                snapshot.zones.iter().map(|z| (z.id, z.city)).collect();
+            let nearby: Vec<Project> = snapshot
+                .projects
+                .iter()
+                .filter(|p| {
+                    zones
+                        .get(&p.zone_id)
+                        .is_some_and(|c| provinces.contains(&c.province()))
+                })
+                .cloned()
+                .collect();
             kfq_core::checks::duplicate_projects(
                 &Candidate::of(&nearby, &snapshot.zones, &snapshot.enterprises),
                 actor.lang,
@@ -290,11 +294,12 @@ pub async fn warnings(db: &Db, actor: &Actor, codes: &[String]) -> Result<Vec<Fi
         actor.lang,
     ));
     found.retain(|f| !dismissed.contains_key(&(f.rule.to_string(), projects_key(&f.projects))));
+    let visible = |code: &String| zone_of(&snapshot, code).is_some_and(|z| actor.sees(z));
     for f in &mut found {
-        if f.projects.iter().all(|p| visible.contains(p)) {
+        if f.projects.iter().all(visible) {
             continue;
         }
-        f.projects.retain(|p| visible.contains(p));
+        f.projects.retain(visible);
         let score = f.score.clone().unwrap_or_default();
         f.evidence = match actor.lang {
             Lang::Zh => format!(

@@ -530,20 +530,13 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             let (db, frozen) =
                 kfq_app::frozen::view(&db, &operator, Some(&region), reported_on.as_deref())
                     .await?;
-            let summary = kfq_app::reports::round_summary(
-                &db,
-                &operator,
-                parse_round(&round)?,
-                Some(&region),
-            )
-            .await?;
-            let table = render::round_summary_table(&summary, lang);
             let round = parse_round(&round)?;
-            let lines =
-                kfq_app::reports::entry_lines(&db, &operator, Some(&region), (round, round), None)
-                    .await?;
+            let summary =
+                kfq_app::reports::round_summary(&db, &operator, round, Some(&region)).await?;
+            let table = render::round_summary_table(&summary, lang);
             let mut sheets = vec![(lang.pick("汇总", "Summary").into(), table)];
-            lineage(&mut sheets, &lines, format, lang);
+            let scope = (&db, &operator, region.as_str());
+            lineage(&mut sheets, scope, (round, round), None, format, lang).await?;
             emit(&summary, sheets, frozen, format, output.as_deref(), lang)
         }
         ReportCommand::Funnel {
@@ -570,16 +563,10 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
             )
             .await?;
             let table = render::funnel_table(&funnel, lang);
-            let lines = kfq_app::reports::entry_lines(
-                &db,
-                &operator,
-                Some(&region),
-                (funnel.from, funnel.to),
-                Some(funnel.as_of),
-            )
-            .await?;
             let mut sheets = vec![(lang.pick("转化", "Funnel").into(), table)];
-            lineage(&mut sheets, &lines, format, lang);
+            let scope = (&db, &operator, region.as_str());
+            let rounds = (funnel.from, funnel.to);
+            lineage(&mut sheets, scope, rounds, Some(funnel.as_of), format, lang).await?;
             emit(&funnel, sheets, frozen, format, output.as_deref(), lang)
         }
         ReportCommand::Stuck {
@@ -607,18 +594,23 @@ async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Re
 type Frozen = kfq_app::frozen::Frozen;
 
 /// A workbook carries the projects behind its figures on a sheet of their own.
-fn lineage(
+async fn lineage(
     sheets: &mut Vec<(String, ReportTable)>,
-    lines: &[kfq_app::reports::EntryLine],
+    (db, actor, region): (&Db, &Actor, &str),
+    rounds: (kfq_core::round::RoundId, kfq_core::round::RoundId),
+    as_of: Option<chrono::NaiveDate>,
     format: ReportFormat,
     lang: Lang,
-) {
+) -> Result<(), AppError> {
+    // Only a workbook carries the list; a table or JSON does not read it.
     if matches!(format, ReportFormat::Xlsx) {
+        let lines = kfq_app::reports::entry_lines(db, actor, Some(region), rounds, as_of).await?;
         sheets.push((
             lang.pick("项目清单", "Projects").into(),
-            render::lineage_table(lines, lang),
+            render::lineage_table(&lines, lang),
         ));
     }
+    Ok(())
 }
 
 /// Writes a report as JSON, a terminal table or a workbook, to the file or standard output.

@@ -113,35 +113,35 @@ pub struct FindingGroup {
 /// The open findings grouped by city when the user oversees a province or the country, else
 /// by rule.
 pub fn groups(findings: &[CheckFinding], by_city: bool, lang: Lang) -> Vec<FindingGroup> {
-    let mut groups: Vec<FindingGroup> = Vec::new();
+    // Keyed by city code or rule name; cities come out in code order.
+    let mut groups: std::collections::BTreeMap<String, FindingGroup> = Default::default();
     for f in findings {
-        let (key, name, href) = if by_city {
-            let name = RegionCode::parse(&f.city)
-                .map(|c| regions().name(c).to_string())
-                .unwrap_or_else(|_| f.city.clone());
-            (f.city.clone(), name, format!("/checks?region={}", f.city))
+        let key = if by_city {
+            f.city.clone()
         } else {
-            (
-                f.rule.to_string(),
-                rule_label(f.rule, lang).to_string(),
-                format!("/checks?rule={}", f.rule),
-            )
+            f.rule.to_string()
         };
-        let i = match groups.iter().position(|g| g.href.ends_with(&key)) {
-            Some(i) => i,
-            None => {
-                groups.push(FindingGroup {
-                    name,
-                    href,
-                    duplicates: 0,
-                    errors: 0,
-                    others: 0,
-                    total: 0,
-                });
-                groups.len() - 1
+        let g = groups.entry(key).or_insert_with(|| {
+            let (name, href) = if by_city {
+                let name = RegionCode::parse(&f.city)
+                    .map(|c| regions().name(c).to_string())
+                    .unwrap_or_else(|_| f.city.clone());
+                (name, format!("/checks?region={}", f.city))
+            } else {
+                (
+                    rule_label(f.rule, lang).to_string(),
+                    format!("/checks?rule={}", f.rule),
+                )
+            };
+            FindingGroup {
+                name,
+                href,
+                duplicates: 0,
+                errors: 0,
+                others: 0,
+                total: 0,
             }
-        };
-        let g = &mut groups[i];
+        });
         g.total += 1;
         if f.rule == "duplicate_project" || f.rule == "duplicate_sign_entry" {
             g.duplicates += 1;
@@ -151,10 +151,7 @@ pub fn groups(findings: &[CheckFinding], by_city: bool, lang: Lang) -> Vec<Findi
             g.others += 1;
         }
     }
-    if by_city {
-        groups.sort_by(|a, b| a.href.cmp(&b.href));
-    }
-    groups
+    groups.into_values().collect()
 }
 
 #[derive(Template)]
