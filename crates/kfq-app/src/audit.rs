@@ -58,38 +58,32 @@ pub struct Entry {
     pub after: Option<serde_json::Value>,
 }
 
-/// The trail, newest first: entries after `since`, of one user if given, at most `limit`.
+/// The trail, newest first: the entries `query` matches, at most `limit`.
 pub async fn list(
     db: &kfq_store::Db,
     actor: &Actor,
-    since: Option<DateTime<Utc>>,
-    user: Option<&str>,
+    query: &kfq_store::AuditQuery,
     limit: i64,
 ) -> Result<Vec<Entry>, AppError> {
     actor.must(kfq_core::access::Action::ReadAudit)?;
     let json = |t: Option<String>| {
         t.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
     };
-    Ok(kfq_store::audit_search(
-        db,
-        since,
-        user.filter(|u| !u.is_empty()),
-        limit.clamp(1, 10_000),
-    )
-    .await?
-    .into_iter()
-    .map(|(id, e)| Entry {
-        id,
-        at: e.at,
-        user: e.actor,
-        ip: e.ip,
-        action: e.action,
-        object_type: e.object_type,
-        object_id: e.object_id,
-        before: json(e.before),
-        after: json(e.after),
-    })
-    .collect())
+    Ok(kfq_store::audit_search(db, query, limit.clamp(1, 10_000))
+        .await?
+        .into_iter()
+        .map(|(id, e)| Entry {
+            id,
+            at: e.at,
+            user: e.actor,
+            ip: e.ip,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            before: json(e.before),
+            after: json(e.after),
+        })
+        .collect())
 }
 
 /// Walks the whole trail and checks every entry's hash against the one before.
@@ -98,9 +92,103 @@ pub async fn verify(
     actor: &Actor,
 ) -> Result<kfq_core::audit::ChainCheck, AppError> {
     actor.must(kfq_core::access::Action::ReadAudit)?;
+    let anchor = kfq_store::audit_anchor(db).await?;
     Ok(kfq_core::audit::verify_chain(
         kfq_store::audit_trail(db).await?,
+        anchor.as_ref().map(|a| a.hash.as_str()),
     ))
+}
+
+/// The shortest retention 等保 2.0 level 3 allows: six months.
+pub const MIN_RETENTION_MONTHS: u32 = 6;
+
+/// How many months of audit trail are kept (`KFQ_AUDIT_RETENTION_MONTHS`, at least
+/// [`MIN_RETENTION_MONTHS`], which is also the default).
+pub fn retention_months() -> Result<u32, AppError> {
+    match std::env::var("KFQ_AUDIT_RETENTION_MONTHS") {
+        Err(_) => Ok(MIN_RETENTION_MONTHS),
+        Ok(text) => text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (MIN_RETENTION_MONTHS..=1200).contains(m))
+            .ok_or(AppError::BadArgument {
+                name: "KFQ_AUDIT_RETENTION_MONTHS",
+                value: text,
+                expected: crate::Expected::RetentionMonths,
+            }),
+    }
+}
+
+/// 日志保留 — removes the entries older than the retention (never younger than six months:
+/// the database refuses that too), and records that it did, with how many and up to when.
+/// Only the operator on the server runs it (`kfq audit prune`).
+pub async fn prune(
+    db: &kfq_store::Db,
+    actor: &Actor,
+    months: u32,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    if actor.role != kfq_core::access::Role::Operator {
+        return Err(AppError::Forbidden);
+    }
+    let months = months.max(MIN_RETENTION_MONTHS);
+    let cutoff = now
+        .checked_sub_months(chrono::Months::new(months))
+        .ok_or(AppError::Internal)?;
+    let mut tx = db.begin().await?;
+    let removed = kfq_store::prune_audit(&mut tx, cutoff, now).await?;
+    if removed > 0 {
+        let after = serde_json::json!({ "removed": removed, "before": cutoff, "months": months });
+        append(
+            &mut tx,
+            actor,
+            "prune",
+            "audit",
+            "audit_events",
+            None,
+            Some(after.to_string()),
+        )
+        .await?;
+    }
+    tx.commit_outside_ledger().await?;
+    Ok(removed)
+}
+
+/// A search of the trail from what a user typed: `since` and `until` as dates (`until` to the
+/// end of its day) or RFC 3339 times; empty texts match everything.
+pub fn query(
+    since: Option<&str>,
+    until: Option<&str>,
+    user: Option<String>,
+    action: Option<String>,
+    object: Option<String>,
+) -> Result<kfq_store::AuditQuery, AppError> {
+    let until = match given(until) {
+        None => None,
+        Some(text) => Some(match DateTime::parse_from_rfc3339(text) {
+            Ok(t) => t.with_timezone(&Utc),
+            Err(_) => {
+                let day = crate::reports::parse_date("until", text)?;
+                (day + chrono::Days::new(1))
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    - chrono::Duration::nanoseconds(1)
+            }
+        }),
+    };
+    let keep = |t: Option<String>| t.filter(|t| !t.trim().is_empty());
+    Ok(kfq_store::AuditQuery {
+        since: given(since).map(parse_since).transpose()?,
+        until,
+        user: keep(user),
+        action: keep(action),
+        object: keep(object),
+    })
+}
+
+fn given(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// `2025-01-15` (the start of that day, UTC) or an RFC 3339 time, for `since`.

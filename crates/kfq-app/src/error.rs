@@ -13,6 +13,18 @@ pub enum AppError {
     UnknownRegion(String),
     #[error("not allowed")]
     Forbidden,
+    /// 三员分立: the work belongs to another administrator (the role named).
+    #[error("the duty of {0:?}")]
+    Duty(kfq_core::access::Role),
+    /// Administrators' accounts are managed only by the operator on the server.
+    #[error("administrator account: {0}")]
+    AdministratorAccount(String),
+    /// Nobody changes their own role or disables themselves.
+    #[error("own account")]
+    OwnAccount,
+    /// The account is disabled.
+    #[error("account disabled")]
+    Disabled,
     #[error("wrong username or password")]
     BadCredentials,
     #[error("not signed in")]
@@ -84,6 +96,32 @@ impl Localized for AppError {
             }
             (AppError::Forbidden, _) => lang
                 .pick("您的角色无权进行此操作。", "your role does not allow this.")
+                .into(),
+            (AppError::Duty(role), Lang::Zh) => format!(
+                "三员分立：此操作由{}负责，您的角色不能进行。",
+                role.label(lang)
+            ),
+            (AppError::Duty(role), Lang::En) => format!(
+                "separation of duties (三员分立): this is the {}'s work, not your role's.",
+                role.label(lang)
+            ),
+            (AppError::AdministratorAccount(u), Lang::Zh) => format!(
+                "“{u}”是管理员账号，只能由服务器上的操作员用 kfq user 命令管理。"
+            ),
+            (AppError::AdministratorAccount(u), Lang::En) => format!(
+                "'{u}' is an administrator's account: only the operator on the server manages it, with kfq user."
+            ),
+            (AppError::OwnAccount, _) => lang
+                .pick(
+                    "不能更改自己账号的角色或状态。",
+                    "you cannot change your own account's role or state.",
+                )
+                .into(),
+            (AppError::Disabled, _) => lang
+                .pick(
+                    "该账号已停用，请联系系统管理员。",
+                    "this account is disabled; ask the system administrator.",
+                )
                 .into(),
             (AppError::AuditChainBroken { id, entries_before }, Lang::Zh) => format!(
                 "审计链断裂：第 {id} 号记录（或其前一条）被改动、插入或删除；此前 {entries_before} 条核验无误。"
@@ -240,6 +278,8 @@ pub enum Expected {
     ReportedOn,
     /// A round that is locked.
     LockedRound,
+    /// Months of audit trail to keep.
+    RetentionMonths,
 }
 
 impl Expected {
@@ -313,6 +353,12 @@ impl Expected {
                     "that round is not locked, so it has no reported figures; give a date",
                 )
                 .into(),
+            (Expected::RetentionMonths, _) => lang
+                .pick(
+                    "审计日志至少保留 6 个月：应为 6 到 1200 之间的整数",
+                    "the audit trail is kept at least 6 months: give a whole number from 6 to 1200",
+                )
+                .into(),
             (Expected::Rule, _) => format!(
                 "{}{}",
                 lang.pick("应为以下规则之一：", "give one of the rules: "),
@@ -332,8 +378,8 @@ impl Expected {
                 .into(),
             (Expected::Role, _) => lang
                 .pick(
-                    "角色应为 province、city、zone、department、agent 或 leader",
-                    "a role is province, city, zone, department, agent or leader",
+                    "角色应为 province、city、zone、department、agent、leader、sysadmin、secadmin、auditadmin 或 pending",
+                    "a role is province, city, zone, department, agent, leader, sysadmin, secadmin, auditadmin or pending",
                 )
                 .into(),
             (Expected::Version, _) => lang
@@ -376,5 +422,9 @@ fn role_scope_hint(role: kfq_core::access::Role, lang: Lang) -> &'static str {
         Role::Zone | Role::Department => lang.pick("开发区名称", "a zone's name"),
         Role::Agent => lang.pick("开发区名称或地级市", "a zone's name or a city"),
         Role::Leader => lang.pick("省、市或开发区", "a province, a city or a zone"),
+        Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin | Role::Pending => {
+            lang.pick("省（如 140000）", "a province (e.g. 140000)")
+        }
+        Role::Operator => lang.pick("（不可授予）", "(never granted)"),
     }
 }

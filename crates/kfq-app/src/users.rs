@@ -91,6 +91,7 @@ pub struct UserView {
     pub scope: Scope,
     pub lang: Lang,
     pub must_change_password: bool,
+    pub disabled: bool,
 }
 
 fn bad(name: &'static str, value: &str, expected: crate::Expected) -> AppError {
@@ -139,6 +140,10 @@ fn check_role_scope(role: Role, scope: &Scope, region: &str) -> Result<(), AppEr
         Role::Zone | Role::Department => matches!(scope, Scope::Zone { .. }),
         Role::Agent => matches!(scope, Scope::Zone { .. } | Scope::City { .. }),
         Role::Leader => true,
+        Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin | Role::Pending => {
+            matches!(scope, Scope::Province { .. } | Scope::Country)
+        }
+        Role::Operator => false,
     };
     if ok {
         Ok(())
@@ -162,13 +167,30 @@ async fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|_| AppError::Internal)
 }
 
-/// Creates an account. Only an actor who manages users may.
+/// The scope a region names, if it lies within the actor's (for accounts: the administrators
+/// see no project data, so [`Actor::region`] would refuse them).
+fn account_scope(
+    actor: &Actor,
+    region: &str,
+    zones: &[kfq_core::zone::Zone],
+) -> Result<Scope, AppError> {
+    match Scope::resolve(region, zones) {
+        Some(scope) if actor.scope.covers(&scope) => Ok(scope),
+        _ => Err(AppError::UnknownRegion(region.trim().into())),
+    }
+}
+
+/// Creates an account. The system administrator creates accounts awaiting a role (三员分立:
+/// the security administrator grants it); the operator on the server creates any.
 pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, AppError> {
-    actor.must(Action::ManageUsers)?;
+    actor.must(Action::ManageAccounts)?;
+    if actor.role != Role::Operator && new.role != Role::Pending {
+        return Err(AppError::Duty(Role::SecurityAdmin));
+    }
     check_username(&new.username)?;
     check_password(&new.username, &new.password)?;
     let zones = kfq_store::zones(db).await?;
-    let scope = actor.region(Some(&new.region), &zones)?;
+    let scope = account_scope(actor, &new.region, &zones)?;
     check_role_scope(new.role, &scope, &new.region)?;
     if kfq_store::user_by_name(db, &new.username).await?.is_some() {
         return Err(AppError::UserExists(new.username));
@@ -182,6 +204,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         scope: scope.stored(),
         lang: "zh".into(),
         must_change_password: new.must_change_password,
+        disabled: false,
     };
     let now = Utc::now();
     let mut tx = db.begin().await?;
@@ -207,6 +230,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         scope,
         lang: Lang::Zh,
         must_change_password: row.must_change_password,
+        disabled: false,
     })
 }
 
@@ -225,6 +249,7 @@ fn view(row: &UserRow, zones: &[kfq_core::zone::Zone]) -> Result<UserView, AppEr
         scope: Scope::from_stored(&row.scope, zones).ok_or_else(corrupt)?,
         lang: Lang::parse(&row.lang).unwrap_or_default(),
         must_change_password: row.must_change_password,
+        disabled: row.disabled,
     })
 }
 
@@ -343,6 +368,21 @@ pub async fn sign_in_from(
         ip: ip.clone(),
         ..user.actor()
     };
+    if user.disabled {
+        let mut tx = db.begin().await?;
+        crate::audit::append(
+            &mut tx,
+            &actor,
+            "sign_in_disabled",
+            "user",
+            &row.username,
+            None,
+            None,
+        )
+        .await?;
+        tx.commit_outside_ledger().await?;
+        return Err(AppError::Disabled);
+    }
     let secret = new_secret("kfqs_")?;
     let mut tx = db.begin().await?;
     kfq_store::delete_dead_sessions(&mut tx, now, now - Duration::minutes(policy.idle_minutes))
@@ -387,7 +427,7 @@ pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, 
             user_id
         }
     };
-    let Some(row) = kfq_store::user_by_id(db, id).await? else {
+    let Some(row) = kfq_store::user_by_id(db, id).await?.filter(|r| !r.disabled) else {
         return Ok(None);
     };
     let zones = kfq_store::zones(db).await?;
@@ -437,7 +477,7 @@ pub async fn create_token(
     username: &str,
     name: &str,
 ) -> Result<String, AppError> {
-    actor.must(Action::ManageUsers)?;
+    actor.must(Action::ManageAccounts)?;
     let row = kfq_store::user_by_name(db, username)
         .await?
         .ok_or_else(|| AppError::UnknownUser(username.into()))?;
@@ -515,5 +555,150 @@ mod tests {
         assert_eq!(s.len(), 5 + 64);
         assert_ne!(secret_hash(&s), s);
         assert_eq!(secret_hash(&s), secret_hash(&s));
+    }
+}
+
+/// 账号管理 — every account, for the system and security administrators.
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<UserView>, AppError> {
+    if !actor.role.allows(Action::ManageAccounts) && !actor.role.allows(Action::GrantRoles) {
+        return Err(AppError::Forbidden);
+    }
+    let zones = kfq_store::zones(db).await?;
+    kfq_store::users(db)
+        .await?
+        .iter()
+        .map(|row| view(row, &zones))
+        .collect()
+}
+
+/// The account another administrator's work is about: it must exist, not be the actor's own
+/// and, unless the operator acts, not be an administrator's.
+async fn managed_account(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+) -> Result<(UserRow, UserView), AppError> {
+    let row = kfq_store::user_by_name(db, username)
+        .await?
+        .ok_or_else(|| AppError::UnknownUser(username.into()))?;
+    if actor.user_id == Some(row.id) {
+        return Err(AppError::OwnAccount);
+    }
+    let zones = kfq_store::zones(db).await?;
+    let user = view(&row, &zones)?;
+    if user.role.is_administrator() && actor.role != Role::Operator {
+        return Err(AppError::AdministratorAccount(row.username));
+    }
+    Ok((row, user))
+}
+
+fn account_json(role: Role, scope: &Scope, disabled: bool) -> String {
+    serde_json::json!({"role": role.code(), "scope": scope.stored(), "disabled": disabled})
+        .to_string()
+}
+
+/// 授权 — the security administrator gives an account a working role and scope (or takes it
+/// back to awaiting one). Administrators' roles are the operator's to give.
+pub async fn grant(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+    role: Role,
+    region: &str,
+) -> Result<UserView, AppError> {
+    if !actor.role.allows(Action::GrantRoles) {
+        return Err(if actor.role.allows(Action::ManageAccounts) {
+            AppError::Duty(Role::SecurityAdmin)
+        } else {
+            AppError::Forbidden
+        });
+    }
+    let (row, user) = managed_account(db, actor, username).await?;
+    if !Role::BUSINESS.contains(&role) && role != Role::Pending && actor.role != Role::Operator {
+        return Err(AppError::AdministratorAccount(username.into()));
+    }
+    let zones = kfq_store::zones(db).await?;
+    let scope = account_scope(actor, region, &zones)?;
+    check_role_scope(role, &scope, region)?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_user_role(&mut tx, row.id, role.code(), &scope.stored()).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "grant",
+        "user",
+        &row.username,
+        Some(account_json(user.role, &user.scope, user.disabled)),
+        Some(account_json(role, &scope, user.disabled)),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(UserView {
+        role,
+        scope,
+        ..user
+    })
+}
+
+/// The system administrator disables an account (its sessions end, its tokens open nothing) or
+/// enables it again.
+pub async fn set_disabled(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+    disabled: bool,
+) -> Result<UserView, AppError> {
+    must_manage_accounts(actor)?;
+    let (row, user) = managed_account(db, actor, username).await?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_user_disabled(&mut tx, row.id, disabled).await?;
+    if disabled {
+        kfq_store::delete_sessions_of(&mut tx, row.id).await?;
+    }
+    crate::audit::append(
+        &mut tx,
+        actor,
+        if disabled { "disable" } else { "enable" },
+        "user",
+        &row.username,
+        Some(account_json(user.role, &user.scope, user.disabled)),
+        Some(account_json(user.role, &user.scope, disabled)),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(UserView { disabled, ..user })
+}
+
+/// The system administrator gives an account a new initial password (shown once; the user must
+/// change it at the next sign-in) and ends its sessions.
+pub async fn reset_password(db: &Db, actor: &Actor, username: &str) -> Result<String, AppError> {
+    must_manage_accounts(actor)?;
+    let (row, _) = managed_account(db, actor, username).await?;
+    let password = generate_password()?;
+    let hash = hash_password(&password).await?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_password(&mut tx, row.id, &hash, true).await?;
+    kfq_store::delete_sessions_of(&mut tx, row.id).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "reset_password",
+        "user",
+        &row.username,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(password)
+}
+
+fn must_manage_accounts(actor: &Actor) -> Result<(), AppError> {
+    if actor.role.allows(Action::ManageAccounts) {
+        Ok(())
+    } else if actor.role.allows(Action::GrantRoles) {
+        Err(AppError::Duty(Role::SystemAdmin))
+    } else {
+        Err(AppError::Forbidden)
     }
 }

@@ -20,6 +20,20 @@ pub enum Role {
     Agent,
     /// 领导 — a leader, who reads.
     Leader,
+    /// 系统管理员 — the system administrator of 三员分立: creates accounts, disables them and
+    /// resets their passwords; sees no project data and grants no powers.
+    SystemAdmin,
+    /// 安全管理员 — the security administrator: grants roles and scopes to accounts; sees no
+    /// project data.
+    SecurityAdmin,
+    /// 审计管理员 — the audit administrator: reads the audit trail, nothing else.
+    AuditAdmin,
+    /// 待授权 — an account the system administrator created and the security administrator has
+    /// not yet granted a role: it may sign in and change its password, nothing more.
+    Pending,
+    /// 命令行操作员 — whoever runs `kfq` on the server itself. They hold the database file, so kfq
+    /// does not pretend to stop them; this role is never stored or granted.
+    Operator,
 }
 
 /// Something a user may be allowed to do.
@@ -30,13 +44,31 @@ pub enum Action {
     EnrolProject,
     /// Create and lock rounds: the province runs them.
     ManageRounds,
-    ManageUsers,
-    /// Read the audit trail (the province; the audit administrator of 三员分立 when it comes).
+    /// Create accounts, disable and enable them, reset their passwords (系统管理员).
+    ManageAccounts,
+    /// Grant an account its role and scope (安全管理员).
+    GrantRoles,
+    /// Read the audit trail (the province and the audit administrator).
     ReadAudit,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    /// Every role an account can hold.
+    pub const ALL: [Role; 10] = [
+        Role::Province,
+        Role::City,
+        Role::Zone,
+        Role::Department,
+        Role::Agent,
+        Role::Leader,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
+        Role::Pending,
+    ];
+
+    /// The roles that work with project data (业务角色), which the security administrator grants.
+    pub const BUSINESS: [Role; 6] = [
         Role::Province,
         Role::City,
         Role::Zone,
@@ -44,6 +76,14 @@ impl Role {
         Role::Agent,
         Role::Leader,
     ];
+
+    /// One of the three administrators of 三员分立.
+    pub fn is_administrator(self) -> bool {
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
+        )
+    }
 
     pub fn parse(text: &str) -> Option<Role> {
         match text.trim() {
@@ -53,6 +93,10 @@ impl Role {
             "department" | "部室" => Some(Role::Department),
             "agent" | "代办员" => Some(Role::Agent),
             "leader" | "领导" => Some(Role::Leader),
+            "sysadmin" | "系统管理员" => Some(Role::SystemAdmin),
+            "secadmin" | "安全管理员" => Some(Role::SecurityAdmin),
+            "auditadmin" | "审计管理员" => Some(Role::AuditAdmin),
+            "pending" | "待授权" => Some(Role::Pending),
             _ => None,
         }
     }
@@ -65,6 +109,11 @@ impl Role {
             Role::Department => "department",
             Role::Agent => "agent",
             Role::Leader => "leader",
+            Role::SystemAdmin => "sysadmin",
+            Role::SecurityAdmin => "secadmin",
+            Role::AuditAdmin => "auditadmin",
+            Role::Pending => "pending",
+            Role::Operator => "operator",
         }
     }
 
@@ -76,21 +125,30 @@ impl Role {
             Role::Department => lang.pick("部室", "department"),
             Role::Agent => lang.pick("代办员", "agent"),
             Role::Leader => lang.pick("领导", "leader"),
+            Role::SystemAdmin => lang.pick("系统管理员", "system administrator"),
+            Role::SecurityAdmin => lang.pick("安全管理员", "security administrator"),
+            Role::AuditAdmin => lang.pick("审计管理员", "audit administrator"),
+            Role::Pending => lang.pick("待授权", "awaiting a role"),
+            Role::Operator => lang.pick("命令行操作员", "operator"),
         }
     }
 
     /// Whether the role may do `action` (within its scope).
     pub fn allows(self, action: Action) -> bool {
+        if self == Role::Operator {
+            return true;
+        }
         match action {
-            Action::Read => true,
+            Action::Read => Role::BUSINESS.contains(&self),
             Action::EditProject => matches!(
                 self,
                 Role::Province | Role::City | Role::Zone | Role::Department
             ),
             Action::EnrolProject => matches!(self, Role::Province | Role::City | Role::Zone),
-            Action::ManageRounds | Action::ManageUsers | Action::ReadAudit => {
-                self == Role::Province
-            }
+            Action::ManageRounds => self == Role::Province,
+            Action::ManageAccounts => self == Role::SystemAdmin,
+            Action::GrantRoles => self == Role::SecurityAdmin,
+            Action::ReadAudit => matches!(self, Role::Province | Role::AuditAdmin),
         }
     }
 }
@@ -101,15 +159,47 @@ mod tests {
 
     #[test]
     fn leaders_and_agents_read_only_and_only_the_province_runs_rounds() {
-        for role in Role::ALL {
+        for role in Role::BUSINESS {
             assert!(role.allows(Action::Read));
+        }
+        for role in Role::ALL {
             assert_eq!(Role::parse(role.code()), Some(role));
         }
+        assert_eq!(
+            Role::parse("operator"),
+            None,
+            "the operator is never granted"
+        );
         assert!(!Role::Leader.allows(Action::EditProject));
         assert!(!Role::Agent.allows(Action::EditProject));
         assert!(Role::Zone.allows(Action::EditProject));
         assert!(Role::Province.allows(Action::ManageRounds));
         assert!(!Role::City.allows(Action::ManageRounds));
         assert_eq!(Role::parse("市级"), Some(Role::City));
+    }
+
+    #[test]
+    fn the_three_administrators_cannot_do_each_others_work_or_touch_project_data() {
+        let powers = |role: Role| {
+            [
+                Action::Read,
+                Action::EditProject,
+                Action::EnrolProject,
+                Action::ManageRounds,
+                Action::ManageAccounts,
+                Action::GrantRoles,
+                Action::ReadAudit,
+            ]
+            .into_iter()
+            .filter(|a| role.allows(*a))
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(powers(Role::SystemAdmin), [Action::ManageAccounts]);
+        assert_eq!(powers(Role::SecurityAdmin), [Action::GrantRoles]);
+        assert_eq!(powers(Role::AuditAdmin), [Action::ReadAudit]);
+        assert_eq!(powers(Role::Pending), []);
+        for role in Role::BUSINESS {
+            assert!(!role.allows(Action::ManageAccounts) && !role.allows(Action::GrantRoles));
+        }
     }
 }

@@ -99,11 +99,14 @@ pub enum ChainCheck {
     BrokenAt { id: i64, entries_before: usize },
 }
 
-/// Checks a trail in its order of recording: `(id, event, stored hash)`.
+/// Checks a trail in its order of recording: `(id, event, stored hash)`. `anchor` is the hash
+/// of the last entry retention removed, if it removed any: the first remaining entry must
+/// follow from it.
 pub fn verify_chain(
     entries: impl IntoIterator<Item = (i64, AuditEvent, Option<String>)>,
+    anchor: Option<&str>,
 ) -> ChainCheck {
-    let mut previous: Option<String> = None;
+    let mut previous: Option<String> = anchor.filter(|h| !h.is_empty()).map(str::to_string);
     let (mut checked, mut unchained) = (0, 0);
     for (id, event, stored) in entries {
         let Some(stored) = stored else {
@@ -184,7 +187,7 @@ mod tests {
         for algorithm in [ChainHash::Sm3, ChainHash::Sha256] {
             let whole = trail(5, algorithm);
             assert_eq!(
-                verify_chain(whole.clone()),
+                verify_chain(whole.clone(), None),
                 ChainCheck::Whole {
                     entries: 5,
                     unchained: 0
@@ -193,7 +196,7 @@ mod tests {
             let mut altered = whole.clone();
             altered[2].1.after = Some(r#"{"total_investment_wan":"999"}"#.into());
             assert_eq!(
-                verify_chain(altered),
+                verify_chain(altered, None),
                 ChainCheck::BrokenAt {
                     id: 3,
                     entries_before: 2
@@ -202,7 +205,7 @@ mod tests {
             let mut removed = whole.clone();
             removed.remove(1);
             assert_eq!(
-                verify_chain(removed),
+                verify_chain(removed, None),
                 ChainCheck::BrokenAt {
                     id: 3,
                     entries_before: 1
@@ -211,7 +214,7 @@ mod tests {
             let mut from_elsewhere = whole;
             from_elsewhere[4].1.ip = None;
             assert!(matches!(
-                verify_chain(from_elsewhere),
+                verify_chain(from_elsewhere, None),
                 ChainCheck::BrokenAt { id: 5, .. }
             ));
         }
@@ -222,11 +225,34 @@ mod tests {
         let mut entries = vec![(0, event(0), None)];
         entries.extend(trail(2, ChainHash::Sm3));
         assert_eq!(
-            verify_chain(entries),
+            verify_chain(entries, None),
             ChainCheck::Whole {
                 entries: 2,
                 unchained: 1
             }
         );
+    }
+
+    #[test]
+    fn after_retention_the_rest_follows_from_the_anchor_and_only_from_it() {
+        let whole = trail(6, ChainHash::Sm3);
+        let anchor = whole[2].2.clone();
+        let rest = whole[3..].to_vec();
+        assert_eq!(
+            verify_chain(rest.clone(), anchor.as_deref()),
+            ChainCheck::Whole {
+                entries: 3,
+                unchained: 0
+            }
+        );
+        // Without the anchor, or with a forged one, the first remaining entry does not follow.
+        assert!(matches!(
+            verify_chain(rest.clone(), None),
+            ChainCheck::BrokenAt { id: 4, .. }
+        ));
+        assert!(matches!(
+            verify_chain(rest, whole[1].2.as_deref()),
+            ChainCheck::BrokenAt { id: 4, .. }
+        ));
     }
 }

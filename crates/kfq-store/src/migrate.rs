@@ -11,6 +11,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     ),
     (4, include_str!("../migrations/sqlite/0004_dismissals.sql")),
     (5, include_str!("../migrations/sqlite/0005_audit_chain.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_separation_of_duties.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -30,6 +34,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/postgres/0005_audit_chain.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_separation_of_duties.sql"),
+    ),
 ];
 
 const CREATE_LEDGER: &str =
@@ -41,6 +49,12 @@ pub(crate) async fn migrate(db: &Db) -> Result<(), StoreError> {
         crate::Backend::Sqlite => SQLITE,
         crate::Backend::Postgres => POSTGRES,
     };
+    // A server role without the right to create tables (scripts/postgres-roles.sql) starts on
+    // a database whose migrations are all applied: it needs to read the ledger, nothing more.
+    let known: Result<Vec<i64>, sqlx::Error> = on_db!(db, pool => sqlx::query_scalar("SELECT version FROM kfq_migrations").fetch_all(pool).await);
+    if known.is_ok_and(|known| migrations.iter().all(|(v, _)| known.contains(v))) {
+        return Ok(());
+    }
     on_db!(db, pool => sqlx::query(CREATE_LEDGER).execute(pool).await.map(|r| r.rows_affected()))?;
     for &(version, sql) in migrations {
         let mut tx = db.begin().await?;

@@ -331,19 +331,50 @@ pub async fn audit_of_kind(
     Ok(rows.into_iter().map(AuditRow::event).collect())
 }
 
-/// One page of the audit trail, newest first: entries after `since`, of one user if given.
+/// What to look for in the audit trail; empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Entries after this moment…
+    pub since: Option<DateTime<Utc>>,
+    /// …and not after this one.
+    pub until: Option<DateTime<Utc>>,
+    /// Of this user.
+    pub user: Option<String>,
+    /// Of this action (`update`, `sign_in_failed`, `export`, …).
+    pub action: Option<String>,
+    /// About this object: its type (`project`, `user`) or its id (a project's code, a username).
+    pub object: Option<String>,
+}
+
+/// One page of the audit trail, newest first.
 pub async fn audit_search(
     db: &Db,
-    since: Option<DateTime<Utc>>,
-    user: Option<&str>,
+    query: &AuditQuery,
     limit: i64,
 ) -> Result<Vec<(i64, kfq_core::audit::AuditEvent)>, StoreError> {
     let sql = format!(
-        "SELECT id, {AUDIT_COLUMNS} FROM audit_events WHERE at > $1 AND ($2 = '' OR actor = $2) \
-         ORDER BY id DESC LIMIT $3"
+        "SELECT id, {AUDIT_COLUMNS} FROM audit_events WHERE at > $1 AND at <= $2 \
+         AND ($3 = '' OR actor = $3) AND ($4 = '' OR action = $4) \
+         AND ($5 = '' OR object_type = $5 OR object_id = $5) ORDER BY id DESC LIMIT $6"
     );
-    let since = since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let rows: Vec<IdAuditRow> = on_db!(db, pool => sqlx::query_as(&sql).bind(since).bind(user.unwrap_or_default()).bind(limit).fetch_all(pool).await)?;
+    let since = query.since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    // Times are compared as text on SQLite: the end of year 9999, not chrono's far future.
+    let until = query.until.unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_opt(23, 59, 59))
+            .map_or(DateTime::<Utc>::UNIX_EPOCH, |t| t.and_utc())
+    });
+    let text = |t: &Option<String>| t.as_deref().map(str::trim).unwrap_or_default().to_string();
+    let (user, action, object) = (text(&query.user), text(&query.action), text(&query.object));
+    let rows: Vec<IdAuditRow> = on_db!(db, pool => sqlx::query_as(&sql)
+        .bind(since)
+        .bind(until)
+        .bind(&user)
+        .bind(&action)
+        .bind(&object)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
     Ok(rows.into_iter().map(|r| (r.id, r.row.event())).collect())
 }
 

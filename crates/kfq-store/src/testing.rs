@@ -64,10 +64,38 @@ impl TestDb {
 impl TestDb {
     /// Runs a statement behind kfq's back, as someone with direct access to the database could:
     /// for tests that prove such tampering shows.
+    /// Takes away the database's own guard of the audit trail (its triggers), as the owner of
+    /// the database could, before [`TestDb::tamper`] alters entries.
+    pub async fn allow_tampering(&self) -> Result<(), StoreError> {
+        let statements: &[&str] = match self.db.backend() {
+            crate::Backend::Sqlite => &[
+                "DROP TRIGGER audit_events_are_never_changed",
+                "DROP TRIGGER audit_events_are_kept_six_months",
+            ],
+            crate::Backend::Postgres => &["ALTER TABLE audit_events DISABLE TRIGGER USER"],
+        };
+        for sql in statements {
+            self.tamper(sql).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs a script of several statements as the database's owner.
+    pub async fn tamper_script(&self, sql: &str) -> Result<(), StoreError> {
+        let db = &self.db;
+        crate::on_db!(db, pool => sqlx::raw_sql(sql).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
     pub async fn tamper(&self, sql: &str) -> Result<u64, StoreError> {
         let db = &self.db;
         Ok(
             crate::on_db!(db, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))?,
         )
     }
+}
+
+/// Runs one statement on a database kfq opened, as whoever it connected as.
+pub async fn execute(db: &Db, sql: &str) -> Result<u64, StoreError> {
+    Ok(crate::on_db!(db, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))?)
 }

@@ -15,10 +15,12 @@ pub struct UserRow {
     pub scope: String,
     pub lang: String,
     pub must_change_password: bool,
+    /// A disabled account signs in no more; its sessions and tokens open nothing.
+    pub disabled: bool,
 }
 
 const USER_COLUMNS: &str =
-    "id, username, display_name, password_hash, role, scope, lang, must_change_password";
+    "id, username, display_name, password_hash, role, scope, lang, must_change_password, disabled";
 
 pub async fn insert_user(tx: &mut Tx, u: &UserRow, at: DateTime<Utc>) -> Result<i64, StoreError> {
     const SQL: &str =
@@ -56,6 +58,35 @@ pub async fn set_password(
     const SQL: &str =
         "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3";
     on_tx!(tx, conn => sqlx::query(SQL).bind(hash).bind(must_change).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Every account, by username.
+pub async fn users(db: &Db) -> Result<Vec<UserRow>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
+}
+
+/// Gives an account its role and scope.
+pub async fn set_user_role(
+    tx: &mut Tx,
+    user_id: i64,
+    role: &str,
+    scope: &str,
+) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE users SET role = $1, scope = $2 WHERE id = $3";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(role).bind(scope).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Disables an account or enables it again.
+pub async fn set_user_disabled(
+    tx: &mut Tx,
+    user_id: i64,
+    disabled: bool,
+) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE users SET disabled = $1 WHERE id = $2";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(disabled).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

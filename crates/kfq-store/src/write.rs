@@ -331,7 +331,13 @@ pub async fn append_audit(tx: &mut Tx, events: &[AuditEvent]) -> Result<(), Stor
         "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1";
     let last: Option<String> =
         on_tx!(tx, conn => sqlx::query_scalar(LAST).fetch_optional(conn).await)?;
-    let mut previous = last.unwrap_or_default();
+    let mut previous = match last {
+        Some(hash) => hash,
+        None => audit_anchor_in(tx)
+            .await?
+            .map(|a| a.hash)
+            .unwrap_or_default(),
+    };
     let algorithm = audit_hash();
     let rows: Vec<Vec<Value>> = events
         .iter()
@@ -373,4 +379,62 @@ pub async fn append_audit(tx: &mut Tx, events: &[AuditEvent]) -> Result<(), Stor
         &rows,
     )
     .await
+}
+
+/// Where the audit chain starts after retention removed its oldest entries.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditAnchor {
+    /// The hash of the last entry removed: the first remaining entry's hash covers it.
+    pub hash: String,
+    /// The id of that entry.
+    pub through_id: i64,
+    /// How many entries retention has removed in all.
+    pub removed: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+const ANCHOR: &str = "SELECT hash, through_id, removed, at FROM audit_anchor WHERE id = 1";
+
+async fn audit_anchor_in(tx: &mut Tx) -> Result<Option<AuditAnchor>, StoreError> {
+    Ok(on_tx!(tx, conn => sqlx::query_as(ANCHOR).fetch_optional(conn).await)?)
+}
+
+/// The anchor of the audit chain, if retention has removed entries.
+pub async fn audit_anchor(db: &crate::Db) -> Result<Option<AuditAnchor>, StoreError> {
+    Ok(crate::on_db!(db, pool => sqlx::query_as(ANCHOR).fetch_optional(pool).await)?)
+}
+
+/// 日志保留 — removes the audit entries recorded before `cutoff`, oldest first and without a
+/// gap, and moves the chain's anchor to the last one removed. The database itself refuses to
+/// remove an entry younger than six months (a trigger), whatever `cutoff` says. Returns how
+/// many were removed.
+pub async fn prune_audit(
+    tx: &mut Tx,
+    cutoff: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, StoreError> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(7306513)")
+            .execute(&mut **t)
+            .await?;
+    }
+    // Removing by id, up to the newest entry before the cutoff, keeps what remains of the
+    // chain whole.
+    const LAST: &str = "SELECT id, hash FROM audit_events WHERE at < $1 ORDER BY id DESC LIMIT 1";
+    let last: Option<(i64, Option<String>)> =
+        on_tx!(tx, conn => sqlx::query_as(LAST).bind(cutoff).fetch_optional(conn).await)?;
+    let Some((through_id, hash)) = last else {
+        return Ok(0);
+    };
+    const DELETE: &str = "DELETE FROM audit_events WHERE id <= $1";
+    let removed = on_tx!(tx, conn => sqlx::query(DELETE).bind(through_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    let previous = audit_anchor_in(tx).await?;
+    // An entry from before the chain carries no hash: the chain then starts afresh.
+    let hash = hash.unwrap_or_default();
+    let total = previous.map_or(0, |a| a.removed) + i64::try_from(removed).unwrap_or(i64::MAX);
+    const UPSERT: &str = "INSERT INTO audit_anchor (id, hash, through_id, removed, at) \
+        VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, \
+        through_id = excluded.through_id, removed = excluded.removed, at = excluded.at";
+    on_tx!(tx, conn => sqlx::query(UPSERT).bind(hash).bind(through_id).bind(total).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(removed)
 }

@@ -196,31 +196,35 @@ fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
     kfq_app::reports::as_of_or_today("as_of", params.get("as_of").map(String::as_str))
 }
 
-/// `GET /api/v1/audit?since=&user=&limit=`: the audit trail, newest first (the province).
+/// `GET /api/v1/audit?since=&until=&user=&action=&object=&limit=`: the audit trail, newest
+/// first (the province and the audit administrator).
 pub async fn audit(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
     let result = async {
-        let since = params
-            .get("since")
-            .filter(|t| !t.is_empty())
-            .map(|t| kfq_app::audit::parse_since(t))
-            .transpose()?;
+        let query = audit_query(&params)?;
         let limit = params
             .get("limit")
             .and_then(|l| l.parse::<i64>().ok())
             .unwrap_or(200);
-        let entries = kfq_app::audit::list(
-            &s.db,
-            &signed.actor,
-            since,
-            params.get("user").map(String::as_str),
-            limit,
-        )
-        .await?;
+        let entries = kfq_app::audit::list(&s.db, &signed.actor, &query, limit).await?;
         Ok::<_, AppError>(Json(json!({ "entries": entries })).into_response())
     };
     result
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+/// The audit search a query string asks for (the API and the audit page share it).
+pub(crate) fn audit_query(
+    params: &HashMap<String, String>,
+) -> Result<kfq_store::AuditQuery, AppError> {
+    let get = |k: &str| params.get(k).cloned();
+    kfq_app::audit::query(
+        params.get("since").map(String::as_str),
+        params.get("until").map(String::as_str),
+        get("user"),
+        get("action"),
+        get("object"),
+    )
 }
 
 /// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).

@@ -66,13 +66,15 @@ impl ApiError {
             | AppError::Store(kfq_store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, json!({"error": message}))
             }
-            AppError::Forbidden | AppError::MustChangePassword => {
-                (StatusCode::FORBIDDEN, json!({"error": message}))
-            }
+            AppError::Forbidden
+            | AppError::MustChangePassword
+            | AppError::Duty(_)
+            | AppError::AdministratorAccount(_)
+            | AppError::OwnAccount => (StatusCode::FORBIDDEN, json!({"error": message})),
             AppError::LockedOut { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, json!({"error": message}))
             }
-            AppError::BadCredentials | AppError::SignedOut => {
+            AppError::BadCredentials | AppError::SignedOut | AppError::Disabled => {
                 (StatusCode::UNAUTHORIZED, json!({"error": message}))
             }
             AppError::Output { .. }

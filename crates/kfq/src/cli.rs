@@ -104,6 +104,15 @@ pub enum Command {
         /// One user's entries
         #[arg(long)]
         user: Option<String>,
+        /// Entries up to this date (its end) or date and time
+        #[arg(long)]
+        until: Option<String>,
+        /// One action's entries: update, create, sign_in_failed, export, grant, …
+        #[arg(long)]
+        action: Option<String>,
+        /// Entries about one object: its type (project, user) or id (a project code, a username)
+        #[arg(long)]
+        object: Option<String>,
         #[arg(long, default_value_t = 200)]
         limit: i64,
         #[arg(long, value_enum, default_value = "table")]
@@ -138,6 +147,9 @@ pub enum Command {
 pub enum AuditCommand {
     /// Prove the hash chain unbroken, or name the first altered entry (exit 1)
     Verify,
+    /// Remove entries older than the retention (KFQ_AUDIT_RETENTION_MONTHS, at least and by
+    /// default 6 months); the removal itself is recorded
+    Prune,
 }
 
 #[derive(Debug, Subcommand)]
@@ -357,12 +369,29 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             command,
             since,
             user,
+            until,
+            action,
+            object,
             limit,
             format,
             output,
         } => {
             let db = open(&args.database).await?;
             let operator = Actor::operator(actor(), lang);
+            if let Some(AuditCommand::Prune) = command {
+                let months = kfq_app::audit::retention_months()?;
+                let removed =
+                    kfq_app::audit::prune(&db, &operator, months, chrono::Utc::now()).await?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已删除 {months} 个月以前的审计记录 {removed} 条。"),
+                        Lang::En =>
+                            format!("Removed {removed} audit entries older than {months} months."),
+                    }
+                );
+                return Ok(());
+            }
             if let Some(AuditCommand::Verify) = command {
                 return match kfq_app::audit::verify(&db, &operator).await? {
                     kfq_core::audit::ChainCheck::Whole { entries, unchained } => {
@@ -384,12 +413,9 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                     }
                 };
             }
-            let since = since
-                .as_deref()
-                .map(kfq_app::audit::parse_since)
-                .transpose()?;
-            let entries =
-                kfq_app::audit::list(&db, &operator, since, user.as_deref(), limit).await?;
+            let query =
+                kfq_app::audit::query(since.as_deref(), until.as_deref(), user, action, object)?;
+            let entries = kfq_app::audit::list(&db, &operator, &query, limit).await?;
             let table = render::audit_table(&entries, lang);
             emit(
                 &serde_json::json!({ "entries": entries }),

@@ -135,7 +135,8 @@ pub fn generate() -> Ledger {
     g.ledger
 }
 
-/// One user per role, in 吕梁 where the role works in a city or zone.
+/// One user per role, in 吕梁 where the role works in a city or zone, and the three
+/// administrators.
 const USERS: &[(&str, &str, Role, &str)] = &[
     ("shanxi", "省商务厅", Role::Province, "140000"),
     ("lvliang", "吕梁市商务局", Role::City, "141100"),
@@ -158,6 +159,10 @@ const USERS: &[(&str, &str, Role, &str)] = &[
         "吕梁经济技术开发区",
     ),
     ("lingdao", "省领导", Role::Leader, "140000"),
+    // 三员分立: the three administrators of the platform.
+    ("xitong", "系统管理员", Role::SystemAdmin, "140000"),
+    ("anquan", "安全管理员", Role::SecurityAdmin, "140000"),
+    ("shenji", "审计管理员", Role::AuditAdmin, "140000"),
 ];
 
 /// A demo user created now, with the password shown this once.
