@@ -222,3 +222,48 @@ pub async fn record_export(
     tx.commit_outside_ledger().await?;
     Ok(())
 }
+
+/// The entries as a CSV file (the audit page's export).
+pub fn csv(entries: &[Entry], lang: kfq_core::Lang) -> Vec<u8> {
+    let header = match lang {
+        kfq_core::Lang::Zh => [
+            "序号",
+            "时间",
+            "用户",
+            "IP",
+            "操作",
+            "对象类型",
+            "对象",
+            "修改前",
+            "修改后",
+        ],
+        kfq_core::Lang::En => [
+            "id",
+            "at",
+            "user",
+            "ip",
+            "action",
+            "object_type",
+            "object_id",
+            "before",
+            "after",
+        ],
+    };
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map_or(String::new(), |v| v.to_string());
+    crate::export::csv_table(
+        &header,
+        entries.iter().map(|e| {
+            vec![
+                e.id.to_string(),
+                e.at.to_rfc3339(),
+                e.user.clone(),
+                e.ip.clone().unwrap_or_default(),
+                e.action.clone(),
+                e.object_type.clone(),
+                e.object_id.clone(),
+                text(&e.before),
+                text(&e.after),
+            ]
+        }),
+    )
+}

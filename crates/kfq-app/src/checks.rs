@@ -240,6 +240,7 @@ pub async fn dismiss(
 /// projects in its province it is probably the same as. A project outside the caller's scope
 /// is not named: the warning says only that one exists and how alike it is.
 pub async fn warnings(db: &Db, actor: &Actor, codes: &[String]) -> Result<Vec<Finding>, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
     if codes.is_empty() {
         return Ok(Vec::new());
     }

@@ -280,6 +280,10 @@ pub enum Expected {
     LockedRound,
     /// Months of audit trail to keep.
     RetentionMonths,
+    /// A text (a JSON string).
+    Text,
+    /// What to change about an account: a role with its region, or `disabled`.
+    AccountChange,
 }
 
 impl Expected {
@@ -351,6 +355,13 @@ impl Expected {
                 .pick(
                     "该活动尚未锁定，没有上报口径；请给出日期",
                     "that round is not locked, so it has no reported figures; give a date",
+                )
+                .into(),
+            (Expected::Text, _) => lang.pick("应为文本", "give a text").into(),
+            (Expected::AccountChange, _) => lang
+                .pick(
+                    "请给出 role 与 region（授权），或 disabled（停用/启用）",
+                    "give role and region (to grant), or disabled (to disable or enable)",
                 )
                 .into(),
             (Expected::RetentionMonths, _) => lang

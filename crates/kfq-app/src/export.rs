@@ -232,3 +232,31 @@ pub fn write_template(path: &Path) -> Result<(), AppError> {
         why: e.to_string(),
     })
 }
+
+/// A table as a CSV file Excel opens as it is: a byte-order mark, CRLF lines, and text that
+/// looks like a formula (`=HYPERLINK(…)`) prefixed with `'` so that it stays text.
+pub fn csv_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let quote = |cell: &str| {
+        let cell = if cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err() {
+            format!("'{cell}")
+        } else {
+            cell.to_string()
+        };
+        if cell.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell
+        }
+    };
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = cells.map(quote).collect::<Vec<_>>().join(",");
+        text.push_str("\r\n");
+        text
+    };
+    let mut out = String::from("\u{feff}");
+    out.push_str(&line(&mut header.iter().copied()));
+    for row in rows {
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    out.into_bytes()
+}

@@ -219,6 +219,7 @@ fn stage_matches(stage: Stage, wanted: &str) -> bool {
 
 /// The projects in the actor's scope that match the query, one page of them.
 pub async fn list(db: &Db, actor: &Actor, query: &ProjectQuery) -> Result<ProjectPage, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
     let book = Book::load(db).await?;
     let zones: Vec<Zone> = book.zones.values().cloned().collect();
     let city = query
@@ -432,6 +433,7 @@ fn sort(items: &mut [ProjectView], by: Option<&str>) -> Result<(), AppError> {
 
 /// One project, if it exists and lies in the actor's scope; otherwise NotFound, alike.
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<ProjectView, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
     let book = Book::load(db).await?;
     let project = kfq_store::load_project(db, id)
         .await?
@@ -760,6 +762,7 @@ pub struct HistoryItem {
 
 /// The project's change history, newest first, from the audit trail.
 pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryItem>, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
     let view = get(db, actor, id).await?;
     let parse = |s: &Option<String>| {
         s.as_deref()
@@ -799,6 +802,7 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryItem>
 
 /// The industry chains of the projects in the actor's scope, for the list's filter.
 pub async fn chains(db: &Db, actor: &Actor) -> Result<Vec<String>, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
     let zones: HashMap<i64, Zone> = kfq_store::zones(db)
         .await?
         .into_iter()
@@ -890,38 +894,10 @@ fn export_cells(p: &ProjectView, lang: kfq_core::Lang) -> Vec<String> {
 /// The list as CSV (UTF-8 with a byte-order mark). A cell that a spreadsheet would take for a
 /// formula (= + - @) is prefixed with an apostrophe, so it stays text.
 pub fn csv(items: &[ProjectView], lang: kfq_core::Lang) -> Vec<u8> {
-    let quote = |cell: &str| {
-        let cell = if cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err() {
-            format!("'{cell}")
-        } else {
-            cell.to_string()
-        };
-        if cell.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", cell.replace('"', "\"\""))
-        } else {
-            cell
-        }
-    };
-    let mut out = String::from("\u{feff}");
-    out.push_str(
-        &export_columns(lang)
-            .iter()
-            .map(|c| quote(c))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push_str("\r\n");
-    for p in items {
-        out.push_str(
-            &export_cells(p, lang)
-                .iter()
-                .map(|c| quote(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
+    crate::export::csv_table(
+        &export_columns(lang),
+        items.iter().map(|p| export_cells(p, lang)),
+    )
 }
 
 /// The list as a workbook: frozen header, widths, amounts as numbers, text never as formulas.

@@ -50,6 +50,7 @@ async fn find(db: &Db, id: RoundId) -> Result<Round, AppError> {
 
 /// A round with the entries the actor may see.
 pub async fn view(db: &Db, actor: &Actor, id: RoundId) -> Result<RoundView, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
     let round = find(db, id).await?;
     let zones = kfq_store::zones(db).await?;
     let projects = kfq_store::projects(db).await?;

@@ -227,6 +227,123 @@ pub(crate) fn audit_query(
     )
 }
 
+/// `GET /api/v1/users`: every account (the system and security administrators).
+pub async fn users(State(s): State<AppState>, signed: Signed) -> ApiResult {
+    let items = kfq_app::users::list(&s.db, &signed.actor)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!({ "items": items })).into_response())
+}
+
+fn text_field<'a>(body: &'a Value, name: &'static str) -> Result<Option<&'a str>, AppError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(other) => Err(AppError::BadArgument {
+            name,
+            value: other.to_string(),
+            expected: Expected::Text,
+        }),
+    }
+}
+
+/// `POST /api/v1/users` `{"username", "display_name"}`: a new account awaiting its role, with
+/// an initial password shown this once (the system administrator; 三员分立).
+pub async fn create_user(
+    State(s): State<AppState>,
+    signed: Signed,
+    Json(body): Json<Value>,
+) -> ApiResult {
+    let result = async {
+        let username = text_field(&body, "username")?.unwrap_or_default();
+        let password = kfq_app::users::generate_password()?;
+        let new = kfq_app::users::NewUser {
+            username: username.trim().into(),
+            display_name: text_field(&body, "display_name")?
+                .unwrap_or_default()
+                .trim()
+                .into(),
+            role: kfq_core::access::Role::Pending,
+            region: signed.actor.scope.stored(),
+            password: password.clone(),
+            must_change_password: true,
+        };
+        let user = kfq_app::users::add_user(&s.db, &signed.actor, new).await?;
+        Ok::<_, AppError>(
+            (
+                StatusCode::CREATED,
+                Json(json!({ "user": user, "initial_password": password })),
+            )
+                .into_response(),
+        )
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+/// `PATCH /api/v1/users/{username}`: `{"role", "region"}` grants a role (the security
+/// administrator); `{"disabled": true|false}` disables or enables the account (the system
+/// administrator).
+pub async fn patch_user(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(username): Path<String>,
+    Json(body): Json<Value>,
+) -> ApiResult {
+    let result = async {
+        let mut user = None;
+        if let Some(role) = text_field(&body, "role")? {
+            let role = kfq_core::access::Role::parse(role).ok_or(AppError::BadArgument {
+                name: "role",
+                value: role.into(),
+                expected: Expected::Role,
+            })?;
+            let region = text_field(&body, "region")?.unwrap_or_default();
+            user =
+                Some(kfq_app::users::grant(&s.db, &signed.actor, &username, role, region).await?);
+        }
+        match body.get("disabled") {
+            None => {}
+            Some(Value::Bool(disabled)) => {
+                user = Some(
+                    kfq_app::users::set_disabled(&s.db, &signed.actor, &username, *disabled)
+                        .await?,
+                );
+            }
+            Some(other) => {
+                return Err(AppError::BadArgument {
+                    name: "disabled",
+                    value: other.to_string(),
+                    expected: Expected::Flag,
+                })
+            }
+        }
+        let user = user.ok_or(AppError::BadArgument {
+            name: "role",
+            value: String::new(),
+            expected: Expected::AccountChange,
+        })?;
+        Ok(Json(json!({ "user": user })).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+/// `POST /api/v1/users/{username}/password`: a new initial password, shown this once (the
+/// system administrator); the account's sessions end.
+pub async fn reset_password(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(username): Path<String>,
+) -> ApiResult {
+    let password = kfq_app::users::reset_password(&s.db, &signed.actor, &username)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!({ "username": username, "initial_password": password })).into_response())
+}
+
 /// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).
 pub async fn end_sessions(State(s): State<AppState>, signed: Signed) -> ApiResult {
     let ended = kfq_app::users::sign_out_everywhere(&s.db, &signed.actor)

@@ -53,6 +53,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/funnel", get(api::funnel))
         .route("/api/v1/reports/stuck", get(api::stuck))
         .route("/api/v1/audit", get(api::audit))
+        .route("/api/v1/users", get(api::users).post(api::create_user))
+        .route(
+            "/api/v1/users/{username}",
+            axum::routing::patch(api::patch_user),
+        )
+        .route(
+            "/api/v1/users/{username}/password",
+            post(api::reset_password),
+        )
         .route("/api/v1/checks", get(api::checks))
         .route("/api/v1/checks/dismissals", post(api::dismiss))
         .layer(axum::middleware::from_fn_with_state(

@@ -158,7 +158,9 @@ pub enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// province, city, zone, department, agent or leader
+        /// province, city, zone, department, agent or leader; or one of the three
+        /// administrators of 三员分立 (sysadmin, secadmin, auditadmin), whose accounts only the
+        /// operator creates
         #[arg(long)]
         role: String,
         /// A GB/T 2260 code or a zone's name

@@ -2,6 +2,7 @@
 //! `static/app.js` from JSON the page carries. Every page acts as the signed-in user through
 //! the same use cases as the API.
 
+mod admin;
 mod checks;
 mod dashboard;
 mod format;
@@ -20,6 +21,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use kfq_app::users::UserView;
 use kfq_app::{Actor, AppError};
+use kfq_core::access::Action;
 use kfq_core::{Lang, Localized};
 
 use crate::auth::{secret, visitor_lang, COOKIE};
@@ -48,6 +50,12 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}", get(rounds::page))
         .route("/rounds/{id}/entries", post(rounds::enrol))
         .route("/rounds/{id}/lock", post(rounds::lock))
+        .route("/users", get(admin::users).post(admin::create_user))
+        .route("/users/{username}/grant", post(admin::grant))
+        .route("/users/{username}/state", post(admin::set_state))
+        .route("/users/{username}/password", post(admin::reset_password))
+        .route("/audit", get(admin::audit))
+        .route("/audit/export.csv", get(admin::audit_csv))
         .route("/static/{file}", get(asset))
 }
 
@@ -61,6 +69,11 @@ pub struct Chrome {
     pub user: String,
     pub role: String,
     pub scope: String,
+    /// The nav shows project data to those who may read it (not the administrators of 三员分立),
+    /// accounts to the system and security administrators, the audit log to those who read it.
+    pub reads: bool,
+    pub accounts: bool,
+    pub audits: bool,
 }
 
 impl Chrome {
@@ -85,6 +98,11 @@ impl Chrome {
             }),
             role: user.map_or(String::new(), |u| u.role.label(lang).to_string()),
             scope: user.map_or(String::new(), |u| u.scope.name()),
+            reads: user.is_some_and(|u| u.role.allows(Action::Read)),
+            accounts: user.is_some_and(|u| {
+                u.role.allows(Action::ManageAccounts) || u.role.allows(Action::GrantRoles)
+            }),
+            audits: user.is_some_and(|u| u.role.allows(Action::ReadAudit)),
         }
     }
 }
@@ -146,7 +164,7 @@ pub fn render(template: &impl Template, status: StatusCode) -> Response {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+pub(super) struct ErrorPage {
     chrome: Chrome,
     message: String,
 }

@@ -128,6 +128,7 @@ pub async fn list(
     let (page, error) = match ProjectQuery::from_params(&params) {
         Ok(q) => match kfq_app::projects::list(&s.db, &user.actor, &q).await {
             Ok(p) => (p, None),
+            Err(AppError::Forbidden) => return error_page(&user, AppError::Forbidden),
             Err(e) => (empty_page(), Some(e.message(lang))),
         },
         Err(e) => (empty_page(), Some(e.message(lang))),
@@ -317,7 +318,7 @@ pub async fn export_xlsx(
     }
 }
 
-fn download(body: Vec<u8>, kind: &'static str, name: &'static str) -> Response {
+pub(super) fn download(body: Vec<u8>, kind: &'static str, name: &'static str) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [

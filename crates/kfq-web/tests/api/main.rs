@@ -13,6 +13,7 @@ use tower::ServiceExt;
 
 mod access;
 mod checks;
+mod duties;
 mod projects;
 mod rounds;
 mod security;
