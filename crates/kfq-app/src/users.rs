@@ -530,34 +530,6 @@ pub async fn set_lang(db: &Db, actor: &Actor, lang: Lang) -> Result<(), AppError
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_need_length_two_kinds_and_not_the_username() {
-        assert!(check_password("wang", "abcdefg1").is_ok());
-        assert!(check_password("wang", "短密码1").is_err());
-        assert!(check_password("wang", "abcdefgh").is_err());
-        assert!(check_password("wang1234", "wang1234").is_err());
-    }
-
-    #[test]
-    fn usernames_are_plain() {
-        assert!(check_username("lvliang.city").is_ok());
-        assert!(check_username("吕梁").is_err());
-        assert!(check_username("a").is_err());
-    }
-
-    #[test]
-    fn secrets_are_stored_only_as_their_hash() {
-        let s = new_secret("kfqs_").unwrap();
-        assert_eq!(s.len(), 5 + 64);
-        assert_ne!(secret_hash(&s), s);
-        assert_eq!(secret_hash(&s), secret_hash(&s));
-    }
-}
-
 /// 账号管理 — every account, for the system and security administrators.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<UserView>, AppError> {
     if !actor.role.allows(Action::ManageAccounts) && !actor.role.allows(Action::GrantRoles) {
@@ -700,5 +672,33 @@ fn must_manage_accounts(actor: &Actor) -> Result<(), AppError> {
         Err(AppError::Duty(Role::SystemAdmin))
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_need_length_two_kinds_and_not_the_username() {
+        assert!(check_password("wang", "abcdefg1").is_ok());
+        assert!(check_password("wang", "短密码1").is_err());
+        assert!(check_password("wang", "abcdefgh").is_err());
+        assert!(check_password("wang1234", "wang1234").is_err());
+    }
+
+    #[test]
+    fn usernames_are_plain() {
+        assert!(check_username("lvliang.city").is_ok());
+        assert!(check_username("吕梁").is_err());
+        assert!(check_username("a").is_err());
+    }
+
+    #[test]
+    fn secrets_are_stored_only_as_their_hash() {
+        let s = new_secret("kfqs_").unwrap();
+        assert_eq!(s.len(), 5 + 64);
+        assert_ne!(secret_hash(&s), s);
+        assert_eq!(secret_hash(&s), secret_hash(&s));
     }
 }
