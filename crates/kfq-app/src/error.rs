@@ -30,7 +30,7 @@ pub enum AppError {
     #[error("not signed in")]
     SignedOut,
     #[error("password too weak")]
-    WeakPassword,
+    WeakPassword { min_length: usize, min_kinds: usize },
     #[error("user exists: {0}")]
     UserExists(String),
     #[error("no such user: {0}")]
@@ -147,12 +147,13 @@ impl Localized for AppError {
             (AppError::SignedOut, _) => lang
                 .pick("请先登录。", "please sign in first.")
                 .into(),
-            (AppError::WeakPassword, _) => lang
-                .pick(
-                    "密码至少 8 位，须含字母、数字、符号中的至少两类，且不能与用户名相同。",
-                    "a password needs at least 8 characters of at least two kinds (letters, digits, symbols) and must differ from the username.",
-                )
-                .into(),
+            (AppError::WeakPassword { min_length, min_kinds }, Lang::Zh) => format!(
+                "密码至少 {min_length} 位，须含大写字母、小写字母、数字、符号中的至少{}类，且不能与用户名相同。",
+                ["零", "一", "两", "三", "四"].get(*min_kinds).copied().unwrap_or("四")
+            ),
+            (AppError::WeakPassword { min_length, min_kinds }, Lang::En) => format!(
+                "a password needs at least {min_length} characters of at least {min_kinds} kinds (capitals, small letters, digits, symbols) and must differ from the username."
+            ),
             (AppError::UserExists(u), Lang::Zh) => format!("用户名“{u}”已存在。"),
             (AppError::UserExists(u), Lang::En) => format!("the username '{u}' is taken."),
             (AppError::UnknownUser(u), Lang::Zh) => format!("没有用户“{u}”。"),

@@ -29,6 +29,10 @@ pub struct Policy {
     pub idle_minutes: i64,
     /// A session ends this long after signing in, used or not.
     pub session_hours: i64,
+    /// A password has at least this many characters…
+    pub password_min_length: usize,
+    /// …of at least this many kinds (of four: capitals, small letters, digits, symbols).
+    pub password_min_kinds: usize,
 }
 
 impl Default for Policy {
@@ -38,6 +42,8 @@ impl Default for Policy {
             lockout_minutes: 15,
             idle_minutes: 30,
             session_hours: SESSION_HOURS,
+            password_min_length: 8,
+            password_min_kinds: 2,
         }
     }
 }
@@ -60,6 +66,16 @@ impl Policy {
                 lockout_minutes: var("KFQ_LOCKOUT_MINUTES", d.lockout_minutes),
                 idle_minutes: var("KFQ_SESSION_IDLE_MINUTES", d.idle_minutes),
                 session_hours: var("KFQ_SESSION_HOURS", d.session_hours),
+                password_min_length: usize::try_from(var(
+                    "KFQ_PASSWORD_MIN_LENGTH",
+                    d.password_min_length as i64,
+                ))
+                .unwrap_or(d.password_min_length),
+                password_min_kinds: usize::try_from(var(
+                    "KFQ_PASSWORD_MIN_KINDS",
+                    d.password_min_kinds as i64,
+                ))
+                .map_or(d.password_min_kinds, |k| k.min(4)),
             }
         })
     }
@@ -115,20 +131,37 @@ fn check_username(name: &str) -> Result<(), AppError> {
     }
 }
 
-/// At least 8 characters of at least two kinds (letters, digits, other), not the username.
+/// A password of the policy in force: long enough, of enough kinds, not the username.
 pub fn check_password(username: &str, password: &str) -> Result<(), AppError> {
+    check_password_with(&Policy::current(), username, password)
+}
+
+/// At least `password_min_length` characters of at least `password_min_kinds` of the four
+/// kinds 等保 names (capitals, small letters, digits, symbols; a Chinese character counts as
+/// a small letter), and not the username.
+pub fn check_password_with(
+    policy: &Policy,
+    username: &str,
+    password: &str,
+) -> Result<(), AppError> {
     let kinds = [
-        password.chars().any(|c| c.is_alphabetic()),
+        password.chars().any(|c| c.is_uppercase()),
+        password
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_uppercase()),
         password.chars().any(|c| c.is_ascii_digit()),
         password.chars().any(|c| !c.is_alphanumeric()),
     ];
-    let ok = password.chars().count() >= 8
-        && kinds.iter().filter(|k| **k).count() >= 2
+    let ok = password.chars().count() >= policy.password_min_length
+        && kinds.iter().filter(|k| **k).count() >= policy.password_min_kinds
         && password != username;
     if ok {
         Ok(())
     } else {
-        Err(AppError::WeakPassword)
+        Err(AppError::WeakPassword {
+            min_length: policy.password_min_length,
+            min_kinds: policy.password_min_kinds,
+        })
     }
 }
 
@@ -685,6 +718,18 @@ mod tests {
         assert!(check_password("wang", "短密码1").is_err());
         assert!(check_password("wang", "abcdefgh").is_err());
         assert!(check_password("wang1234", "wang1234").is_err());
+        // A stricter policy: 12 characters of three kinds.
+        let strict = Policy {
+            password_min_length: 12,
+            password_min_kinds: 3,
+            ..Policy::default()
+        };
+        assert!(check_password_with(&strict, "wang", "abcdefgh1234").is_err());
+        assert!(check_password_with(&strict, "wang", "Abcdefgh1234").is_ok());
+        assert!(check_password_with(&strict, "wang", "Abc-1234").is_err());
+        let told = check_password_with(&strict, "wang", "abc").unwrap_err();
+        assert!(kfq_core::Localized::message(&told, Lang::Zh).contains("至少 12 位"));
+        assert!(kfq_core::Localized::message(&told, Lang::Zh).contains("至少三类"));
     }
 
     #[test]

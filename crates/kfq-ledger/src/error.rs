@@ -24,6 +24,11 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Unreadable(String),
+    /// The content is not what the file's name says (an `.xlsx` that is not a zip archive, a
+    /// `.csv` with binary bytes).
+    NotItsType { expected: &'static str },
+    /// A sheet with more rows or columns than kfq reads.
+    TooManyCells { rows: usize, columns: usize },
     /// A workbook part that unpacks to far more than it is packed (a zip bomb), or a workbook
     /// that unpacks to more than kfq reads.
     TooPacked {
@@ -85,6 +90,22 @@ impl Localized for Problem {
                 ratio,
             } => format!(
                 "the workbook's part '{part}' unpacks to {unpacked} bytes ({ratio} times its packed size), beyond what kfq reads; not read (a zip bomb?)"
+            ),
+            Problem::NotItsType { expected } if zh => {
+                format!("文件内容不是 {expected} 格式（与扩展名不符），未读取")
+            }
+            Problem::NotItsType { expected } => {
+                format!("the content is not {expected} (as the file's name says); not read")
+            }
+            Problem::TooManyCells { rows, columns } if zh => format!(
+                "表过大：{rows} 行、{columns} 列，超出读取上限（每表 {} 行、{} 列），未读取；请拆分后导入",
+                crate::workbook::MAX_ROWS,
+                crate::workbook::MAX_COLUMNS
+            ),
+            Problem::TooManyCells { rows, columns } => format!(
+                "the sheet is too large: {rows} rows and {columns} columns, beyond what kfq reads ({} rows, {} columns a sheet); not read — split it",
+                crate::workbook::MAX_ROWS,
+                crate::workbook::MAX_COLUMNS
             ),
             Problem::Unreadable(why) if zh => format!("文件无法读取：{why}"),
             Problem::Unreadable(why) => format!("cannot read the file: {why}"),

@@ -22,6 +22,50 @@ pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
 /// …and so is one with a part over 1 MB that unpacks to more than this many times its size
 /// (real sheets pack 5–30 times; a zip bomb thousands).
 pub const MAX_PACKING_RATIO: u64 = 200;
+/// The most rows a sheet may have (a national ledger of a million projects fits).
+pub const MAX_ROWS: usize = 1_100_000;
+/// The most columns a sheet may have (the template has fewer than 40).
+pub const MAX_COLUMNS: usize = 256;
+
+/// What a file of each kind starts with.
+fn sniff(path: &Path, ext: &str) -> Result<(), Box<LedgerError>> {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| unreadable(path, e))?;
+    let head = &head[..n];
+    let (ok, expected) = match ext {
+        "xlsx" | "xlsm" | "ods" => (head.starts_with(b"PK\x03\x04"), "XLSX"),
+        "xls" => (
+            head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+            "XLS",
+        ),
+        _ => (!head.contains(&0), "CSV"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Box::new(LedgerError::new(
+            &Place {
+                file: file_name(path),
+                ..Place::default()
+            },
+            Problem::NotItsType { expected },
+        )))
+    }
+}
+
+fn too_many_cells(path: &Path, sheet: &str, rows: usize, columns: usize) -> Box<LedgerError> {
+    Box::new(LedgerError::new(
+        &Place {
+            file: file_name(path),
+            sheet: sheet.to_string(),
+            ..Place::default()
+        },
+        Problem::TooManyCells { rows, columns },
+    ))
+}
 
 /// One sheet (or CSV file) as read: its rows of cells, and the row number of the first one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +108,9 @@ pub fn read_file(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    if matches!(ext.as_str(), "csv" | "xlsx" | "xlsm" | "xls" | "ods") {
+        sniff(path, &ext)?;
+    }
     match ext.as_str() {
         "csv" => read_csv(path).map(|s| vec![s]),
         "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path),
@@ -124,6 +171,11 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
             .worksheet_range(&name)
             .map_err(|e| unreadable(path, e))?;
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let (height, width) = range.get_size();
+        let (height, width) = (height + first_row as usize, width + first_col as usize);
+        if height > MAX_ROWS || width > MAX_COLUMNS {
+            return Err(too_many_cells(path, &name, height, width));
+        }
         let rows = range
             .rows()
             .map(|row| {
@@ -173,8 +225,20 @@ fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
         .flexible(true)
         .from_reader(bytes);
     let mut rows = Vec::new();
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for record in reader.records() {
         let record = record.map_err(|e| unreadable(path, e))?;
+        if rows.len() >= MAX_ROWS || record.len() > MAX_COLUMNS {
+            return Err(too_many_cells(
+                path,
+                &name,
+                rows.len() + 1,
+                record.len(),
+            ));
+        }
         rows.push(
             record
                 .iter()
@@ -182,10 +246,6 @@ fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
                 .collect(),
         );
     }
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     Ok(Sheet {
         file: file_name(path),
         name,
@@ -324,5 +384,42 @@ mod packing_tests {
             .collect();
         write_xlsx(&real, &tables, true).unwrap();
         assert!(read_file(&real).is_ok());
+    }
+
+    #[test]
+    fn a_file_that_is_not_what_its_name_says_or_too_wide_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let renamed = dir.path().join("项目.xlsx");
+        std::fs::write(&renamed, "项目编号,项目名称\nLL-1,氢能\n").unwrap();
+        let refused = read_file(&renamed).unwrap_err();
+        assert!(matches!(refused.problem, Problem::NotItsType { expected: "XLSX" }));
+        assert!(refused.message(kfq_core::Lang::Zh).contains("项目.xlsx"));
+        let binary = dir.path().join("项目.csv");
+        std::fs::write(&binary, b"PK\x03\x04\x00\x00binary").unwrap();
+        let refused = read_file(&binary).unwrap_err();
+        assert!(matches!(refused.problem, Problem::NotItsType { expected: "CSV" }));
+
+        let wide_csv = dir.path().join("宽表.csv");
+        let header: Vec<String> = (0..=MAX_COLUMNS).map(|c| format!("列{c}")).collect();
+        std::fs::write(&wide_csv, header.join(",")).unwrap();
+        let refused = read_file(&wide_csv).unwrap_err();
+        assert!(
+            matches!(refused.problem, Problem::TooManyCells { columns, .. } if columns == MAX_COLUMNS + 1),
+            "{refused:?}"
+        );
+        let message = refused.message(kfq_core::Lang::Zh);
+        assert!(message.contains("宽表") && message.contains("拆分"), "{message}");
+
+        let wide_xlsx = dir.path().join("宽表.xlsx");
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("项目").unwrap();
+        sheet.write_string(0, MAX_COLUMNS as u16, "太宽").unwrap();
+        workbook.save(&wide_xlsx).unwrap();
+        let refused = read_file(&wide_xlsx).unwrap_err();
+        assert!(
+            matches!(refused.problem, Problem::TooManyCells { columns, .. } if columns == MAX_COLUMNS + 1),
+            "{refused:?}"
+        );
     }
 }

@@ -59,10 +59,7 @@ async fn bench(db: TestDb, engine: &str) {
             .await
             .expect("a user");
     }
-    let router = kfq_web::router(kfq_web::AppState {
-        db: db.db.clone(),
-        lang: Lang::Zh,
-    });
+    let router = kfq_web::router(kfq_web::AppState::new(db.db.clone(), Lang::Zh));
     for user in ["bench.province", "bench.city"] {
         let (token, _) = kfq_app::users::sign_in(&db.db, user, "Bench-2024-pass")
             .await

@@ -98,19 +98,21 @@ pub struct ClientIp(pub Option<String>);
 
 impl ClientIp {
     pub fn of(parts: &Parts) -> ClientIp {
+        ClientIp::from(&parts.headers, &parts.extensions)
+    }
+
+    pub fn from(headers: &HeaderMap, extensions: &axum::http::Extensions) -> ClientIp {
         static TRUST: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         let trust = *TRUST.get_or_init(|| {
             std::env::var("KFQ_TRUST_PROXY").is_ok_and(|v| v == "1" || v == "true")
         });
-        let forwarded = parts
-            .headers
+        let forwarded = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .map(|v| v.trim().to_string())
             .filter(|v| trust && !v.is_empty());
-        let peer = parts
-            .extensions
+        let peer = extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string());
         ClientIp(forwarded.or(peer))

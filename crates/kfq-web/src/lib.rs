@@ -9,6 +9,7 @@ mod auth;
 mod error;
 mod links;
 mod pages;
+pub mod rate;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -23,6 +24,19 @@ pub struct AppState {
     pub db: Db,
     /// The language for visitors who are not signed in.
     pub lang: Lang,
+    /// How often one address may sign in and call the API.
+    pub limits: std::sync::Arc<rate::RateLimits>,
+}
+
+impl AppState {
+    /// The state with the limits the environment sets.
+    pub fn new(db: Db, lang: Lang) -> AppState {
+        AppState {
+            db,
+            lang,
+            limits: std::sync::Arc::new(rate::RateLimits::from_env()),
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -68,8 +82,46 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             refuse_cross_site,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_rate,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Answers 429 to an address over its limit of sign-ins or API calls this minute.
+async fn limit_rate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some(kind) = rate::kind_of(request.method(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let address = auth::ClientIp::from(request.headers(), request.extensions())
+        .0
+        .unwrap_or_default();
+    match state
+        .limits
+        .admit(kind, &address, std::time::Instant::now())
+    {
+        Ok(()) => next.run(request).await,
+        Err(seconds) => {
+            let lang = auth::visitor_lang(request.headers(), state.lang);
+            let message = match lang {
+                Lang::Zh => format!("请求过于频繁，请 {seconds} 秒后再试。"),
+                Lang::En => format!("too many requests; try again in {seconds} seconds."),
+            };
+            (
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, seconds.to_string())],
+                axum::Json(serde_json::json!({ "error": message })),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Refuses a state-changing request a browser sent with kfq's cookie from another site (CSRF).
@@ -126,7 +178,7 @@ pub async fn serve(db: Db, addr: &str, lang: Lang) -> std::io::Result<()> {
         "{} http://{local}/",
         lang.pick("kfq 已启动：", "kfq is listening on")
     );
-    let app = router(AppState { db, lang });
+    let app = router(AppState::new(db, lang));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -91,10 +91,7 @@ impl App {
                 .await
                 .unwrap();
         }
-        let router = kfq_web::router(kfq_web::AppState {
-            db: db.db.clone(),
-            lang: Lang::Zh,
-        });
+        let router = kfq_web::router(kfq_web::AppState::new(db.db.clone(), Lang::Zh));
         App { router, db }
     }
 

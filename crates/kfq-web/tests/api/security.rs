@@ -298,3 +298,69 @@ async fn the_province_reads_the_audit_trail_with_sign_ins_and_exports_and_nobody
         }
     }
 }
+
+#[tokio::test]
+async fn an_address_trying_too_often_is_told_to_wait_and_others_are_not() {
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+    let app = App::both().await.remove(0);
+    let state = kfq_web::AppState {
+        limits: std::sync::Arc::new(kfq_web::rate::RateLimits::new(5, 10)),
+        ..kfq_web::AppState::new(app.db.db.clone(), Lang::Zh)
+    };
+    let router = kfq_web::router(state);
+    let token = app.sign_in("lvliang").await;
+    let send = |from: [u8; 4], method: &str, uri: &str, body: Option<serde_json::Value>| {
+        let mut request = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"));
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let mut request = request
+            .body(axum::body::Body::from(
+                body.map(|b| b.to_string()).unwrap_or_default(),
+            ))
+            .unwrap();
+        let peer = std::net::SocketAddr::from((from, 40000));
+        request.extensions_mut().insert(ConnectInfo(peer));
+        router.clone().oneshot(request)
+    };
+    let guess = |n: u32| Some(json!({"username": format!("nobody{n}"), "password": "Wrong-2024"}));
+    for n in 0..5 {
+        let answer = send([10, 0, 0, 1], "POST", "/api/v1/session", guess(n))
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    }
+    let answer = send([10, 0, 0, 1], "POST", "/api/v1/session", guess(5))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = answer.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    // Another address still gets an answer on the merits.
+    let answer = send([10, 0, 0, 2], "POST", "/api/v1/session", guess(6))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+
+    for _ in 0..10 {
+        let answer = send([10, 0, 0, 3], "GET", "/api/v1/projects", None)
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    let answer = send([10, 0, 0, 3], "GET", "/api/v1/projects", None)
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The pages are not counted as API calls.
+    let answer = send([10, 0, 0, 3], "GET", "/projects", None).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+}
