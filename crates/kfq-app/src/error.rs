@@ -234,6 +234,24 @@ impl Localized for AppError {
                     (kfq_store::FileProblem::Damaged(why), Lang::En) => {
                         format!("{path} is damaged and was not restored: {why}")
                     }
+                    (kfq_store::FileProblem::BadKey, Lang::Zh) => format!(
+                        "{path}：密钥文件应为 32 位十六进制数字（128 位 SM4 密钥）"
+                    ),
+                    (kfq_store::FileProblem::BadKey, Lang::En) => format!(
+                        "{path}: a key file holds 32 hexadecimal digits (a 128-bit SM4 key)"
+                    ),
+                    (kfq_store::FileProblem::WrongKeyOrAltered, Lang::Zh) => format!(
+                        "{path}：密钥不对，或备份文件已被改动或不完整；未恢复任何数据"
+                    ),
+                    (kfq_store::FileProblem::WrongKeyOrAltered, Lang::En) => format!(
+                        "{path}: the key does not open it, or the backup was altered or cut short; nothing was restored"
+                    ),
+                    (kfq_store::FileProblem::NeedsKey, Lang::Zh) => format!(
+                        "{path}：备份已用 SM4 加密，请用 --key-file 给出密钥文件"
+                    ),
+                    (kfq_store::FileProblem::NeedsKey, Lang::En) => format!(
+                        "{path}: the backup is sealed with SM4; give its key with --key-file"
+                    ),
                     (kfq_store::FileProblem::Io(why), Lang::Zh) => format!("{path}：{why}"),
                     (kfq_store::FileProblem::Io(why), Lang::En) => format!("{path}: {why}"),
                 }

@@ -26,9 +26,14 @@ pub enum Problem {
     Unreadable(String),
     /// The content is not what the file's name says (an `.xlsx` that is not a zip archive, a
     /// `.csv` with binary bytes).
-    NotItsType { expected: &'static str },
+    NotItsType {
+        expected: &'static str,
+    },
     /// A sheet with more rows or columns than kfq reads.
-    TooManyCells { rows: usize, columns: usize },
+    TooManyCells {
+        rows: usize,
+        columns: usize,
+    },
     /// A workbook part that unpacks to far more than it is packed (a zip bomb), or a workbook
     /// that unpacks to more than kfq reads.
     TooPacked {

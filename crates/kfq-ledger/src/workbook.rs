@@ -232,12 +232,7 @@ fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
     for record in reader.records() {
         let record = record.map_err(|e| unreadable(path, e))?;
         if rows.len() >= MAX_ROWS || record.len() > MAX_COLUMNS {
-            return Err(too_many_cells(
-                path,
-                &name,
-                rows.len() + 1,
-                record.len(),
-            ));
+            return Err(too_many_cells(path, &name, rows.len() + 1, record.len()));
         }
         rows.push(
             record
@@ -392,12 +387,18 @@ mod packing_tests {
         let renamed = dir.path().join("项目.xlsx");
         std::fs::write(&renamed, "项目编号,项目名称\nLL-1,氢能\n").unwrap();
         let refused = read_file(&renamed).unwrap_err();
-        assert!(matches!(refused.problem, Problem::NotItsType { expected: "XLSX" }));
+        assert!(matches!(
+            refused.problem,
+            Problem::NotItsType { expected: "XLSX" }
+        ));
         assert!(refused.message(kfq_core::Lang::Zh).contains("项目.xlsx"));
         let binary = dir.path().join("项目.csv");
         std::fs::write(&binary, b"PK\x03\x04\x00\x00binary").unwrap();
         let refused = read_file(&binary).unwrap_err();
-        assert!(matches!(refused.problem, Problem::NotItsType { expected: "CSV" }));
+        assert!(matches!(
+            refused.problem,
+            Problem::NotItsType { expected: "CSV" }
+        ));
 
         let wide_csv = dir.path().join("宽表.csv");
         let header: Vec<String> = (0..=MAX_COLUMNS).map(|c| format!("列{c}")).collect();
@@ -408,7 +409,10 @@ mod packing_tests {
             "{refused:?}"
         );
         let message = refused.message(kfq_core::Lang::Zh);
-        assert!(message.contains("宽表") && message.contains("拆分"), "{message}");
+        assert!(
+            message.contains("宽表") && message.contains("拆分"),
+            "{message}"
+        );
 
         let wide_xlsx = dir.path().join("宽表.xlsx");
         let mut workbook = rust_xlsxwriter::Workbook::new();

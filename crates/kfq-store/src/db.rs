@@ -41,6 +41,12 @@ pub enum FileProblem {
     /// The copy failed its integrity check.
     Damaged(String),
     Io(String),
+    /// A backup key file that is not 32 hexadecimal digits.
+    BadKey,
+    /// A sealed backup that the key does not open: the wrong key, or the file was altered.
+    WrongKeyOrAltered,
+    /// A sealed backup restored without its key.
+    NeedsKey,
 }
 
 /// Which engine a database runs on.

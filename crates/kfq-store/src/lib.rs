@@ -11,6 +11,7 @@ mod db;
 mod dismissals;
 mod migrate;
 mod read;
+pub mod sealed;
 mod snapshot;
 pub mod testing;
 mod users;

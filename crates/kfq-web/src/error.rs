@@ -45,7 +45,9 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({"error": message, "errors": errors}),
             ),
-            AppError::WeakPassword { .. } => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": message})),
+            AppError::WeakPassword { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": message}))
+            }
             AppError::Conflict(c) => {
                 let status = if self.precondition {
                     StatusCode::PRECONDITION_FAILED

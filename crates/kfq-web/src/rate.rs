@@ -80,7 +80,8 @@ impl RateLimits {
 
 /// Which limit a request falls under, if any.
 pub fn kind_of(method: &axum::http::Method, path: &str) -> Option<Kind> {
-    let signs_in = method == axum::http::Method::POST && matches!(path, "/api/v1/session" | "/login");
+    let signs_in =
+        method == axum::http::Method::POST && matches!(path, "/api/v1/session" | "/login");
     if signs_in {
         Some(Kind::SignIn)
     } else if path.starts_with("/api/") {
@@ -106,7 +107,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(wait, 40);
         assert!(limits.admit(Kind::SignIn, "10.0.0.2", t0).is_ok());
-        assert!(limits.admit(Kind::Api, "10.0.0.1", t0).is_ok(), "0 is no limit");
+        assert!(
+            limits.admit(Kind::Api, "10.0.0.1", t0).is_ok(),
+            "0 is no limit"
+        );
         assert!(limits
             .admit(Kind::SignIn, "10.0.0.1", t0 + Duration::from_secs(61))
             .is_ok());
@@ -117,7 +121,10 @@ mod tests {
         use axum::http::Method;
         assert_eq!(kind_of(&Method::POST, "/login"), Some(Kind::SignIn));
         assert_eq!(kind_of(&Method::GET, "/login"), None);
-        assert_eq!(kind_of(&Method::POST, "/api/v1/session"), Some(Kind::SignIn));
+        assert_eq!(
+            kind_of(&Method::POST, "/api/v1/session"),
+            Some(Kind::SignIn)
+        );
         assert_eq!(kind_of(&Method::GET, "/api/v1/projects"), Some(Kind::Api));
         assert_eq!(kind_of(&Method::GET, "/projects"), None);
     }

@@ -91,9 +91,22 @@ pub enum Command {
         all: bool,
     },
     /// A consistent copy of the running SQLite database to FILE (never overwrites)
-    Backup { file: PathBuf },
+    Backup {
+        file: PathBuf,
+        /// Seal the backup with SM4 under the key in this file (32 hex digits; make one with
+        /// `kfq backup-key FILE`)
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+    },
+    /// Write a new random SM4 backup key (32 hex digits) to FILE, readable only by its owner
+    BackupKey { file: PathBuf },
     /// Put a backup in place as the configured SQLite database, which must not exist yet
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// The key a sealed backup was made with
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+    },
     /// The audit trail, newest first (`kfq audit verify` checks its hash chain)
     Audit {
         #[command(subcommand)]
@@ -342,9 +355,13 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             println!("{}", summary.describe(lang));
             Ok(())
         }
-        Command::Backup { file } => {
+        Command::Backup { file, key_file } => {
+            let key = key_file
+                .as_deref()
+                .map(kfq_store::sealed::BackupKey::from_file)
+                .transpose()?;
             let db = open(&args.database).await?;
-            kfq_store::backup_to(&db, &file).await?;
+            kfq_store::backup_to(&db, &file, key.as_ref()).await?;
             println!(
                 "{}{}",
                 lang.pick("已备份到 ", "backed up to "),
@@ -352,14 +369,34 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             );
             Ok(())
         }
-        Command::Restore { file } => {
+        Command::BackupKey { file } => {
+            let key = kfq_store::sealed::BackupKey::generate()?;
+            write_key(&file, &key).map_err(|e| kfq_store::StoreError::File {
+                path: file.clone(),
+                problem: kfq_store::FileProblem::Io(e.to_string()),
+            })?;
+            println!(
+                "{}{}",
+                lang.pick(
+                    "已生成 SM4 备份密钥（请另处妥善保存，丢失则备份无法恢复）：",
+                    "wrote a new SM4 backup key (keep a copy elsewhere: without it the backups cannot be restored): "
+                ),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file, key_file } => {
+            let key = key_file
+                .as_deref()
+                .map(kfq_store::sealed::BackupKey::from_file)
+                .transpose()?;
             let DbUrl::Sqlite(target) = DbUrl::parse(&args.database)? else {
                 return Err(kfq_store::StoreError::Unsupported(
                     "kfq restore writes SQLite databases; restore PostgreSQL with pg_restore",
                 )
                 .into());
             };
-            kfq_store::restore_from(&file, &target).await?;
+            kfq_store::restore_from(&file, &target, key.as_ref()).await?;
             println!(
                 "{}{}",
                 lang.pick("已恢复到 ", "restored to "),
@@ -687,4 +724,16 @@ fn emit<T: Serialize>(
             Ok(())
         }
     }
+}
+
+/// Writes a key file that only its owner may read, refusing to overwrite one.
+fn write_key(path: &std::path::Path, key: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    writeln!(file, "{key}")?;
+    file.sync_all()
 }

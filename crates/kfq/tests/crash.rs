@@ -273,23 +273,47 @@ fn a_backup_taken_under_load_is_consistent_and_restores_identical() {
         .into_iter()
         .map(|w| w.join().expect("a writer"))
         .sum();
-    let after = dir.path().join("after.db");
-    kfq(&db, &["backup", after.to_str().unwrap_or_default()], None);
-    let refused = Command::new(env!("CARGO_BIN_EXE_kfq"))
-        .args(["backup", after.to_str().unwrap_or_default()])
-        .env("KFQ_DATABASE_URL", format!("sqlite://{}", db.display()))
-        .env_remove("KFQ_LANG")
-        .output()
-        .expect("kfq runs");
+    // The backup after they stop is sealed with SM4 under a key the operator made.
+    let key = dir.path().join("backup.key");
+    let key_arg = key.to_str().unwrap_or_default();
+    kfq(&db, &["backup-key", key_arg], None);
+    let after = dir.path().join("after.db.sm4");
+    let after_arg = after.to_str().unwrap_or_default();
+    kfq(&db, &["backup", after_arg, "--key-file", key_arg], None);
+    let sealed = std::fs::read(&after).expect("the sealed backup");
+    assert!(sealed.starts_with(b"KFQ-SM4-1\n"), "sealed, not SQLite");
     assert!(
-        !refused.status.success(),
-        "a backup never overwrites a file"
+        !sealed.windows(15).any(|w| w == b"SQLite format 3"),
+        "nothing of the database shows"
     );
-    assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("备份从不覆盖文件"),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
+    let refused = |args: &[&str], target: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kfq"))
+            .args(args)
+            .env("KFQ_DATABASE_URL", format!("sqlite://{}", target.display()))
+            .env_remove("KFQ_LANG")
+            .output()
+            .expect("kfq runs");
+        assert!(!out.status.success(), "{args:?} is refused");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let told = refused(&["backup", after_arg, "--key-file", key_arg], &db);
+    assert!(told.contains("备份从不覆盖文件"), "{told}");
+    let nowhere = dir.path().join("nowhere").join("kfq.db");
+    let told = refused(&["restore", after_arg], &nowhere);
+    assert!(told.contains("--key-file"), "{told}");
+    let wrong = dir.path().join("wrong.key");
+    std::fs::write(&wrong, "00112233445566778899aabbccddeeff\n").expect("a key file");
+    let told = refused(
+        &[
+            "restore",
+            after_arg,
+            "--key-file",
+            wrong.to_str().unwrap_or_default(),
+        ],
+        &nowhere,
     );
+    assert!(told.contains("密钥不对"), "{told}");
+    assert!(!nowhere.exists(), "a refused restore leaves nothing");
     server.kill().expect("stop");
     let _ = server.wait();
 
@@ -317,7 +341,7 @@ fn a_backup_taken_under_load_is_consistent_and_restores_identical() {
     let restored_after = dir.path().join("restored-after").join("kfq.db");
     kfq(
         &restored_after,
-        &["restore", after.to_str().unwrap_or_default()],
+        &["restore", after_arg, "--key-file", key_arg],
         None,
     );
     assert_eq!(
