@@ -25,6 +25,12 @@ pub enum AppError {
     /// The account is disabled.
     #[error("account disabled")]
     Disabled,
+    /// The password was right; the code of the second factor is needed too.
+    #[error("second factor needed")]
+    TotpNeeded,
+    /// The configuration requires a second factor of the user's role: set it up first.
+    #[error("must set up a second factor")]
+    MustEnrolTotp,
     #[error("wrong username or password")]
     BadCredentials,
     #[error("not signed in")]
@@ -115,6 +121,18 @@ impl Localized for AppError {
                 .pick(
                     "不能更改自己账号的角色或状态。",
                     "you cannot change your own account's role or state.",
+                )
+                .into(),
+            (AppError::TotpNeeded, _) => lang
+                .pick(
+                    "请输入动态口令（身份验证器应用中的六位数字）。",
+                    "enter the code of your second factor (six digits from your authenticator app).",
+                )
+                .into(),
+            (AppError::MustEnrolTotp, _) => lang
+                .pick(
+                    "您的角色须使用动态口令登录：请先绑定（POST /api/v1/me/totp，或登录后在页面上绑定）。",
+                    "your role signs in with a second factor: set it up first (POST /api/v1/me/totp, or on the page after signing in).",
                 )
                 .into(),
             (AppError::Disabled, _) => lang
@@ -301,6 +319,10 @@ pub enum Expected {
     RetentionMonths,
     /// A text (a JSON string).
     Text,
+    /// A code of the authenticator app, now.
+    TotpCode,
+    /// A second factor being set up.
+    TotpSetup,
     /// What to change about an account: a role with its region, or `disabled`.
     AccountChange,
 }
@@ -377,6 +399,18 @@ impl Expected {
                 )
                 .into(),
             (Expected::Text, _) => lang.pick("应为文本", "give a text").into(),
+            (Expected::TotpCode, _) => lang
+                .pick(
+                    "动态口令不对：应为身份验证器应用当前显示的六位数字",
+                    "not the code: give the six digits your authenticator app shows now",
+                )
+                .into(),
+            (Expected::TotpSetup, _) => lang
+                .pick(
+                    "尚未开始绑定动态口令：请先 POST /api/v1/me/totp",
+                    "no second factor is being set up: POST /api/v1/me/totp first",
+                )
+                .into(),
             (Expected::AccountChange, _) => lang
                 .pick(
                     "请给出 role 与 region（授权），或 disabled（停用/启用）",

@@ -108,6 +108,25 @@ pub struct UserView {
     pub lang: Lang,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// Signs in with a second factor (动态口令).
+    pub totp: bool,
+    /// Must set up a second factor before anything else (`KFQ_TOTP_REQUIRED` names the role).
+    pub must_enrol_totp: bool,
+}
+
+/// Whether the configuration requires a second factor of `role` (`KFQ_TOTP_REQUIRED`: role
+/// codes separated by commas, e.g. `province,sysadmin,secadmin,auditadmin`; none by default).
+pub fn totp_required(role: Role) -> bool {
+    static ROLES: std::sync::OnceLock<Vec<Role>> = std::sync::OnceLock::new();
+    ROLES
+        .get_or_init(|| {
+            std::env::var("KFQ_TOTP_REQUIRED")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(Role::parse)
+                .collect()
+        })
+        .contains(&role)
 }
 
 fn bad(name: &'static str, value: &str, expected: crate::Expected) -> AppError {
@@ -238,6 +257,9 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         lang: "zh".into(),
         must_change_password: new.must_change_password,
         disabled: false,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: None,
     };
     let now = Utc::now();
     let mut tx = db.begin().await?;
@@ -264,6 +286,8 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         lang: Lang::Zh,
         must_change_password: row.must_change_password,
         disabled: false,
+        totp: false,
+        must_enrol_totp: totp_required(new.role),
     })
 }
 
@@ -274,15 +298,18 @@ fn view(row: &UserRow, zones: &[kfq_core::zone::Zone]) -> Result<UserView, AppEr
             row.username
         )))
     };
+    let role = Role::parse(&row.role).ok_or_else(corrupt)?;
     Ok(UserView {
         id: row.id,
         username: row.username.clone(),
         display_name: row.display_name.clone(),
-        role: Role::parse(&row.role).ok_or_else(corrupt)?,
+        role,
         scope: Scope::from_stored(&row.scope, zones).ok_or_else(corrupt)?,
         lang: Lang::parse(&row.lang).unwrap_or_default(),
         must_change_password: row.must_change_password,
         disabled: row.disabled,
+        totp: row.totp_secret.is_some(),
+        must_enrol_totp: row.totp_secret.is_none() && totp_required(role),
     })
 }
 
@@ -306,7 +333,7 @@ fn new_secret(prefix: &str) -> Result<String, AppError> {
     Ok(format!("{prefix}{}", hex(&bytes)))
 }
 
-/// A password to hand out once: 14 characters of letters and digits, both always present.
+/// A password to hand out once: 16 characters, capitals, small letters, digits and a symbol.
 pub fn generate_password() -> Result<String, AppError> {
     const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 12];
@@ -315,7 +342,8 @@ pub fn generate_password() -> Result<String, AppError> {
         .iter()
         .map(|b| CHARS[*b as usize % CHARS.len()] as char)
         .collect();
-    Ok(format!("{body}7k"))
+    // Of all four kinds, whatever the policy asks.
+    Ok(format!("{body}-7kQ"))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -345,6 +373,19 @@ pub async fn sign_in_from(
     password: &str,
     ip: Option<String>,
 ) -> Result<(String, UserView), AppError> {
+    sign_in_with(db, username, password, None, ip).await
+}
+
+/// Signs in with the code of a second factor too, for a user who has one: without the code
+/// the answer asks for it; a wrong code fails (and counts towards the lock) as a wrong password
+/// does.
+pub async fn sign_in_with(
+    db: &Db,
+    username: &str,
+    password: &str,
+    totp: Option<&str>,
+    ip: Option<String>,
+) -> Result<(String, UserView), AppError> {
     let policy = Policy::current();
     let now = Utc::now();
     let window = now - Duration::minutes(policy.lockout_minutes);
@@ -368,7 +409,24 @@ pub async fn sign_in_from(
             .clone(),
     };
     let matches = verify(password, hash).await?;
-    let Some(row) = row.filter(|_| matches) else {
+    let second = match row.as_ref().filter(|_| matches) {
+        None => Err(()),
+        Some(r) => match r.totp_secret.as_deref() {
+            None => Ok(None),
+            Some(secret) => {
+                let Some(typed) = totp.filter(|t| !t.trim().is_empty()) else {
+                    return Err(AppError::TotpNeeded);
+                };
+                let unix = u64::try_from(now.timestamp()).unwrap_or_default();
+                let used = r.totp_last_step.and_then(|s| u64::try_from(s).ok());
+                kfq_core::totp::from_base32(secret)
+                    .and_then(|secret| kfq_core::totp::check(&secret, typed, unix, used))
+                    .map(Some)
+                    .ok_or(())
+            }
+        },
+    };
+    let Some(row) = row.filter(|_| second.is_ok()) else {
         let locks = failures + 1 >= policy.lockout_attempts;
         let mut tx = db.begin().await?;
         let event = |action: &str| kfq_core::audit::AuditEvent {
@@ -418,6 +476,13 @@ pub async fn sign_in_from(
     }
     let secret = new_secret("kfqs_")?;
     let mut tx = db.begin().await?;
+    if let Ok(Some(step)) = second {
+        let step = i64::try_from(step).map_err(|_| AppError::Internal)?;
+        if !kfq_store::use_totp_step(&mut tx, row.id, step).await? {
+            // Another sign-in used this code first.
+            return Err(AppError::BadCredentials);
+        }
+    }
     kfq_store::delete_dead_sessions(&mut tx, now, now - Duration::minutes(policy.idle_minutes))
         .await?;
     kfq_store::insert_session(
@@ -706,6 +771,97 @@ fn must_manage_accounts(actor: &Actor) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// A second factor being set up: the secret to type into an authenticator app, or the
+/// address to give it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TotpSetup {
+    pub secret: String,
+    pub uri: String,
+}
+
+/// 绑定动态口令 — starts setting up a second factor for the signed-in user: a new secret,
+/// kept aside until a code from it confirms it ([`confirm_totp`]).
+pub async fn start_totp(db: &Db, actor: &Actor) -> Result<TotpSetup, AppError> {
+    let id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let row = kfq_store::user_by_id(db, id)
+        .await?
+        .ok_or(AppError::SignedOut)?;
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    let secret = kfq_core::totp::base32(&bytes);
+    let mut tx = db.begin().await?;
+    kfq_store::set_user_totp(
+        &mut tx,
+        id,
+        row.totp_secret.as_deref(),
+        Some(&secret),
+        row.totp_last_step,
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(TotpSetup {
+        uri: kfq_core::totp::uri("kfq", &row.username, &bytes),
+        secret,
+    })
+}
+
+/// Confirms the second factor being set up with a code from it; from then on the user signs
+/// in with a code. Audited.
+pub async fn confirm_totp(db: &Db, actor: &Actor, code: &str) -> Result<(), AppError> {
+    let id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let row = kfq_store::user_by_id(db, id)
+        .await?
+        .ok_or(AppError::SignedOut)?;
+    let pending = row.totp_pending.as_deref().ok_or(AppError::BadArgument {
+        name: "code",
+        value: code.into(),
+        expected: crate::Expected::TotpSetup,
+    })?;
+    let unix = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
+    let step = kfq_core::totp::from_base32(pending)
+        .and_then(|secret| kfq_core::totp::check(&secret, code, unix, None))
+        .ok_or_else(|| AppError::BadArgument {
+            name: "code",
+            value: code.into(),
+            expected: crate::Expected::TotpCode,
+        })?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_user_totp(&mut tx, id, Some(pending), None, i64::try_from(step).ok()).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "totp_enrolled",
+        "user",
+        &row.username,
+        Some(serde_json::json!({"totp": row.totp_secret.is_some()}).to_string()),
+        Some(serde_json::json!({"totp": true}).to_string()),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(())
+}
+
+/// The system administrator (or the operator) removes an account's second factor, for a user
+/// who lost their phone; they set up a new one at their next sign-in if it is required.
+pub async fn reset_totp(db: &Db, actor: &Actor, username: &str) -> Result<(), AppError> {
+    must_manage_accounts(actor)?;
+    let (row, _) = managed_account(db, actor, username).await?;
+    let mut tx = db.begin().await?;
+    kfq_store::set_user_totp(&mut tx, row.id, None, None, None).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "totp_reset",
+        "user",
+        &row.username,
+        Some(serde_json::json!({"totp": row.totp_secret.is_some()}).to_string()),
+        Some(serde_json::json!({"totp": false}).to_string()),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod report;
 pub mod round;
 pub mod scope;
 pub mod stage;
+pub mod totp;
 pub mod zone;
 
 pub use lang::{Lang, Localized};

@@ -15,6 +15,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_separation_of_duties.sql"),
     ),
+    (7, include_str!("../migrations/sqlite/0007_totp.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -38,6 +39,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/postgres/0006_separation_of_duties.sql"),
     ),
+    (7, include_str!("../migrations/postgres/0007_totp.sql")),
 ];
 
 const CREATE_LEDGER: &str =

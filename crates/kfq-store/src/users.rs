@@ -17,10 +17,16 @@ pub struct UserRow {
     pub must_change_password: bool,
     /// A disabled account signs in no more; its sessions and tokens open nothing.
     pub disabled: bool,
+    /// The confirmed TOTP secret (base32), when the user signs in with a second factor.
+    pub totp_secret: Option<String>,
+    /// A TOTP secret being set up, until a code confirms it.
+    pub totp_pending: Option<String>,
+    /// The last step whose code signed in.
+    pub totp_last_step: Option<i64>,
 }
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, password_hash, role, scope, lang, must_change_password, disabled";
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, scope, lang, \
+    must_change_password, disabled, totp_secret, totp_pending, totp_last_step";
 
 pub async fn insert_user(tx: &mut Tx, u: &UserRow, at: DateTime<Utc>) -> Result<i64, StoreError> {
     const SQL: &str =
@@ -77,6 +83,32 @@ pub async fn set_user_role(
     const SQL: &str = "UPDATE users SET role = $1, scope = $2 WHERE id = $3";
     on_tx!(tx, conn => sqlx::query(SQL).bind(role).bind(scope).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Sets what a user's second factor is: `secret` confirmed, `pending` being set up, the last
+/// step used.
+pub async fn set_user_totp(
+    tx: &mut Tx,
+    user_id: i64,
+    secret: Option<&str>,
+    pending: Option<&str>,
+    last_step: Option<i64>,
+) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE users SET totp_secret = $1, totp_pending = $2, totp_last_step = $3 \
+        WHERE id = $4";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(secret).bind(pending).bind(last_step).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Records the step of a code that signed in, unless a later one was recorded meanwhile (two
+/// sign-ins racing with one code: one wins). Whether it was recorded.
+pub async fn use_totp_step(tx: &mut Tx, user_id: i64, step: i64) -> Result<bool, StoreError> {
+    const SQL: &str = "UPDATE users SET totp_last_step = $1 \
+        WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)";
+    Ok(
+        on_tx!(tx, conn => sqlx::query(SQL).bind(step).bind(user_id).execute(conn).await.map(|r| r.rows_affected()))?
+            == 1,
+    )
 }
 
 /// Disables an account or enables it again.

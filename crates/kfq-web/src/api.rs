@@ -34,6 +34,9 @@ pub async fn openapi() -> Response {
 pub struct Credentials {
     username: String,
     password: String,
+    /// The code of the second factor, for a user who has one.
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 /// `POST /api/v1/session`: signs in; the session is set as a cookie and returned for scripts.
@@ -44,9 +47,10 @@ pub async fn sign_in(
     Json(c): Json<Credentials>,
 ) -> ApiResult {
     let lang = visitor_lang(&headers, s.lang);
-    let (secret, user) = kfq_app::users::sign_in_from(&s.db, &c.username, &c.password, ip.0)
-        .await
-        .map_err(|e| ApiError::new(e, lang))?;
+    let (secret, user) =
+        kfq_app::users::sign_in_with(&s.db, &c.username, &c.password, c.totp.as_deref(), ip.0)
+            .await
+            .map_err(|e| ApiError::new(e, lang))?;
     let cookie = format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         kfq_app::users::SESSION_HOURS * 3600
@@ -342,6 +346,44 @@ pub async fn reset_password(
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))?;
     Ok(Json(json!({ "username": username, "initial_password": password })).into_response())
+}
+
+/// `POST /api/v1/me/totp`: starts setting up a second factor: `{"secret","uri"}` for the
+/// authenticator app; it takes effect once a code confirms it.
+pub async fn start_totp(State(s): State<AppState>, signed: Signed) -> ApiResult {
+    let setup = kfq_app::users::start_totp(&s.db, &signed.actor)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!(setup)).into_response())
+}
+
+/// `POST /api/v1/me/totp/confirm` `{"code"}`: confirms the second factor being set up.
+pub async fn confirm_totp(
+    State(s): State<AppState>,
+    signed: Signed,
+    Json(body): Json<Value>,
+) -> ApiResult {
+    let result = async {
+        let code = text_field(&body, "code")?.unwrap_or_default();
+        kfq_app::users::confirm_totp(&s.db, &signed.actor, code).await
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `DELETE /api/v1/users/{username}/totp`: removes an account's second factor (the system
+/// administrator, for a user who lost their phone).
+pub async fn reset_totp(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(username): Path<String>,
+) -> ApiResult {
+    kfq_app::users::reset_totp(&s.db, &signed.actor, &username)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).

@@ -12,12 +12,17 @@ use crate::{ApiError, AppState};
 
 pub const COOKIE: &str = "kfq_session";
 
-/// What a user who signed in with an initial password may reach before changing it.
+/// What a user who signed in with an initial password, or without the second factor their
+/// role requires, may reach before changing it or setting it up.
 pub const MAY_WITH_INITIAL_PASSWORD: &[&str] = &[
     "/api/v1/me",
     "/api/v1/me/password",
+    "/api/v1/me/totp",
+    "/api/v1/me/totp/confirm",
     "/api/v1/session",
     "/password",
+    "/totp",
+    "/totp/confirm",
     "/logout",
     "/lang",
 ];
@@ -148,6 +153,9 @@ impl FromRequestParts<AppState> for Signed {
         // An initial password opens only the way to change it.
         if user.must_change_password && !MAY_WITH_INITIAL_PASSWORD.contains(&parts.uri.path()) {
             return Err(ApiError::new(AppError::MustChangePassword, user.lang));
+        }
+        if user.must_enrol_totp && !MAY_WITH_INITIAL_PASSWORD.contains(&parts.uri.path()) {
+            return Err(ApiError::new(AppError::MustEnrolTotp, user.lang));
         }
         Ok(Signed {
             actor: kfq_app::Actor {

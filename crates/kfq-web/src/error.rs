@@ -70,15 +70,17 @@ impl ApiError {
             }
             AppError::Forbidden
             | AppError::MustChangePassword
+            | AppError::MustEnrolTotp
             | AppError::Duty(_)
             | AppError::AdministratorAccount(_)
             | AppError::OwnAccount => (StatusCode::FORBIDDEN, json!({"error": message})),
             AppError::LockedOut { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, json!({"error": message}))
             }
-            AppError::BadCredentials | AppError::SignedOut | AppError::Disabled => {
-                (StatusCode::UNAUTHORIZED, json!({"error": message}))
-            }
+            AppError::BadCredentials
+            | AppError::SignedOut
+            | AppError::Disabled
+            | AppError::TotpNeeded => (StatusCode::UNAUTHORIZED, json!({"error": message})),
             AppError::Output { .. }
             | AppError::Store(_)
             | AppError::Internal

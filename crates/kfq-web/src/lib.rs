@@ -47,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/session", post(api::sign_in).delete(api::sign_out))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/me/password", post(api::change_password))
+        .route("/api/v1/me/totp", post(api::start_totp))
+        .route("/api/v1/me/totp/confirm", post(api::confirm_totp))
         .route(
             "/api/v1/me/sessions",
             axum::routing::delete(api::end_sessions),
@@ -75,6 +77,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/users/{username}/password",
             post(api::reset_password),
+        )
+        .route(
+            "/api/v1/users/{username}/totp",
+            axum::routing::delete(api::reset_totp),
         )
         .route("/api/v1/checks", get(api::checks))
         .route("/api/v1/checks/dismissals", post(api::dismiss))

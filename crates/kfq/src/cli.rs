@@ -186,6 +186,11 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Remove a user's second factor (a lost phone); they set up a new one at next sign-in
+    ResetTotp {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -524,13 +529,24 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
 }
 
 async fn user_command(database: &str, command: UserCommand, lang: Lang) -> Result<(), AppError> {
-    let UserCommand::Add {
-        username,
-        role,
-        region,
-        name,
-        password_stdin,
-    } = command;
+    let (username, role, region, name, password_stdin) = match command {
+        UserCommand::Add {
+            username,
+            role,
+            region,
+            name,
+            password_stdin,
+        } => (username, role, region, name, password_stdin),
+        UserCommand::ResetTotp { username } => {
+            let db = open(database).await?;
+            kfq_app::users::reset_totp(&db, &Actor::operator(actor(), lang), &username).await?;
+            println!(
+                "{}{username}",
+                lang.pick("已解除动态口令：", "second factor removed: ")
+            );
+            return Ok(());
+        }
+    };
     let db = open(database).await?;
     let role = kfq_core::access::Role::parse(&role).ok_or(AppError::BadArgument {
         name: "role",

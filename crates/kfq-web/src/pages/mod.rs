@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/lang", post(switch_lang))
         .route("/password", get(password_page).post(change_password))
+        .route("/totp", post(start_totp))
+        .route("/totp/confirm", post(confirm_totp))
         .route("/sessions/end", post(sign_out_everywhere))
         .route("/projects", get(projects::list).post(projects::create))
         .route("/projects/new", get(projects::new_form))
@@ -135,7 +137,7 @@ impl FromRequestParts<AppState> for PageUser {
             .ok()
             .flatten()
             .ok_or_else(to_login)?;
-        if user.must_change_password
+        if (user.must_change_password || user.must_enrol_totp)
             && !crate::auth::MAY_WITH_INITIAL_PASSWORD.contains(&parts.uri.path())
         {
             return Err(Redirect::to("/password").into_response());
@@ -213,7 +215,8 @@ async fn login(
     let lang = visitor_lang(&headers, s.lang);
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
-    match kfq_app::users::sign_in_from(&s.db, username.trim(), &password, ip.0).await {
+    let totp = form.get("totp").map(String::as_str);
+    match kfq_app::users::sign_in_with(&s.db, username.trim(), &password, totp, ip.0).await {
         Ok((secret, _)) => {
             let cookie = format!(
                 "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
@@ -277,21 +280,63 @@ struct PasswordPage {
     chrome: Chrome,
     error: Option<String>,
     done: bool,
+    totp_on: bool,
+    totp_required: bool,
+    totp_setup: Option<kfq_app::users::TotpSetup>,
+}
+
+impl PasswordPage {
+    fn of(user: &PageUser, error: Option<String>, done: bool) -> PasswordPage {
+        PasswordPage {
+            chrome: user.chrome(words(user.lang()).change_password, ""),
+            error,
+            done,
+            totp_on: user.user.totp,
+            totp_required: user.user.must_enrol_totp,
+            totp_setup: None,
+        }
+    }
+}
+
+/// Starts setting up a second factor: the page shows the secret and asks for a code.
+async fn start_totp(State(s): State<AppState>, user: PageUser) -> Response {
+    match kfq_app::users::start_totp(&s.db, &user.actor).await {
+        Ok(setup) => render(
+            &PasswordPage {
+                totp_setup: Some(setup),
+                ..PasswordPage::of(&user, None, false)
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(&user, e),
+    }
+}
+
+/// Confirms the second factor with a code from the app.
+async fn confirm_totp(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let code = form.get("code").map(String::as_str).unwrap_or_default();
+    match kfq_app::users::confirm_totp(&s.db, &user.actor, code).await {
+        Ok(()) => render(
+            &PasswordPage {
+                totp_on: true,
+                totp_required: false,
+                ..PasswordPage::of(&user, None, true)
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => render(
+            &PasswordPage::of(&user, Some(e.message(user.lang())), false),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
 }
 
 async fn password_page(user: PageUser) -> Response {
-    let chrome = user.chrome(
-        user.chrome(words(user.lang()).change_password, "").title,
-        "",
-    );
-    render(
-        &PasswordPage {
-            chrome,
-            error: None,
-            done: false,
-        },
-        StatusCode::OK,
-    )
+    render(&PasswordPage::of(&user, None, false), StatusCode::OK)
 }
 
 async fn change_password(
@@ -301,23 +346,10 @@ async fn change_password(
 ) -> Response {
     let old = form.get("old").map(String::as_str).unwrap_or_default();
     let new = form.get("new").map(String::as_str).unwrap_or_default();
-    let result = kfq_app::users::change_password(&s.db, &user.actor, old, new).await;
-    let chrome = user.chrome(words(user.lang()).change_password, "");
-    match result {
-        Ok(()) => render(
-            &PasswordPage {
-                chrome,
-                error: None,
-                done: true,
-            },
-            StatusCode::OK,
-        ),
+    match kfq_app::users::change_password(&s.db, &user.actor, old, new).await {
+        Ok(()) => render(&PasswordPage::of(&user, None, true), StatusCode::OK),
         Err(e) => render(
-            &PasswordPage {
-                chrome,
-                error: Some(e.message(user.lang())),
-                done: false,
-            },
+            &PasswordPage::of(&user, Some(e.message(user.lang())), false),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }

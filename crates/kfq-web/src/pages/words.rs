@@ -152,6 +152,15 @@ pub struct Words {
     pub awaiting_role: &'static str,
     pub chain_whole: &'static str,
     pub entries_shown: &'static str,
+    pub totp: &'static str,
+    pub totp_code: &'static str,
+    pub totp_if_set: &'static str,
+    pub totp_required: &'static str,
+    pub totp_scan: &'static str,
+    pub totp_confirm: &'static str,
+    pub totp_on: &'static str,
+    pub totp_off: &'static str,
+    pub totp_start: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -303,6 +312,15 @@ pub const ZH: Words = Words {
     awaiting_role: "您的账号尚待安全管理员授予角色，暂不能查看数据。",
     chain_whole: "审计链完整",
     entries_shown: "条记录",
+    totp: "动态口令（双因素认证）",
+    totp_code: "动态口令",
+    totp_if_set: "已绑定动态口令时填写",
+    totp_required: "您的角色须使用动态口令登录，请先完成绑定。",
+    totp_scan: "在身份验证器应用中添加以下密钥（或导入下面的地址），然后输入它显示的六位数字：",
+    totp_confirm: "确认绑定",
+    totp_on: "已绑定动态口令，登录时须输入。",
+    totp_off: "尚未绑定动态口令。",
+    totp_start: "绑定（或更换）动态口令",
 };
 
 pub const EN: Words = Words {
@@ -455,6 +473,15 @@ pub const EN: Words = Words {
     awaiting_role: "Your account is waiting for the security administrator to grant it a role; it cannot see data yet.",
     chain_whole: "Audit chain whole",
     entries_shown: "entries",
+    totp: "Second factor (TOTP)",
+    totp_code: "Code",
+    totp_if_set: "if you set up a second factor",
+    totp_required: "Your role signs in with a second factor: set it up first.",
+    totp_scan: "Add this secret to your authenticator app (or give it the address below), then type the six digits it shows:",
+    totp_confirm: "Confirm",
+    totp_on: "A second factor is set up: sign-in asks for its code.",
+    totp_off: "No second factor is set up.",
+    totp_start: "Set up (or replace) the second factor",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
