@@ -277,6 +277,18 @@ impl Localized for AppError {
             (AppError::Store(StoreError::Unsupported(what)), Lang::Zh) => {
                 format!("当前数据库不支持此操作：{what}")
             }
+            (AppError::Store(StoreError::DiskFull(_)), _) => lang
+                .pick(
+                    "磁盘已满：本次写入未完成，已保存的数据未受影响。请腾出空间后重试。",
+                    "the disk is full: this write was not made and nothing stored was affected. Free some space and try again.",
+                )
+                .into(),
+            (AppError::Store(StoreError::Unavailable(_)), _) => lang
+                .pick(
+                    "数据库暂时无法连接，请稍后再试（已保存的数据不受影响）。",
+                    "the database cannot be reached just now; try again shortly (nothing stored is affected).",
+                )
+                .into(),
             (AppError::Store(e), Lang::Zh) => format!("数据库错误：{e}"),
             (AppError::Store(e), Lang::En) => format!("database error: {e}"),
         }

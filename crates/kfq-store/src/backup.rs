@@ -87,3 +87,14 @@ pub async fn restore_from(
     }
     std::fs::rename(&staging, target).map_err(|e| io(target, e))
 }
+
+/// SQLite's own check of every page of the database: `ok`, or what it found wrong.
+/// (PostgreSQL keeps its own consistency; it answers `ok`.)
+pub async fn integrity_check(db: &Db) -> Result<String, StoreError> {
+    match &db.pool {
+        crate::db::Pool::Sqlite(pool) => Ok(sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(pool)
+            .await?),
+        crate::db::Pool::Postgres(_) => Ok("ok".into()),
+    }
+}

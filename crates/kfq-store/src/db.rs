@@ -21,7 +21,14 @@ pub enum StoreError {
     #[error("the database was changed by someone else meanwhile")]
     Conflict,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database server cannot be reached now (down, restarting, the network cut); the
+    /// request may be tried again.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(sqlx::Error),
+    /// The disk under the database is full: the write was not made, nothing stored changed.
+    #[error("the disk is full: {0}")]
+    DiskFull(sqlx::Error),
     #[error("stored value not understood: {0}")]
     Corrupt(String),
     /// What the engine does not do through kfq (with what to use instead).
@@ -29,6 +36,38 @@ pub enum StoreError {
     Unsupported(&'static str),
     #[error("{path}: {problem:?}")]
     File { path: PathBuf, problem: FileProblem },
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        let full = matches!(&e, sqlx::Error::Database(db)
+            if db.code().is_some_and(|code| matches!(code.as_ref(), "13" | "53100")));
+        if full {
+            // SQLITE_FULL, or PostgreSQL's disk_full.
+            StoreError::DiskFull(e)
+        } else if is_unavailable(&e) {
+            StoreError::Unavailable(e)
+        } else {
+            StoreError::Database(e)
+        }
+    }
+}
+
+/// Whether an error says the server is out of reach rather than that the request was wrong:
+/// no connection to be had, a connection broken, or the server shutting down or starting up
+/// (SQLSTATE class 08, 57P01–57P03).
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
 
 /// What is wrong with a backup or restore file.

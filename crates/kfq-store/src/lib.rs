@@ -17,7 +17,7 @@ pub mod testing;
 mod users;
 mod write;
 
-pub use backup::{backup_to, restore_from};
+pub use backup::{backup_to, integrity_check, restore_from};
 pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, FileProblem, StoreError, Tx};
 pub use dismissals::*;

@@ -81,6 +81,12 @@ impl ApiError {
             | AppError::SignedOut
             | AppError::Disabled
             | AppError::TotpNeeded => (StatusCode::UNAUTHORIZED, json!({"error": message})),
+            AppError::Store(kfq_store::StoreError::DiskFull(_)) => {
+                (StatusCode::INSUFFICIENT_STORAGE, json!({"error": message}))
+            }
+            AppError::Store(kfq_store::StoreError::Unavailable(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, json!({"error": message}))
+            }
             AppError::Output { .. }
             | AppError::Store(_)
             | AppError::Internal
@@ -97,6 +103,11 @@ impl IntoResponse for ApiError {
         let (status, body) = self.answer();
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             eprintln!("kfq: {:?}", self.error);
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            eprintln!("kfq: {}", self.error);
+            let retry = [(axum::http::header::RETRY_AFTER, "5")];
+            return (status, retry, Json(body)).into_response();
         }
         (status, Json(body)).into_response()
     }

@@ -5,6 +5,7 @@
 //! skip, so CI always covers both engines.
 
 mod audit;
+mod disk_full;
 mod frozen;
 mod helpers;
 mod import;

@@ -132,11 +132,15 @@ impl FromRequestParts<AppState> for PageUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<PageUser, Response> {
         let to_login = || Redirect::to("/login").into_response();
         let secret = secret(&parts.headers).ok_or_else(to_login)?;
-        let user = kfq_app::users::user_for_secret(&state.db, &secret)
-            .await
-            .ok()
-            .flatten()
-            .ok_or_else(to_login)?;
+        let user = match kfq_app::users::user_for_secret(&state.db, &secret).await {
+            Ok(Some(user)) => user,
+            Ok(None) => return Err(to_login()),
+            // The database cannot be reached (or failed): say so, do not ask to sign in again.
+            Err(e) => {
+                let lang = visitor_lang(&parts.headers, state.lang);
+                return Err(visitor_error_page(lang, e));
+            }
+        };
         if (user.must_change_password || user.must_enrol_totp)
             && !crate::auth::MAY_WITH_INITIAL_PASSWORD.contains(&parts.uri.path())
         {
@@ -169,6 +173,21 @@ pub fn render(template: &impl Template, status: StatusCode) -> Response {
 pub(super) struct ErrorPage {
     chrome: Chrome,
     message: String,
+}
+
+/// An error as a page for a visitor not (yet) known as a user.
+pub fn visitor_error_page(lang: Lang, error: AppError) -> Response {
+    let message = error.message(lang);
+    let status = crate::ApiError::new(error, lang).status();
+    let message = match status {
+        StatusCode::INTERNAL_SERVER_ERROR => AppError::Internal.message(lang),
+        _ => message,
+    };
+    let page = ErrorPage {
+        chrome: Chrome::new(None, lang, lang.pick("出错了", "Error"), ""),
+        message,
+    };
+    render(&page, status)
 }
 
 /// An error as a page in the user's language, with the status the API would give.

@@ -14,6 +14,7 @@ use tower::ServiceExt;
 mod access;
 mod checks;
 mod duties;
+mod outage;
 mod projects;
 mod rounds;
 mod security;
