@@ -98,7 +98,7 @@ async fn a_write_on_a_full_disk_fails_clearly_and_damages_nothing_stored() {
 
     let filler = fill(disk.path());
     let more = projects_csv(files.path(), "项目", 200, 5000);
-    let refused = kfq_app::import::import_files(&db, &[more.clone()], "clerk", Lang::Zh)
+    let refused = kfq_app::import::import_files(&db, &[more], "clerk", Lang::Zh)
         .await
         .unwrap_err();
     let message = refused.message(Lang::Zh);
