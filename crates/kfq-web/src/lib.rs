@@ -10,8 +10,8 @@ mod error;
 mod links;
 mod pages;
 pub mod rate;
+mod routes;
 
-use axum::routing::{get, post};
 use axum::Router;
 use kfq_core::Lang;
 use kfq_store::Db;
@@ -39,51 +39,48 @@ impl AppState {
     }
 }
 
+/// Every route: the pages', then the API's.
+fn routes() -> routes::Routes {
+    pages::routes(routes::Routes::default())
+        .get("/health", || async { "ok" })
+        .get("/api/v1/openapi.json", api::openapi)
+        .post("/api/v1/session", api::sign_in)
+        .delete("/api/v1/session", api::sign_out)
+        .get("/api/v1/me", api::me)
+        .post("/api/v1/me/password", api::change_password)
+        .post("/api/v1/me/totp", api::start_totp)
+        .post("/api/v1/me/totp/confirm", api::confirm_totp)
+        .delete("/api/v1/me/sessions", api::end_sessions)
+        .get("/api/v1/projects", api::projects)
+        .post("/api/v1/projects", api::create_project)
+        .get("/api/v1/projects/{id}", api::project)
+        .patch("/api/v1/projects/{id}", api::patch_project)
+        .get("/api/v1/rounds", api::rounds)
+        .post("/api/v1/rounds", api::create_round)
+        .get("/api/v1/rounds/{id}", api::round_view)
+        .post("/api/v1/rounds/{id}/entries", api::enrol)
+        .post("/api/v1/rounds/{id}/lock", api::lock_round)
+        .get("/api/v1/reports/round/{round}", api::round)
+        .get("/api/v1/reports/funnel", api::funnel)
+        .get("/api/v1/reports/stuck", api::stuck)
+        .get("/api/v1/audit", api::audit)
+        .get("/api/v1/users", api::users)
+        .post("/api/v1/users", api::create_user)
+        .patch("/api/v1/users/{username}", api::patch_user)
+        .post("/api/v1/users/{username}/password", api::reset_password)
+        .delete("/api/v1/users/{username}/totp", api::reset_totp)
+        .get("/api/v1/checks", api::checks)
+        .post("/api/v1/checks/dismissals", api::dismiss)
+}
+
+/// Every (method, path) the server answers, as the router has them: the access tests walk it.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    routes().into_parts().1
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
-        .route("/health", get(|| async { "ok" }))
-        .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/api/v1/session", post(api::sign_in).delete(api::sign_out))
-        .route("/api/v1/me", get(api::me))
-        .route("/api/v1/me/password", post(api::change_password))
-        .route("/api/v1/me/totp", post(api::start_totp))
-        .route("/api/v1/me/totp/confirm", post(api::confirm_totp))
-        .route(
-            "/api/v1/me/sessions",
-            axum::routing::delete(api::end_sessions),
-        )
-        .route(
-            "/api/v1/projects",
-            get(api::projects).post(api::create_project),
-        )
-        .route(
-            "/api/v1/projects/{id}",
-            get(api::project).patch(api::patch_project),
-        )
-        .route("/api/v1/rounds", get(api::rounds).post(api::create_round))
-        .route("/api/v1/rounds/{id}", get(api::round_view))
-        .route("/api/v1/rounds/{id}/entries", post(api::enrol))
-        .route("/api/v1/rounds/{id}/lock", post(api::lock_round))
-        .route("/api/v1/reports/round/{round}", get(api::round))
-        .route("/api/v1/reports/funnel", get(api::funnel))
-        .route("/api/v1/reports/stuck", get(api::stuck))
-        .route("/api/v1/audit", get(api::audit))
-        .route("/api/v1/users", get(api::users).post(api::create_user))
-        .route(
-            "/api/v1/users/{username}",
-            axum::routing::patch(api::patch_user),
-        )
-        .route(
-            "/api/v1/users/{username}/password",
-            post(api::reset_password),
-        )
-        .route(
-            "/api/v1/users/{username}/totp",
-            axum::routing::delete(api::reset_totp),
-        )
-        .route("/api/v1/checks", get(api::checks))
-        .route("/api/v1/checks/dismissals", post(api::dismiss))
+    let (router, _) = routes().into_parts();
+    router
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             refuse_cross_site,

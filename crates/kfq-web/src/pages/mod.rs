@@ -17,8 +17,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use kfq_app::users::UserView;
 use kfq_app::{Actor, AppError};
 use kfq_core::access::Action;
@@ -29,36 +28,43 @@ use crate::AppState;
 pub(crate) use projects::encode;
 pub use words::{words, Words};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(dashboard::page))
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
-        .route("/lang", post(switch_lang))
-        .route("/password", get(password_page).post(change_password))
-        .route("/totp", post(start_totp))
-        .route("/totp/confirm", post(confirm_totp))
-        .route("/sessions/end", post(sign_out_everywhere))
-        .route("/projects", get(projects::list).post(projects::create))
-        .route("/projects/new", get(projects::new_form))
-        .route("/projects/enrol", post(projects::enrol_all))
-        .route("/projects/export.csv", get(projects::export_csv))
-        .route("/projects/export.xlsx", get(projects::export_xlsx))
-        .route("/projects/{id}", get(projects::page).post(projects::save))
-        .route("/projects/{id}/stage", post(projects::stage))
-        .route("/checks", get(checks::page))
-        .route("/checks/dismiss", post(checks::dismiss))
-        .route("/rounds", get(rounds::list).post(rounds::create))
-        .route("/rounds/{id}", get(rounds::page))
-        .route("/rounds/{id}/entries", post(rounds::enrol))
-        .route("/rounds/{id}/lock", post(rounds::lock))
-        .route("/users", get(admin::users).post(admin::create_user))
-        .route("/users/{username}/grant", post(admin::grant))
-        .route("/users/{username}/state", post(admin::set_state))
-        .route("/users/{username}/password", post(admin::reset_password))
-        .route("/audit", get(admin::audit))
-        .route("/audit/export.csv", get(admin::audit_csv))
-        .route("/static/{file}", get(asset))
+/// The pages' routes, added to `routes`.
+pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
+    routes
+        .get("/", dashboard::page)
+        .get("/login", login_page)
+        .post("/login", login)
+        .post("/logout", logout)
+        .post("/lang", switch_lang)
+        .get("/password", password_page)
+        .post("/password", change_password)
+        .post("/totp", start_totp)
+        .post("/totp/confirm", confirm_totp)
+        .post("/sessions/end", sign_out_everywhere)
+        .get("/projects", projects::list)
+        .post("/projects", projects::create)
+        .get("/projects/new", projects::new_form)
+        .post("/projects/enrol", projects::enrol_all)
+        .get("/projects/export.csv", projects::export_csv)
+        .get("/projects/export.xlsx", projects::export_xlsx)
+        .get("/projects/{id}", projects::page)
+        .post("/projects/{id}", projects::save)
+        .post("/projects/{id}/stage", projects::stage)
+        .get("/checks", checks::page)
+        .post("/checks/dismiss", checks::dismiss)
+        .get("/rounds", rounds::list)
+        .post("/rounds", rounds::create)
+        .get("/rounds/{id}", rounds::page)
+        .post("/rounds/{id}/entries", rounds::enrol)
+        .post("/rounds/{id}/lock", rounds::lock)
+        .get("/users", admin::users)
+        .post("/users", admin::create_user)
+        .post("/users/{username}/grant", admin::grant)
+        .post("/users/{username}/state", admin::set_state)
+        .post("/users/{username}/password", admin::reset_password)
+        .get("/audit", admin::audit)
+        .get("/audit/export.csv", admin::audit_csv)
+        .get("/static/{file}", asset)
 }
 
 /// What every page shows around its content.

@@ -273,3 +273,120 @@ async fn every_answer_carries_the_security_headers() {
         );
     }
 }
+
+/// What a path's parameters are filled with: everything names 太原's project or the province's
+/// account, which a 吕梁 city user must not reach.
+fn out_of_scope(path: &str, taiyuan_project: i64) -> String {
+    path.replace("{id}", &taiyuan_project.to_string())
+        .replace("{round}", "2024-1")
+        .replace("{username}", "province")
+        .replace("{file}", "app.css")
+}
+
+/// Routes anyone may reach without signing in.
+const PUBLIC: &[(&str, &str)] = &[
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/health"),
+    ("GET", "/api/v1/openapi.json"),
+    ("POST", "/api/v1/session"),
+    ("GET", "/static/{file}"),
+];
+
+/// The user the route walk acts as.
+const WALKER: &str = "lvliang";
+
+#[tokio::test]
+async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_scope() {
+    let table = kfq_web::route_table();
+    assert!(table.len() > 50, "the whole table: {}", table.len());
+    for app in App::both().await {
+        let engine = app.engine();
+        let ty = app.project_id("TY-1").await;
+        let before = kfq_store::load_projects(&app.db.db).await.unwrap();
+        let province_before = kfq_store::user_by_name(&app.db.db, "province")
+            .await
+            .unwrap();
+        // An API token: the walk signs out and ends sessions on its way, a token stays.
+        let operator = kfq_app::Actor::operator("test", kfq_core::Lang::Zh);
+        let city = kfq_app::users::create_token(&app.db.db, &operator, WALKER, "walk")
+            .await
+            .unwrap();
+        let bodies = [
+            Some(json!({})),
+            Some(json!({
+                "version": 1, "chain": "越权修改", "name": "越权", "zone": "中北高新区",
+                "category": "产业类", "total_investment_wan": "1", "batch": "sign",
+                "project_id": ty, "role": "province", "region": "140000", "disabled": true,
+                "rule": "duplicate_project", "projects": ["TY-1"], "reason": "越权",
+                "round": "2024-9", "username": "sneaky", "code": "123456",
+            })),
+        ];
+        let form = format!(
+            "version=1&chain=越权&name=越权&zone=中北高新区&category=产业类&\
+             total_investment_wan=1&role=province&region=140000&disabled=true&\
+             rule=duplicate_project&projects=TY-1&reason=越权&batch=sign&\
+             project_id={ty}&round=2024-9&username=sneaky&code=123456&stage=started"
+        );
+        for &(method, path) in &table {
+            let uri = out_of_scope(path, ty);
+            // Unsigned: only the public routes answer; the rest ask for a sign-in.
+            let (status, _, _) = app.call_raw(method, &uri, None, None).await;
+            if !PUBLIC.contains(&(method, path)) {
+                assert!(
+                    matches!(status.as_u16(), 401 | 303 | 403),
+                    "{engine}: {method} {uri} unsigned answered {status}"
+                );
+            }
+            // Signed in as 吕梁's city, asking for 太原 every way the route takes it: in the
+            // path, the query, a JSON body and a form.
+            for query in [
+                "",
+                "?region=140100",
+                "?zone=中北高新区&city=140100&q=半导体",
+            ] {
+                let target = format!("{uri}{query}");
+                let mut answers = Vec::new();
+                if method == "GET" {
+                    let (status, _, text) = app.call_raw(method, &target, Some(&city), None).await;
+                    answers.push((status, text));
+                } else {
+                    for body in &bodies {
+                        let (status, _, text) = app
+                            .call_raw(method, &target, Some(&city), body.clone())
+                            .await;
+                        answers.push((status, text));
+                    }
+                    answers.push(app.call_form(method, &target, Some(&city), &form).await);
+                }
+                for (status, text) in answers {
+                    if path == "/api/v1/projects" && method == "GET" && query.is_empty() {
+                        assert_eq!(status, StatusCode::OK, "{engine}: still signed in");
+                    }
+                    assert!(
+                        status.as_u16() < 500,
+                        "{engine}: {method} {target} answered {status}: {text}"
+                    );
+                    for secret in ["太原半导体项目", "TY-1\"", ">TY-1<", "TY-1,"] {
+                        assert!(
+                            !text.contains(secret),
+                            "{engine}: {method} {target} ({status}) shows {secret}"
+                        );
+                    }
+                }
+            }
+        }
+        // And nothing outside the city changed: 太原's project, the province's account.
+        let after = kfq_store::load_projects(&app.db.db).await.unwrap();
+        let taiyuan =
+            |all: &[kfq_core::project::Project]| all.iter().find(|p| p.id == ty).cloned().unwrap();
+        assert_eq!(taiyuan(&after), taiyuan(&before), "{engine}");
+        assert_eq!(
+            kfq_store::user_by_name(&app.db.db, "province")
+                .await
+                .unwrap(),
+            province_before,
+            "{engine}"
+        );
+    }
+}

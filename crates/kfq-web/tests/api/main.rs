@@ -136,6 +136,28 @@ impl App {
         self.send(method, uri, token, body, &[]).await
     }
 
+    /// A form as a page sends it (`application/x-www-form-urlencoded`), from kfq's own origin.
+    pub async fn call_form(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        form: &str,
+    ) -> (StatusCode, String) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request.body(Body::from(form.to_string())).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     async fn send(
         &self,
         method: &str,
