@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: every Rust test on SQLite and, against a real PostgreSQL
-# server, on PostgreSQL; then the browser tests in Debian's Chromium. PostgreSQL and browser
+# server, on PostgreSQL; then the browser tests in Debian's Chromium; then schemathesis on the API. PostgreSQL and browser
 # tests fail (they never skip) when their server or browser is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,10 @@ cargo test --workspace 2>&1 | tee "$log" || status=$?
 # Browser tests drive the binary the Rust tests just built; screenshots go to screenshots/.
 (cd e2e && npm ci --no-audit --no-fund --silent && KFQ_BIN=../target/debug/kfq node --test --test-concurrency=1) 2>&1 | tee -a "$log" \
   || status=$?
+
+# Schemathesis against the API's own OpenAPI document for two minutes: no 5xx, no answer that
+# breaks the schema (it counts as one passed or failed test in the closing line).
+scripts/fuzz-api.sh 120 2>&1 | tee -a "$log" || status=$?
 
 # One closing line for the whole run, summed over every test binary and the browser tests.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

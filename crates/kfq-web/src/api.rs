@@ -16,7 +16,7 @@ use kfq_core::report::stuck::StuckThresholds;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::auth::{visitor_lang, Signed, COOKIE};
+use crate::auth::{visitor_lang, Body, Signed, COOKIE};
 use crate::{ApiError, AppState};
 
 type Params = Query<HashMap<String, String>>;
@@ -44,7 +44,7 @@ pub async fn sign_in(
     State(s): State<AppState>,
     headers: HeaderMap,
     ip: crate::auth::ClientIp,
-    Json(c): Json<Credentials>,
+    Body(c): Body<Credentials>,
 ) -> ApiResult {
     let lang = visitor_lang(&headers, s.lang);
     let (secret, user) =
@@ -84,7 +84,7 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(s): State<AppState>,
     signed: Signed,
-    Json(p): Json<PasswordChange>,
+    Body(p): Body<PasswordChange>,
 ) -> ApiResult {
     kfq_app::users::change_password(&s.db, &signed.actor, &p.old, &p.new)
         .await
@@ -129,7 +129,7 @@ pub async fn patch_project(
     signed: Signed,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Json(patch): Json<Map<String, Value>>,
+    Body(patch): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let id = project_id(&id, lang)?;
@@ -256,7 +256,7 @@ fn text_field<'a>(body: &'a Value, name: &'static str) -> Result<Option<&'a str>
 pub async fn create_user(
     State(s): State<AppState>,
     signed: Signed,
-    Json(body): Json<Value>,
+    Body(body): Body<Value>,
 ) -> ApiResult {
     let result = async {
         let username = text_field(&body, "username")?.unwrap_or_default();
@@ -293,7 +293,7 @@ pub async fn patch_user(
     State(s): State<AppState>,
     signed: Signed,
     Path(username): Path<String>,
-    Json(body): Json<Value>,
+    Body(body): Body<Value>,
 ) -> ApiResult {
     let result = async {
         let mut user = None;
@@ -361,7 +361,7 @@ pub async fn start_totp(State(s): State<AppState>, signed: Signed) -> ApiResult 
 pub async fn confirm_totp(
     State(s): State<AppState>,
     signed: Signed,
-    Json(body): Json<Value>,
+    Body(body): Body<Value>,
 ) -> ApiResult {
     let result = async {
         let code = text_field(&body, "code")?.unwrap_or_default();
@@ -472,7 +472,7 @@ pub async fn stuck(State(s): State<AppState>, signed: Signed, params: Params) ->
 pub async fn create_project(
     State(s): State<AppState>,
     signed: Signed,
-    Json(fields): Json<Map<String, Value>>,
+    Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let view = kfq_app::projects::create(&s.db, &signed.actor, &fields)
@@ -507,7 +507,7 @@ pub struct NewRound {
 pub async fn create_round(
     State(s): State<AppState>,
     signed: Signed,
-    Json(r): Json<NewRound>,
+    Body(r): Body<NewRound>,
 ) -> ApiResult {
     let result = async {
         let id = parse_round(&r.round)?;
@@ -551,7 +551,7 @@ pub async fn enrol(
     State(s): State<AppState>,
     signed: Signed,
     Path(id): Path<String>,
-    Json(e): Json<Enrolment>,
+    Body(e): Body<Enrolment>,
 ) -> ApiResult {
     let result = async {
         let id = parse_round(&id)?;
@@ -623,7 +623,7 @@ pub struct NewDismissal {
 pub async fn dismiss(
     State(s): State<AppState>,
     signed: Signed,
-    Json(d): Json<NewDismissal>,
+    Body(d): Body<NewDismissal>,
 ) -> ApiResult {
     let finding = kfq_app::checks::dismiss(&s.db, &signed.actor, &d.rule, &d.projects, &d.reason)
         .await

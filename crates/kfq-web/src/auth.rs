@@ -167,3 +167,50 @@ impl FromRequestParts<AppState> for Signed {
         })
     }
 }
+
+/// A JSON request body. A body that is not JSON, not sent as JSON or not of the expected shape
+/// is answered like every other refusal: `{"error"}` in the caller's language, saying what is
+/// wrong (axum's own answers are English plain text).
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Body<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Body<T>, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        use axum::response::IntoResponse;
+        let lang = visitor_lang(request.headers(), state.lang);
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => {
+                let status = rejection.status();
+                let (zh, en) = match &rejection {
+                    JsonRejection::MissingJsonContentType(_) => (
+                        "请求体须为 JSON（Content-Type: application/json）".to_string(),
+                        "the body must be JSON (Content-Type: application/json)".to_string(),
+                    ),
+                    JsonRejection::JsonSyntaxError(e) => (
+                        format!("请求体不是有效的 JSON：{}", e.body_text()),
+                        format!("the body is not valid JSON: {}", e.body_text()),
+                    ),
+                    JsonRejection::JsonDataError(e) => (
+                        format!("请求体的字段不符合要求：{}", e.body_text()),
+                        format!("the body's fields are not as expected: {}", e.body_text()),
+                    ),
+                    other => (
+                        format!("无法读取请求体：{}", other.body_text()),
+                        format!("cannot read the body: {}", other.body_text()),
+                    ),
+                };
+                let message = match lang {
+                    Lang::Zh => zh,
+                    Lang::En => en,
+                };
+                Err((status, axum::Json(serde_json::json!({ "error": message }))).into_response())
+            }
+        }
+    }
+}

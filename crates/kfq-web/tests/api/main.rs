@@ -136,7 +136,7 @@ impl App {
         self.send(method, uri, token, body, &[]).await
     }
 
-    /// A form as a page sends it (`application/x-www-form-urlencoded`), from kfq's own origin.
+    /// A form as a page sends it (`application/x-www-form-urlencoded`).
     pub async fn call_form(
         &self,
         method: &str,
@@ -144,14 +144,27 @@ impl App {
         token: Option<&str>,
         form: &str,
     ) -> (StatusCode, String) {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("content-type", "application/x-www-form-urlencoded");
+        let kind = "application/x-www-form-urlencoded";
+        self.call_text(method, uri, token, Some(kind), form).await
+    }
+
+    /// A body sent as it is, with the content type given (or none).
+    pub async fn call_text(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> (StatusCode, String) {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(kind) = content_type {
+            request = request.header("content-type", kind);
+        }
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
-        let request = request.body(Body::from(form.to_string())).unwrap();
+        let request = request.body(Body::from(body.to_string())).unwrap();
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();

@@ -263,3 +263,25 @@ async fn a_patch_breaking_a_rule_names_each_field() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "no version: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_json_or_not_its_shape_is_refused_in_the_callers_words() {
+    let app = App::both().await.remove(0);
+    let token = app.sign_in("lljkq").await;
+    let json = Some("application/json");
+    for (kind, body, status, says) in [
+        (json, "{not json", 400, "请求体不是有效的 JSON"),
+        (None, "{}", 415, "Content-Type: application/json"),
+        (json, r#"{"round": 2024}"#, 422, "请求体的字段不符合要求"),
+    ] {
+        let path = if status == 422 {
+            "/api/v1/rounds"
+        } else {
+            "/api/v1/projects"
+        };
+        let (got, text) = app.call_text("POST", path, Some(&token), kind, body).await;
+        assert_eq!(got.as_u16(), status, "{body}: {text}");
+        let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(answer["error"].as_str().unwrap().contains(says), "{text}");
+    }
+}
