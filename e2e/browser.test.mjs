@@ -2,7 +2,8 @@
 // filters projects, opens and edits one, meets the conflict of a second session, clicks through
 // a dashboard chart and switches to English; a provincial user creates a round, enrols a project
 // and locks the round, then finds a planted duplicate by city, sets it aside with a reason and
-// sets the dashboard back to the figures as reported. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+// sets the dashboard back to the figures as reported; the three administrators of 三员分立 create,
+// grant and audit an account. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -17,6 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), "kfq-e2e-"));
 const env = { ...process.env, KFQ_DATABASE_URL: `sqlite://${join(dir, "kfq.db")}`, KFQ_LANG: "zh" };
 const CITY = ["city.e2e", "Lvliang-e2e-2024"];
 const PROVINCE = ["province.e2e", "Shanxi-e2e-2024"];
+const ADMINS = { sysadmin: ["xitong.e2e", "Xitong-e2e-2024"], secadmin: ["anquan.e2e", "Anquan-e2e-2024"], auditadmin: ["shenji.e2e", "Shenji-e2e-2024"] };
 let server, base, browser, demoUsers;
 
 function kfq(args, input) {
@@ -30,6 +32,9 @@ before(async () => {
   demoUsers = kfq(["demo"]);
   kfq(["user", "add", "--username", CITY[0], "--role", "city", "--region", "141100", "--password-stdin"], CITY[1] + "\n");
   kfq(["user", "add", "--username", PROVINCE[0], "--role", "province", "--region", "140000", "--password-stdin"], PROVINCE[1] + "\n");
+  for (const [role, [name, password]] of Object.entries(ADMINS)) {
+    kfq(["user", "add", "--username", name, "--role", role, "--region", "140000", "--password-stdin"], password + "\n");
+  }
   server = spawn(kfqBin, ["serve", "--addr", "127.0.0.1:0"], { env, stdio: ["ignore", "ignore", "pipe"] });
   base = await new Promise((done, fail) => {
     let seen = "";
@@ -51,13 +56,13 @@ after(async () => {
   server?.kill();
 });
 
-async function signedIn([username, password]) {
+async function signedIn([username, password], landing = "/") {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
   const page = await context.newPage();
   await page.goto(base + "/login");
   await page.fill("#username", username);
   await page.fill("#password", password);
-  await Promise.all([page.waitForURL(base + "/"), page.click("#sign-in")]);
+  await Promise.all([page.waitForURL(base + landing), page.click("#sign-in")]);
   return page;
 }
 
@@ -214,5 +219,50 @@ test("a demo user's initial password opens only the page to change it", async ()
   await page.waitForSelector("p.ok");
   await page.goto(base + "/projects");
   assert.equal(page.url(), base + "/projects");
+  await context.close();
+});
+
+test("三员分立: one administrator creates an account, another grants its role, the third reads both in the audit log", async () => {
+  const sys = await signedIn(ADMINS.sysadmin, "/users");
+  assert.equal(await sys.$("a[href='/projects']"), null, "no project pages in an administrator's menu");
+  await sys.fill("#new-username", "clerk.e2e");
+  await sys.fill("#new-display-name", "新办事员");
+  await sys.click("#create-account-button");
+  const initial = (await sys.textContent("#initial-password-value")).trim();
+  assert.match(await sys.textContent("#account-clerk\\.e2e .role"), /待授权/);
+  assert.equal(await sys.$("#account-clerk\\.e2e form.grant"), null, "granting is not the system administrator's work");
+  await sys.context().close();
+
+  const sec = await signedIn(ADMINS.secadmin, "/users");
+  await sec.selectOption("#account-clerk\\.e2e form.grant select[name='role']", "zone");
+  await sec.fill("#account-clerk\\.e2e form.grant input[name='region']", "吕梁经济技术开发区");
+  await sec.click("#account-clerk\\.e2e form.grant button");
+  await sec.waitForSelector("#saved");
+  assert.match(await sec.textContent("#account-clerk\\.e2e .role"), /开发区/);
+  await sec.context().close();
+
+  const audit = await signedIn(ADMINS.auditadmin, "/audit");
+  assert.match(await audit.textContent("#chain"), /审计链完整/);
+  await audit.fill("#audit-object", "clerk.e2e");
+  await Promise.all([audit.waitForURL(/object=clerk.e2e/), audit.click("#audit-search-button")]);
+  const actions = await audit.$$eval("#audit tbody tr td:nth-child(5)", (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(actions.sort(), ["create", "grant"], "who created and who granted the account");
+  await shot(audit, "audit");
+  await audit.context().close();
+
+  // The new clerk changes the initial password and then sees the zone's projects.
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+  const clerk = await context.newPage();
+  await clerk.goto(base + "/login");
+  await clerk.fill("#username", "clerk.e2e");
+  await clerk.fill("#password", initial);
+  await Promise.all([clerk.waitForURL(base + "/password"), clerk.click("#sign-in")]);
+  await clerk.fill("input[name='old']", initial);
+  await clerk.fill("input[name='new']", "Clerk-own-2026");
+  await clerk.click("form[action='/password'] button");
+  await clerk.waitForSelector("p.ok");
+  await clerk.goto(base + "/projects");
+  const zones = await clerk.$$eval("#project-table tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
+  assert.ok(zones.length > 0 && zones.every((z) => z === "吕梁经济技术开发区"), "only the granted zone");
   await context.close();
 });

@@ -177,6 +177,15 @@ pub fn query(
             }
         }),
     };
+    for (name, text) in [("user", &user), ("action", &action), ("object", &object)] {
+        if let Some(text) = text.as_ref().filter(|t| t.contains('\0')) {
+            return Err(AppError::BadArgument {
+                name,
+                value: text.replace('\0', "\\0"),
+                expected: crate::Expected::NoNul,
+            });
+        }
+    }
     let keep = |t: Option<String>| t.filter(|t| !t.trim().is_empty());
     Ok(kfq_store::AuditQuery {
         since: given(since).map(parse_since).transpose()?,

@@ -333,6 +333,8 @@ pub enum Expected {
     Text,
     /// A code of the authenticator app, now.
     TotpCode,
+    /// Text without NUL characters.
+    NoNul,
     /// A second factor being set up.
     TotpSetup,
     /// What to change about an account: a role with its region, or `disabled`.
@@ -411,6 +413,9 @@ impl Expected {
                 )
                 .into(),
             (Expected::Text, _) => lang.pick("应为文本", "give a text").into(),
+            (Expected::NoNul, _) => lang
+                .pick("不能含有 NUL 字符", "must not contain a NUL character")
+                .into(),
             (Expected::TotpCode, _) => lang
                 .pick(
                     "动态口令不对：应为身份验证器应用当前显示的六位数字",

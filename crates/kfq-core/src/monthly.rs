@@ -40,7 +40,8 @@ impl Month {
         let parts: Vec<&str> = text.split(['-', '/', '.', '年']).collect();
         let (y, m) = match parts.as_slice() {
             [y, m] => (*y, *m),
-            [ym] if ym.len() == 6 => (&ym[..4], &ym[4..]),
+            // Six ASCII digits; any other six bytes (two Chinese characters) are not a month.
+            [ym] if ym.len() == 6 && ym.is_ascii() => (&ym[..4], &ym[4..]),
             _ => return Err(MonthError),
         };
         let year = y.trim().parse().map_err(|_| MonthError)?;

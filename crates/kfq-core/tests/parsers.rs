@@ -160,3 +160,34 @@ fn names_compare_without_panicking_symmetrically_and_each_to_itself_fully() {
     }
     eprintln!("names: {} pairs compared", INPUTS);
 }
+
+#[test]
+fn months_parse_without_panicking_and_print_back_to_themselves() {
+    use kfq_core::monthly::Month;
+    let mut g = Gen(5);
+    let alphabet = chars("0123456789-/.年月 张三其他２");
+    let mut accepted = 0;
+    for _ in 0..INPUTS {
+        let text = if g.below(2) == 0 {
+            let year = 1890 + g.below(330);
+            let month = g.below(14);
+            let sep = ["-", "/", ".", "年", ""][g.below(5)];
+            let tail = ["", "月", " "][g.below(3)];
+            if sep.is_empty() {
+                format!("{year}{month:02}{tail}")
+            } else {
+                format!("{year}{sep}{month}{tail}")
+            }
+        } else {
+            g.text(&alphabet, 10)
+        };
+        if let Ok(month) = Month::parse(&text) {
+            accepted += 1;
+            let printed = format!("{}-{:02}", month.year, month.month);
+            assert_eq!(Month::parse(&printed), Ok(month), "{text:?}");
+        }
+    }
+    // Two Chinese characters are six bytes, like 202403: not a month, and no panic.
+    assert!(Month::parse("张三").is_err());
+    eprintln!("months: {INPUTS} inputs, {accepted} accepted");
+}

@@ -217,6 +217,16 @@ fn cell_of(data: &Data) -> Cell {
 fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
     let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.contains(&0) {
+        // A NUL byte anywhere: binary content, and no database keeps it in text.
+        return Err(Box::new(LedgerError::new(
+            &Place {
+                file: file_name(path),
+                ..Place::default()
+            },
+            Problem::NotItsType { expected: "CSV" },
+        )));
+    }
     if std::str::from_utf8(bytes).is_err() {
         return Err(unreadable(path, "not UTF-8 text (save the CSV as UTF-8)"));
     }

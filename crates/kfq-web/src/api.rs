@@ -16,7 +16,7 @@ use kfq_core::report::stuck::StuckThresholds;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::auth::{visitor_lang, Body, Signed, COOKIE};
+use crate::auth::{visitor_lang, Body, Signed};
 use crate::{ApiError, AppState};
 
 type Params = Query<HashMap<String, String>>;
@@ -51,10 +51,7 @@ pub async fn sign_in(
         kfq_app::users::sign_in_with(&s.db, &c.username, &c.password, c.totp.as_deref(), ip.0)
             .await
             .map_err(|e| ApiError::new(e, lang))?;
-    let cookie = format!(
-        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        kfq_app::users::SESSION_HOURS * 3600
-    );
+    let cookie = crate::auth::session_cookie(&headers, Some(&secret));
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(json!({"user": user, "session": secret})),
@@ -63,11 +60,11 @@ pub async fn sign_in(
 }
 
 /// `DELETE /api/v1/session`: signs out.
-pub async fn sign_out(State(s): State<AppState>, signed: Signed) -> ApiResult {
+pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap, signed: Signed) -> ApiResult {
     kfq_app::users::sign_out(&s.db, &signed.actor, &signed.secret)
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))?;
-    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = crate::auth::session_cookie(&headers, None);
     Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
 }
 

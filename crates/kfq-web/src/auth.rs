@@ -97,6 +97,34 @@ pub fn visitor_lang(headers: &HeaderMap, default: Lang) -> Lang {
         })
 }
 
+/// Whether kfq stands behind a reverse proxy it trusts (`KFQ_TRUST_PROXY=1`).
+fn trust_proxy() -> bool {
+    static TRUST: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TRUST.get_or_init(|| std::env::var("KFQ_TRUST_PROXY").is_ok_and(|v| v == "1" || v == "true"))
+}
+
+/// The session cookie (or, without a secret, the one that clears it): never readable by
+/// scripts, not sent with cross-site requests, and `Secure` when kfq is reached over HTTPS —
+/// `KFQ_SECURE_COOKIES=1`, or a trusted proxy saying `X-Forwarded-Proto: https`.
+pub fn session_cookie(headers: &HeaderMap, secret: Option<&str>) -> String {
+    static SECURE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let always = *SECURE
+        .get_or_init(|| std::env::var("KFQ_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"));
+    let https = trust_proxy()
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    let secure = if always || https { "; Secure" } else { "" };
+    match secret {
+        Some(secret) => format!(
+            "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age={}",
+            kfq_app::users::Policy::current().session_hours * 3600
+        ),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age=0"),
+    }
+}
+
 /// The client's address: the connection's peer, or — behind a reverse proxy kfq is told to
 /// trust (`KFQ_TRUST_PROXY=1`) — the first address of `X-Forwarded-For`.
 pub struct ClientIp(pub Option<String>);
@@ -107,10 +135,7 @@ impl ClientIp {
     }
 
     pub fn from(headers: &HeaderMap, extensions: &axum::http::Extensions) -> ClientIp {
-        static TRUST: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        let trust = *TRUST.get_or_init(|| {
-            std::env::var("KFQ_TRUST_PROXY").is_ok_and(|v| v == "1" || v == "true")
-        });
+        let trust = trust_proxy();
         let forwarded = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())

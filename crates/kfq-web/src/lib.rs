@@ -87,10 +87,71 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            refuse_nul,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             limit_rate,
         ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// The largest JSON or form body kfq reads (axum's default for JSON too).
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Refuses a request that carries a NUL character in its address or its JSON or form body
+/// (`%00`, `\u0000`): nobody types one, and PostgreSQL keeps none in text, so it would only
+/// end in a database error.
+async fn refuse_nul(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let lang = auth::visitor_lang(request.headers(), state.lang);
+    let refuse = |status: StatusCode, zh: &str, en: &str| {
+        let message = lang.pick(zh, en);
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    };
+    let nul_zh = "请求中含有 NUL 字符（%00 或 \\u0000），未处理。";
+    let nul_en = "the request carries a NUL character (%00 or \\u0000); not processed.";
+    let address = request.uri().to_string().to_ascii_lowercase();
+    if address.contains("%00") {
+        return refuse(StatusCode::BAD_REQUEST, nul_zh, nul_en);
+    }
+    let kind = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let form = kind.starts_with("application/x-www-form-urlencoded");
+    if !form && !kind.starts_with("application/json") {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "请求体过大（上限 2 MB），未处理。",
+            "the body is too large (2 MB at most); not processed.",
+        );
+    };
+    let has = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if bytes.contains(&0) || has(b"\\u0000") || (form && has(b"%00")) {
+        return refuse(StatusCode::BAD_REQUEST, nul_zh, nul_en);
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
 }
 
 /// Answers 429 to an address over its limit of sign-ins or API calls this minute.

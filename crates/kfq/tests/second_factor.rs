@@ -2,7 +2,7 @@
 //! set up a second factor, then signs in only with a fresh code from it.
 
 mod support;
-use support::{http, kfq, serve_with};
+use support::{http, http_full, kfq, serve_with};
 
 fn now() -> u64 {
     std::time::SystemTime::now()
@@ -41,7 +41,14 @@ fn a_province_account_sets_up_its_second_factor_first_and_then_signs_in_only_wit
         ],
         Some(&format!("{password}\n")),
     );
-    let (mut server, addr) = serve_with(&db, &[("KFQ_TOTP_REQUIRED", "province")]);
+    // Behind HTTPS (the operator says so): the session cookie is Secure too.
+    let (mut server, addr) = serve_with(
+        &db,
+        &[
+            ("KFQ_TOTP_REQUIRED", "province"),
+            ("KFQ_SECURE_COOKIES", "1"),
+        ],
+    );
     let sign_in = |totp: Option<&str>| {
         let mut body = serde_json::json!({"username": "sheng", "password": password});
         if let Some(code) = totp {
@@ -50,8 +57,17 @@ fn a_province_account_sets_up_its_second_factor_first_and_then_signs_in_only_wit
         http(&addr, "POST", "/api/v1/session", None, &body.to_string()).expect("an answer")
     };
 
-    let (status, body) = sign_in(None);
+    let credentials = serde_json::json!({"username": "sheng", "password": password}).to_string();
+    let (status, head, body) =
+        http_full(&addr, "POST", "/api/v1/session", None, &credentials).expect("an answer");
     assert_eq!(status, 200, "{body}");
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_default();
+    for flag in ["HttpOnly", "SameSite=Lax", "Secure"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
     let session = json(&body)["session"]
         .as_str()
         .unwrap_or_default()

@@ -9,6 +9,7 @@ mod disk_full;
 mod frozen;
 mod helpers;
 mod import;
+mod queries;
 mod reports;
 mod round_trip;
 mod store;

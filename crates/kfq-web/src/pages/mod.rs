@@ -23,7 +23,7 @@ use kfq_app::{Actor, AppError};
 use kfq_core::access::Action;
 use kfq_core::{Lang, Localized};
 
-use crate::auth::{secret, visitor_lang, COOKIE};
+use crate::auth::{secret, visitor_lang};
 use crate::AppState;
 pub(crate) use projects::encode;
 pub use words::{words, Words};
@@ -243,10 +243,7 @@ async fn login(
     let totp = form.get("totp").map(String::as_str);
     match kfq_app::users::sign_in_with(&s.db, username.trim(), &password, totp, ip.0).await {
         Ok((secret, _)) => {
-            let cookie = format!(
-                "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-                kfq_app::users::SESSION_HOURS * 3600
-            );
+            let cookie = crate::auth::session_cookie(&headers, Some(&secret));
             ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
         Err(e) => render(
@@ -260,18 +257,22 @@ async fn login(
     }
 }
 
-async fn logout(State(s): State<AppState>, user: PageUser) -> Response {
+async fn logout(State(s): State<AppState>, headers: HeaderMap, user: PageUser) -> Response {
     let _ = kfq_app::users::sign_out(&s.db, &user.actor, &user.secret).await;
-    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = crate::auth::session_cookie(&headers, None);
     ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
 }
 
 /// Ends every session of the user, this one too.
-async fn sign_out_everywhere(State(s): State<AppState>, user: PageUser) -> Response {
+async fn sign_out_everywhere(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    user: PageUser,
+) -> Response {
     if let Err(e) = kfq_app::users::sign_out_everywhere(&s.db, &user.actor).await {
         return error_page(&user, e);
     }
-    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = crate::auth::session_cookie(&headers, None);
     ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
 }
 

@@ -285,3 +285,37 @@ async fn a_body_that_is_not_json_or_not_its_shape_is_refused_in_the_callers_word
         assert!(answer["error"].as_str().unwrap().contains(says), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_nul_character_in_an_address_or_body_is_refused_on_both_engines() {
+    for app in App::both().await {
+        let engine = app.engine();
+        let token = app.sign_in("province").await;
+        let id = app.project_id("LL-1").await;
+        let json = Some("application/json");
+        let form = Some("application/x-www-form-urlencoded");
+        let patch = format!("/api/v1/projects/{id}");
+        for (method, path, kind, body) in [
+            (
+                "PATCH",
+                patch.as_str(),
+                json,
+                r#"{"version":1,"chain":"氢\u0000能"}"#,
+            ),
+            ("GET", "/api/v1/audit?user=%00", None, ""),
+            ("GET", "/api/v1/projects?q=a%00b", None, ""),
+            (
+                "POST",
+                "/checks/dismiss",
+                form,
+                "rule=duplicate_project&projects=LL-1&reason=%00",
+            ),
+        ] {
+            let (status, text) = app.call_text(method, path, Some(&token), kind, body).await;
+            assert_eq!(status.as_u16(), 400, "{engine}: {method} {path}: {text}");
+            assert!(text.contains("NUL"), "{engine}: {text}");
+        }
+        let (_, project) = app.call("GET", &patch, Some(&token), None).await;
+        assert_eq!(project["version"], 1, "{engine}: nothing changed");
+    }
+}

@@ -51,14 +51,15 @@ pub fn serve_with(db: &Path, settings: &[(&str, &str)]) -> (Child, String) {
     (child, addr)
 }
 
-/// One request; None when the connection failed or broke (the server died meanwhile).
-pub fn http(
+/// One request: status, head and body; None when the connection failed or broke (the server
+/// died meanwhile).
+pub fn http_full(
     addr: &str,
     method: &str,
     path: &str,
     auth: Option<&str>,
     body: &str,
-) -> Option<(u16, String)> {
+) -> Option<(u16, String, String)> {
     let mut stream = std::net::TcpStream::connect(addr).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -75,6 +76,17 @@ pub fn http(
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status = response.get(9..12)?.parse().ok()?;
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
-    Some((status, body))
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    Some((status, head.to_string(), body.to_string()))
+}
+
+/// One request: status and body.
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: &str,
+) -> Option<(u16, String)> {
+    http_full(addr, method, path, auth, body).map(|(status, _, body)| (status, body))
 }
