@@ -93,7 +93,7 @@ impl Gen {
                 let month = 1 + (self.next() % 12) as u32;
                 Cell::Date(NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default())
             }
-            _ => Cell::Bool(self.next() % 2 == 0),
+            _ => Cell::Bool(self.next().is_multiple_of(2)),
         }
     }
 }

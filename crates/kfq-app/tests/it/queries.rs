@@ -156,7 +156,7 @@ async fn generated_list_queries_are_answered_or_refused_naming_what_they_were_gi
         }
         // The audit search takes the same kind of text.
         for _ in 0..tries {
-            let text = |g: &mut Gen| Some(g.pick(VALUES)).filter(|_| g.next() % 2 == 0);
+            let text = |g: &mut Gen| Some(g.pick(VALUES)).filter(|_| g.next().is_multiple_of(2));
             let (since, until) = (text(&mut g), text(&mut g));
             let other = |g: &mut Gen| text(g).map(str::to_string);
             match kfq_app::audit::query(since, until, other(&mut g), other(&mut g), other(&mut g)) {
