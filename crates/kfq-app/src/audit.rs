@@ -102,24 +102,6 @@ pub async fn verify(
 /// The shortest retention 等保 2.0 level 3 allows: six months.
 pub const MIN_RETENTION_MONTHS: u32 = 6;
 
-/// How many months of audit trail are kept (`KFQ_AUDIT_RETENTION_MONTHS`, at least
-/// [`MIN_RETENTION_MONTHS`], which is also the default).
-pub fn retention_months() -> Result<u32, AppError> {
-    match std::env::var("KFQ_AUDIT_RETENTION_MONTHS") {
-        Err(_) => Ok(MIN_RETENTION_MONTHS),
-        Ok(text) => text
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|m| (MIN_RETENTION_MONTHS..=1200).contains(m))
-            .ok_or(AppError::BadArgument {
-                name: "KFQ_AUDIT_RETENTION_MONTHS",
-                value: text,
-                expected: crate::Expected::RetentionMonths,
-            }),
-    }
-}
-
 /// 日志保留 — removes the entries older than the retention (never younger than six months:
 /// the database refuses that too), and records that it did, with how many and up to when.
 /// Only the operator on the server runs it (`kfq audit prune`).

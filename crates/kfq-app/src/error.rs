@@ -327,8 +327,10 @@ pub enum Expected {
     ReportedOn,
     /// A round that is locked.
     LockedRound,
-    /// Months of audit trail to keep.
-    RetentionMonths,
+    /// A rule of the security policy.
+    PolicyKey,
+    /// A whole number within these bounds.
+    Between(i64, i64),
     /// A text (a JSON string).
     Text,
     /// A code of the authenticator app, now.
@@ -434,12 +436,16 @@ impl Expected {
                     "give role and region (to grant), or disabled (to disable or enable)",
                 )
                 .into(),
-            (Expected::RetentionMonths, _) => lang
+            (Expected::PolicyKey, _) => lang
                 .pick(
-                    "审计日志至少保留 6 个月：应为 6 到 1200 之间的整数",
-                    "the audit trail is kept at least 6 months: give a whole number from 6 to 1200",
+                    "安全策略中没有这一项（lockout_attempts、lockout_minutes、idle_minutes、session_hours、password_min_length、password_min_kinds、totp_required、audit_retention_months）",
+                    "not a rule of the policy (lockout_attempts, lockout_minutes, idle_minutes, session_hours, password_min_length, password_min_kinds, totp_required, audit_retention_months)",
                 )
                 .into(),
+            (Expected::Between(min, max), Lang::Zh) => format!("应为 {min} 到 {max} 之间的整数"),
+            (Expected::Between(min, max), Lang::En) => {
+                format!("give a whole number from {min} to {max}")
+            }
             (Expected::Rule, _) => format!(
                 "{}{}",
                 lang.pick("应为以下规则之一：", "give one of the rules: "),

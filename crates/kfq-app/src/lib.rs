@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod frozen;
 pub mod import;
+pub mod policy;
 pub mod projects;
 pub mod render;
 pub mod reports;

@@ -16,70 +16,7 @@ use crate::{Actor, AppError};
 /// How long a session lasts without signing in again (the default of [`Policy`]).
 pub const SESSION_HOURS: i64 = 12;
 
-/// 安全策略 — the sign-in and session rules a level-3 system (等保 2.0) is expected to keep.
-/// Set by the environment (`KFQ_LOCKOUT_ATTEMPTS`, `KFQ_LOCKOUT_MINUTES`,
-/// `KFQ_SESSION_IDLE_MINUTES`, `KFQ_SESSION_HOURS`); the defaults are those below.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Policy {
-    /// Failed sign-ins of one username that lock it…
-    pub lockout_attempts: i64,
-    /// …within this many minutes, and for as long.
-    pub lockout_minutes: i64,
-    /// A session unused this long ends.
-    pub idle_minutes: i64,
-    /// A session ends this long after signing in, used or not.
-    pub session_hours: i64,
-    /// A password has at least this many characters…
-    pub password_min_length: usize,
-    /// …of at least this many kinds (of four: capitals, small letters, digits, symbols).
-    pub password_min_kinds: usize,
-}
-
-impl Default for Policy {
-    fn default() -> Policy {
-        Policy {
-            lockout_attempts: 5,
-            lockout_minutes: 15,
-            idle_minutes: 30,
-            session_hours: SESSION_HOURS,
-            password_min_length: 8,
-            password_min_kinds: 2,
-        }
-    }
-}
-
-impl Policy {
-    /// The policy in force: the defaults, with what the environment sets.
-    pub fn current() -> Policy {
-        static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
-        *POLICY.get_or_init(|| {
-            let d = Policy::default();
-            let var = |name: &str, default: i64| {
-                std::env::var(name)
-                    .ok()
-                    .and_then(|v| v.trim().parse::<i64>().ok())
-                    .filter(|v| *v > 0)
-                    .unwrap_or(default)
-            };
-            Policy {
-                lockout_attempts: var("KFQ_LOCKOUT_ATTEMPTS", d.lockout_attempts),
-                lockout_minutes: var("KFQ_LOCKOUT_MINUTES", d.lockout_minutes),
-                idle_minutes: var("KFQ_SESSION_IDLE_MINUTES", d.idle_minutes),
-                session_hours: var("KFQ_SESSION_HOURS", d.session_hours),
-                password_min_length: usize::try_from(var(
-                    "KFQ_PASSWORD_MIN_LENGTH",
-                    d.password_min_length as i64,
-                ))
-                .unwrap_or(d.password_min_length),
-                password_min_kinds: usize::try_from(var(
-                    "KFQ_PASSWORD_MIN_KINDS",
-                    d.password_min_kinds as i64,
-                ))
-                .map_or(d.password_min_kinds, |k| k.min(4)),
-            }
-        })
-    }
-}
+pub use crate::policy::Policy;
 
 /// A session's last use is written at most this often (seconds), not on every request.
 const TOUCH_SECONDS: i64 = 60;
@@ -114,21 +51,6 @@ pub struct UserView {
     pub must_enrol_totp: bool,
 }
 
-/// Whether the configuration requires a second factor of `role` (`KFQ_TOTP_REQUIRED`: role
-/// codes separated by commas, e.g. `province,sysadmin,secadmin,auditadmin`; none by default).
-pub fn totp_required(role: Role) -> bool {
-    static ROLES: std::sync::OnceLock<Vec<Role>> = std::sync::OnceLock::new();
-    ROLES
-        .get_or_init(|| {
-            std::env::var("KFQ_TOTP_REQUIRED")
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(Role::parse)
-                .collect()
-        })
-        .contains(&role)
-}
-
 fn bad(name: &'static str, value: &str, expected: crate::Expected) -> AppError {
     AppError::BadArgument {
         name,
@@ -150,9 +72,9 @@ fn check_username(name: &str) -> Result<(), AppError> {
     }
 }
 
-/// A password of the policy in force: long enough, of enough kinds, not the username.
+/// A password of the environment's policy: long enough, of enough kinds, not the username.
 pub fn check_password(username: &str, password: &str) -> Result<(), AppError> {
-    check_password_with(&Policy::current(), username, password)
+    check_password_with(&Policy::from_env(), username, password)
 }
 
 /// At least `password_min_length` characters of at least `password_min_kinds` of the four
@@ -240,7 +162,8 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         return Err(AppError::Duty(Role::SecurityAdmin));
     }
     check_username(&new.username)?;
-    check_password(&new.username, &new.password)?;
+    let policy = Policy::load(db).await?;
+    check_password_with(&policy, &new.username, &new.password)?;
     let zones = kfq_store::zones(db).await?;
     let scope = account_scope(actor, &new.region, &zones)?;
     check_role_scope(new.role, &scope, &new.region)?;
@@ -287,11 +210,15 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         must_change_password: row.must_change_password,
         disabled: false,
         totp: false,
-        must_enrol_totp: totp_required(new.role),
+        must_enrol_totp: policy.requires_totp(new.role),
     })
 }
 
-fn view(row: &UserRow, zones: &[kfq_core::zone::Zone]) -> Result<UserView, AppError> {
+fn view(
+    row: &UserRow,
+    zones: &[kfq_core::zone::Zone],
+    policy: &Policy,
+) -> Result<UserView, AppError> {
     let corrupt = || {
         AppError::Store(kfq_store::StoreError::Corrupt(format!(
             "user {}",
@@ -309,7 +236,7 @@ fn view(row: &UserRow, zones: &[kfq_core::zone::Zone]) -> Result<UserView, AppEr
         must_change_password: row.must_change_password,
         disabled: row.disabled,
         totp: row.totp_secret.is_some(),
-        must_enrol_totp: row.totp_secret.is_none() && totp_required(role),
+        must_enrol_totp: row.totp_secret.is_none() && policy.requires_totp(role),
     })
 }
 
@@ -386,7 +313,7 @@ pub async fn sign_in_with(
     totp: Option<&str>,
     ip: Option<String>,
 ) -> Result<(String, UserView), AppError> {
-    let policy = Policy::current();
+    let policy = Policy::load(db).await?;
     let now = Utc::now();
     let window = now - Duration::minutes(policy.lockout_minutes);
     // Failures count from the last successful sign-in within the window.
@@ -454,7 +381,7 @@ pub async fn sign_in_with(
         });
     };
     let zones = kfq_store::zones(db).await?;
-    let user = view(&row, &zones)?;
+    let user = view(&row, &zones, &policy)?;
     let actor = Actor {
         ip: ip.clone(),
         ..user.actor()
@@ -509,7 +436,7 @@ pub async fn sign_in_with(
 
 /// The user a session or token secret belongs to, if it is still valid.
 pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, AppError> {
-    let policy = Policy::current();
+    let policy = Policy::load(db).await?;
     let now = Utc::now();
     let hash = secret_hash(secret);
     let idle_since = now - Duration::minutes(policy.idle_minutes);
@@ -529,7 +456,7 @@ pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, 
         return Ok(None);
     };
     let zones = kfq_store::zones(db).await?;
-    Ok(Some(view(&row, &zones)?))
+    Ok(Some(view(&row, &zones, &policy)?))
 }
 
 /// Ends every session of the user, on every device (API tokens stay); how many ended.
@@ -590,7 +517,7 @@ pub async fn create_token(
 pub async fn change_password(db: &Db, actor: &Actor, old: &str, new: &str) -> Result<(), AppError> {
     let id = actor.user_id.ok_or(AppError::Forbidden)?;
     sign_in_check(db, &actor.username, old).await?;
-    check_password(&actor.username, new)?;
+    check_password_with(&Policy::load(db).await?, &actor.username, new)?;
     let hash = hash_password(new).await?;
     let mut tx = db.begin().await?;
     kfq_store::set_password(&mut tx, id, &hash, false).await?;
@@ -634,10 +561,11 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<UserView>, AppError> {
         return Err(AppError::Forbidden);
     }
     let zones = kfq_store::zones(db).await?;
+    let policy = Policy::load(db).await?;
     kfq_store::users(db)
         .await?
         .iter()
-        .map(|row| view(row, &zones))
+        .map(|row| view(row, &zones, &policy))
         .collect()
 }
 
@@ -655,7 +583,7 @@ async fn managed_account(
         return Err(AppError::OwnAccount);
     }
     let zones = kfq_store::zones(db).await?;
-    let user = view(&row, &zones)?;
+    let user = view(&row, &zones, &Policy::load(db).await?)?;
     if user.role.is_administrator() && actor.role != Role::Operator {
         return Err(AppError::AdministratorAccount(row.username));
     }

@@ -128,6 +128,9 @@ pub struct Db {
     /// A ledger fixed in time (as it was reported at some moment): reads see it, not the
     /// database's current state.
     pub(crate) pinned: Option<std::sync::Arc<crate::Snapshot>>,
+    /// The settings as last read, and when: read again after a few seconds, or at once after
+    /// a change through this handle.
+    pub(crate) settings: crate::settings::Cache,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +215,7 @@ impl Db {
         let db = Db {
             pool: db,
             snapshot: Default::default(),
+            settings: Default::default(),
             pinned: None,
         };
         crate::migrate::migrate(&db).await?;

@@ -12,6 +12,7 @@ mod dismissals;
 mod migrate;
 mod read;
 pub mod sealed;
+mod settings;
 mod snapshot;
 pub mod testing;
 mod users;
@@ -22,6 +23,7 @@ pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, FileProblem, StoreError, Tx};
 pub use dismissals::*;
 pub use read::*;
+pub use settings::{set_settings, settings};
 pub use snapshot::{
     blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,
     zones, Derived, Snapshot,

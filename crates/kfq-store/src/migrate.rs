@@ -16,6 +16,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0006_separation_of_duties.sql"),
     ),
     (7, include_str!("../migrations/sqlite/0007_totp.sql")),
+    (8, include_str!("../migrations/sqlite/0008_settings.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -40,6 +41,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0006_separation_of_duties.sql"),
     ),
     (7, include_str!("../migrations/postgres/0007_totp.sql")),
+    (8, include_str!("../migrations/postgres/0008_settings.sql")),
 ];
 
 const CREATE_LEDGER: &str =

@@ -383,6 +383,27 @@ pub async fn reset_totp(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `GET /api/v1/policy`: the security policy in force (the administrators and the province).
+pub async fn policy(State(s): State<AppState>, signed: Signed) -> ApiResult {
+    let policy = kfq_app::policy::show(&s.db, &signed.actor)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!({ "policy": policy })).into_response())
+}
+
+/// `PATCH /api/v1/policy` `{"lockout_attempts": 5, …}`: changes rules of the policy, all or
+/// none (the security administrator).
+pub async fn change_policy(
+    State(s): State<AppState>,
+    signed: Signed,
+    Body(changes): Body<Map<String, Value>>,
+) -> ApiResult {
+    let policy = kfq_app::policy::change(&s.db, &signed.actor, &changes)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!({ "policy": policy })).into_response())
+}
+
 /// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).
 pub async fn end_sessions(State(s): State<AppState>, signed: Signed) -> ApiResult {
     let ended = kfq_app::users::sign_out_everywhere(&s.db, &signed.actor)

@@ -119,7 +119,7 @@ pub fn session_cookie(headers: &HeaderMap, secret: Option<&str>) -> String {
     match secret {
         Some(secret) => format!(
             "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age={}",
-            kfq_app::users::Policy::current().session_hours * 3600
+            kfq_app::users::Policy::from_env().session_hours * 3600
         ),
         None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age=0"),
     }

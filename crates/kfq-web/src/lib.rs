@@ -69,6 +69,8 @@ fn routes() -> routes::Routes {
         .patch("/api/v1/users/{username}", api::patch_user)
         .post("/api/v1/users/{username}/password", api::reset_password)
         .delete("/api/v1/users/{username}/totp", api::reset_totp)
+        .get("/api/v1/policy", api::policy)
+        .patch("/api/v1/policy", api::change_policy)
         .get("/api/v1/checks", api::checks)
         .post("/api/v1/checks/dismissals", api::dismiss)
 }

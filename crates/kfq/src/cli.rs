@@ -423,7 +423,9 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let db = open(&args.database).await?;
             let operator = Actor::operator(actor(), lang);
             if let Some(AuditCommand::Prune) = command {
-                let months = kfq_app::audit::retention_months()?;
+                let months = kfq_app::policy::Policy::load(&db)
+                    .await?
+                    .audit_retention_months;
                 let removed =
                     kfq_app::audit::prune(&db, &operator, months, chrono::Utc::now()).await?;
                 println!(

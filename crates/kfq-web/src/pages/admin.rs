@@ -335,3 +335,134 @@ pub async fn audit_csv(
         Err(e) => error_page(&user, e),
     }
 }
+
+pub struct PolicyRow {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "policy.html")]
+struct PolicyPage {
+    chrome: Chrome,
+    rows: Vec<PolicyRow>,
+    /// The security administrator's form.
+    sets: bool,
+    done: Option<String>,
+    error: Option<String>,
+}
+
+fn policy_rows(policy: &kfq_app::policy::Policy, lang: kfq_core::Lang) -> Vec<PolicyRow> {
+    let row = |key, zh, en, value: String| PolicyRow {
+        key,
+        label: lang.pick(zh, en),
+        value,
+    };
+    vec![
+        row(
+            "lockout_attempts",
+            "连续登录失败锁定次数",
+            "failed sign-ins that lock",
+            policy.lockout_attempts.to_string(),
+        ),
+        row(
+            "lockout_minutes",
+            "统计与锁定时长（分钟）",
+            "lock window and length (minutes)",
+            policy.lockout_minutes.to_string(),
+        ),
+        row(
+            "idle_minutes",
+            "会话空闲超时（分钟）",
+            "idle session timeout (minutes)",
+            policy.idle_minutes.to_string(),
+        ),
+        row(
+            "session_hours",
+            "会话最长时长（小时）",
+            "longest session (hours)",
+            policy.session_hours.to_string(),
+        ),
+        row(
+            "password_min_length",
+            "密码最短长度",
+            "shortest password",
+            policy.password_min_length.to_string(),
+        ),
+        row(
+            "password_min_kinds",
+            "密码至少包含的字符种类",
+            "kinds of characters a password needs",
+            policy.password_min_kinds.to_string(),
+        ),
+        row(
+            "totp_required",
+            "须用动态口令的角色",
+            "roles that need a second factor",
+            policy
+                .totp_required
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        row(
+            "audit_retention_months",
+            "审计日志保留（月）",
+            "audit trail kept (months)",
+            policy.audit_retention_months.to_string(),
+        ),
+    ]
+}
+
+async fn policy_page(
+    s: &AppState,
+    user: &PageUser,
+    done: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let policy = match kfq_app::policy::show(&s.db, &user.actor).await {
+        Ok(policy) => policy,
+        Err(e) => return error_page(user, e),
+    };
+    let lang = user.lang();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = PolicyPage {
+        chrome: user.chrome(super::words(lang).policy, "policy"),
+        rows: policy_rows(&policy, lang),
+        sets: matches!(user.actor.role, Role::SecurityAdmin),
+        done,
+        error,
+    };
+    render(&page, status)
+}
+
+/// `GET /policy`: the security policy; the security administrator's form to change it.
+pub async fn policy(State(s): State<AppState>, user: PageUser) -> Response {
+    policy_page(&s, &user, None, None).await
+}
+
+/// `POST /policy`: the security administrator changes the policy (all fields or none).
+pub async fn change_policy(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let changes: serde_json::Map<String, serde_json::Value> = form
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    match kfq_app::policy::change(&s.db, &user.actor, &changes).await {
+        Ok(_) => {
+            let saved = super::words(user.lang()).saved.to_string();
+            policy_page(&s, &user, Some(saved), None).await
+        }
+        Err(e @ (AppError::Forbidden | AppError::Duty(_))) => error_page(&user, e),
+        Err(e) => policy_page(&s, &user, None, Some(e.message(user.lang()))).await,
+    }
+}

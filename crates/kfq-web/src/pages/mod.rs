@@ -62,6 +62,8 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/users/{username}/grant", admin::grant)
         .post("/users/{username}/state", admin::set_state)
         .post("/users/{username}/password", admin::reset_password)
+        .get("/policy", admin::policy)
+        .post("/policy", admin::change_policy)
         .get("/audit", admin::audit)
         .get("/audit/export.csv", admin::audit_csv)
         .get("/static/{file}", asset)

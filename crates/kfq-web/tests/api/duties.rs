@@ -283,3 +283,99 @@ async fn each_administrator_lands_on_their_own_page_and_the_audit_log_is_searche
         assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
     }
 }
+
+#[tokio::test]
+async fn the_security_administrator_sets_the_policy_within_its_bounds_and_it_takes_effect() {
+    for app in App::both().await {
+        add_administrators(&app).await;
+        let engine = app.engine();
+        let anquan = app.sign_in("anquan").await;
+        let xitong = app.sign_in("xitong").await;
+        let shenji = app.sign_in("shenji").await;
+        let city = app.sign_in("lvliang").await;
+        let province = app.sign_in("province").await;
+
+        let stricter = json!({"password_min_length": 12, "password_min_kinds": "3",
+                              "totp_required": ["province"]});
+        let (status, refused) = app
+            .call(
+                "PATCH",
+                "/api/v1/policy",
+                Some(&xitong),
+                Some(stricter.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
+        assert!(refused["error"].as_str().unwrap().contains("安全管理员"));
+        let (status, _) = app.call("GET", "/api/v1/policy", Some(&city), None).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{engine}: a city does not read it"
+        );
+
+        // Below the floor nothing changes, not even the rules given with it.
+        let (status, refused) = app
+            .call(
+                "PATCH",
+                "/api/v1/policy",
+                Some(&anquan),
+                Some(json!({"lockout_attempts": 3, "password_min_length": 6})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}");
+        assert!(
+            refused["error"].as_str().unwrap().contains("8 到 64"),
+            "{refused}"
+        );
+        let (status, changed) = app
+            .call("PATCH", "/api/v1/policy", Some(&anquan), Some(stricter))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {changed}");
+        assert_eq!(
+            changed["policy"]["lockout_attempts"], 5,
+            "the refused change left nothing"
+        );
+        assert_eq!(changed["policy"]["password_min_length"], 12);
+
+        // It takes effect: passwords of the old rule are refused, the province needs its
+        // second factor before anything else.
+        let (status, weak) = app
+            .call(
+                "POST",
+                "/api/v1/me/password",
+                Some(&city),
+                Some(json!({"old": crate::PASSWORD, "new": "Lvliang-24"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {weak}");
+        assert!(weak["error"].as_str().unwrap().contains("至少 12 位"));
+        let (status, _) = app
+            .call("GET", "/api/v1/projects", Some(&province), None)
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{engine}: the province sets up TOTP first"
+        );
+        let (status, _) = app.call("GET", "/api/v1/projects", Some(&city), None).await;
+        assert_eq!(status, StatusCode::OK, "{engine}: a city does not");
+
+        // The audit administrator reads the policy and who changed it, before → after.
+        let (status, read) = app.call("GET", "/api/v1/policy", Some(&shenji), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(read["policy"]["totp_required"], json!(["province"]));
+        let (_, trail) = app
+            .call("GET", "/api/v1/audit?object=policy", Some(&shenji), None)
+            .await;
+        let entry = &trail["entries"][0];
+        assert_eq!(entry["user"], "anquan", "{engine}");
+        assert_eq!(entry["before"]["password_min_length"], 8);
+        assert_eq!(entry["after"]["password_min_length"], 12);
+        assert_eq!(
+            trail["entries"].as_array().unwrap().len(),
+            1,
+            "the refusal left no entry"
+        );
+    }
+}
