@@ -755,16 +755,30 @@ pub async fn confirm_totp(db: &Db, actor: &Actor, code: &str) -> Result<(), AppE
             value: code.into(),
             expected: crate::Expected::TotpCode,
         })?;
+    let step = i64::try_from(step).ok();
+    write_totp(db, actor, &row, Some(pending), step, "totp_enrolled").await
+}
+
+/// Gives an account its confirmed second factor (or none), forgetting any being set up, and
+/// records it.
+async fn write_totp(
+    db: &Db,
+    actor: &Actor,
+    row: &UserRow,
+    secret: Option<&str>,
+    last_step: Option<i64>,
+    action: &str,
+) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    kfq_store::set_user_totp(&mut tx, id, Some(pending), None, i64::try_from(step).ok()).await?;
+    kfq_store::set_user_totp(&mut tx, row.id, secret, None, last_step).await?;
     crate::audit::append(
         &mut tx,
         actor,
-        "totp_enrolled",
+        action,
         "user",
         &row.username,
         Some(serde_json::json!({"totp": row.totp_secret.is_some()}).to_string()),
-        Some(serde_json::json!({"totp": true}).to_string()),
+        Some(serde_json::json!({"totp": secret.is_some()}).to_string()),
     )
     .await?;
     tx.commit_outside_ledger().await?;
@@ -776,20 +790,7 @@ pub async fn confirm_totp(db: &Db, actor: &Actor, code: &str) -> Result<(), AppE
 pub async fn reset_totp(db: &Db, actor: &Actor, username: &str) -> Result<(), AppError> {
     must_manage_accounts(actor)?;
     let (row, _) = managed_account(db, actor, username).await?;
-    let mut tx = db.begin().await?;
-    kfq_store::set_user_totp(&mut tx, row.id, None, None, None).await?;
-    crate::audit::append(
-        &mut tx,
-        actor,
-        "totp_reset",
-        "user",
-        &row.username,
-        Some(serde_json::json!({"totp": row.totp_secret.is_some()}).to_string()),
-        Some(serde_json::json!({"totp": false}).to_string()),
-    )
-    .await?;
-    tx.commit_outside_ledger().await?;
-    Ok(())
+    write_totp(db, actor, &row, None, None, "totp_reset").await
 }
 
 #[cfg(test)]

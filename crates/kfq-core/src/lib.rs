@@ -16,6 +16,7 @@ pub mod project;
 pub mod rates;
 pub mod region;
 pub mod report;
+pub mod rng;
 pub mod round;
 pub mod scope;
 pub mod stage;

@@ -13,15 +13,16 @@ use kfq_core::Lang;
 
 const INPUTS: usize = 20_000;
 
-struct Gen(u64);
+/// The generator of inputs: the core's SplitMix64, with the draws these tests need.
+struct Gen(kfq_core::rng::Rng);
 
 impl Gen {
+    fn new(seed: u64) -> Gen {
+        Gen(kfq_core::rng::Rng::new(seed))
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -43,7 +44,7 @@ fn chars(s: &str) -> Vec<char> {
 
 #[test]
 fn amounts_parse_without_panicking_and_print_back_to_themselves() {
-    let mut g = Gen(1);
+    let mut g = Gen::new(1);
     let alphabet = chars("0123456789012345678901234567890123456789.,-+ e万亿元 ０１２");
     let mut accepted = 0;
     for _ in 0..INPUTS {
@@ -66,7 +67,7 @@ fn amounts_parse_without_panicking_and_print_back_to_themselves() {
 
 #[test]
 fn rounds_regions_codes_and_areas_parse_without_panicking_and_round_trip() {
-    let mut g = Gen(2);
+    let mut g = Gen::new(2);
     let round_chars = chars("0123456789--年第一二三四五六次 ");
     let digits = chars("0123456789");
     let code_chars = chars("0123456789-ABCxyz_/ 项目");
@@ -109,7 +110,7 @@ fn rounds_regions_codes_and_areas_parse_without_panicking_and_round_trip() {
 
 #[test]
 fn a_credit_code_check_character_catches_every_single_character_change() {
-    let mut g = Gen(3);
+    let mut g = Gen::new(3);
     let alphabet = chars("0123456789ABCDEFGHJKLMNPQRTUWXY");
     let mut checked = 0;
     for _ in 0..INPUTS / 10 {
@@ -134,7 +135,7 @@ fn a_credit_code_check_character_catches_every_single_character_change() {
         assert!(CreditCode::parse(&altered).is_err(), "{text} → {altered}");
         checked += 1;
     }
-    let mut g = Gen(4);
+    let mut g = Gen::new(4);
     let noise = chars("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ abc-统一");
     for _ in 0..INPUTS {
         let _ = CreditCode::parse(&g.text(&noise, 20));
@@ -145,7 +146,7 @@ fn a_credit_code_check_character_catches_every_single_character_change() {
 
 #[test]
 fn names_compare_without_panicking_symmetrically_and_each_to_itself_fully() {
-    let mut g = Gen(5);
+    let mut g = Gen::new(5);
     let alphabet = chars("年产万吨高端铝合金项目一二三四五六七八九十百千期第（）()0123456789２０MWmw风电生产建设工程基地华晟有限公司山西吕梁 ");
     for _ in 0..INPUTS {
         let (a, b) = (g.text(&alphabet, 24), g.text(&alphabet, 24));
@@ -164,7 +165,7 @@ fn names_compare_without_panicking_symmetrically_and_each_to_itself_fully() {
 #[test]
 fn months_parse_without_panicking_and_print_back_to_themselves() {
     use kfq_core::monthly::Month;
-    let mut g = Gen(5);
+    let mut g = Gen::new(5);
     let alphabet = chars("0123456789-/.年月 张三其他２");
     let mut accepted = 0;
     for _ in 0..INPUTS {
