@@ -333,6 +333,15 @@ pub enum Expected {
     Between(i64, i64),
     /// A text (a JSON string).
     Text,
+    BlockerStatus,
+    BlockerCategory,
+    BlockerLevel,
+    /// A field of a blocker.
+    BlockerField,
+    /// A project's id in the caller's scope.
+    Project,
+    /// A blocker still open, at a level the caller works at or below, not at the province.
+    EscalateFrom,
     /// A code of the authenticator app, now.
     TotpCode,
     /// Text without NUL characters.
@@ -415,6 +424,36 @@ impl Expected {
                 )
                 .into(),
             (Expected::Text, _) => lang.pick("应为文本", "give a text").into(),
+            (Expected::BlockerStatus, _) => lang
+                .pick(
+                    "状态应为 open、in_progress、resolved、cannot_resolve（未解决、推进中、已解决、无法解决）",
+                    "a status is open, in_progress, resolved or cannot_resolve",
+                )
+                .into(),
+            (Expected::BlockerCategory, _) => lang
+                .pick(
+                    "类别应为 用地、资金、审批手续、水电气热、施工、其他（land、funding、approval、utilities、construction、other）",
+                    "a category is land, funding, approval, utilities, construction or other",
+                )
+                .into(),
+            (Expected::BlockerLevel, _) => lang
+                .pick("层级应为 zone、city、province", "a level is zone, city or province")
+                .into(),
+            (Expected::BlockerField, _) => lang
+                .pick(
+                    "堵点没有这一项（description、category、status、owner_unit、owner、due_on、resolved_on、resolution、note）",
+                    "not a field of a blocker (description, category, status, owner_unit, owner, due_on, resolved_on, resolution, note)",
+                )
+                .into(),
+            (Expected::Project, _) => lang
+                .pick("请给出项目的 id（project_id）", "give the project's id (project_id)")
+                .into(),
+            (Expected::EscalateFrom, _) => lang
+                .pick(
+                    "只能上报仍未解决、且在本级或下级的堵点；省级已是最高一级",
+                    "only an open blocker at your level or below can go up; the province is the top",
+                )
+                .into(),
             (Expected::NoNul, _) => lang
                 .pick("不能含有 NUL 字符", "must not contain a NUL character")
                 .into(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use kfq_core::audit::AuditEvent;
-use kfq_core::blocker::Blocker;
+use kfq_core::blocker::{Blocker, BlockerCategory, BlockerStatus};
 use kfq_core::enterprise::Enterprise;
 use kfq_core::money::Amount;
 use kfq_core::monthly::{Month, MonthlyReport};
@@ -958,14 +958,25 @@ impl<'a> Planner<'a> {
             let before = stored_blockers
                 .get(&(id, record.description.as_str()))
                 .map(|b| (*b).clone());
+            // The template carries no category, level or resolution: a stored blocker keeps
+            // its own; a day of resolution resolves it, and taking it away reopens it.
+            let kept = before
+                .clone()
+                .unwrap_or_else(|| Blocker::new(id, &record.description, BlockerCategory::Other));
+            let status = match (record.resolved_on, kept.status) {
+                (Some(_), _) => BlockerStatus::Resolved,
+                (None, BlockerStatus::Resolved) => BlockerStatus::Open,
+                (None, other) => other,
+            };
             let after = Blocker {
-                id: before.as_ref().map_or(0, |b| b.id),
                 project_id: id,
                 description: record.description.clone(),
                 owner_unit: record.owner_unit.clone(),
                 owner: record.owner.clone(),
                 due_on: record.due_on,
                 resolved_on: record.resolved_on,
+                status,
+                ..kept
             };
             self.plan.blockers.push((code, Change { before, after }));
         }
@@ -1158,8 +1169,8 @@ pub async fn write(
         audit.record(
             "blocker",
             &id,
-            b.before.as_ref().map(blocker_json),
-            blocker_json(&blocker),
+            b.before.as_ref().map(crate::blockers::json),
+            crate::blockers::json(&blocker),
             false,
         );
         blockers.push(blocker);
@@ -1222,14 +1233,6 @@ fn entry_json(e: &BatchEntry) -> String {
         "round": e.round, "batch": e.batch, "project_id": e.project_id, "zone_id": e.zone_id,
         "amount_wan": e.amount, "expected_output_wan": e.expected_output,
         "strategic_emerging": e.strategic_emerging, "category": e.category,
-    })
-    .to_string()
-}
-
-fn blocker_json(b: &Blocker) -> String {
-    serde_json::json!({
-        "project_id": b.project_id, "description": b.description, "owner_unit": b.owner_unit,
-        "owner": b.owner, "due_on": b.due_on, "resolved_on": b.resolved_on,
     })
     .to_string()
 }

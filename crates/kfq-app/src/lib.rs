@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod blockers;
 pub mod checks;
 pub mod demo;
 pub mod error;

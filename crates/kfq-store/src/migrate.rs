@@ -17,6 +17,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     ),
     (7, include_str!("../migrations/sqlite/0007_totp.sql")),
     (8, include_str!("../migrations/sqlite/0008_settings.sql")),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_blocker_ledger.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -42,6 +46,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     ),
     (7, include_str!("../migrations/postgres/0007_totp.sql")),
     (8, include_str!("../migrations/postgres/0008_settings.sql")),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_blocker_ledger.sql"),
+    ),
 ];
 
 const CREATE_LEDGER: &str =

@@ -11,7 +11,7 @@ use kfq_core::round::{BatchEntry, BatchKind, Round, RoundId};
 use kfq_core::stage::StageDates;
 use kfq_core::zone::{Zone, ZoneKind, ZoneLevel};
 
-use crate::{on_db, Db, StoreError};
+use crate::{on_db, Db, StoreError, Tx};
 
 fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {value}"))
@@ -269,24 +269,66 @@ struct BlockerRow {
     owner: String,
     due_on: Option<NaiveDate>,
     resolved_on: Option<NaiveDate>,
+    category: String,
+    status: String,
+    level: String,
+    resolution: String,
+    version: i64,
 }
 
-pub async fn load_blockers(db: &Db) -> Result<Vec<Blocker>, StoreError> {
-    const SQL: &str = "SELECT id, project_id, description, owner_unit, owner, due_on, resolved_on \
-        FROM blockers ORDER BY project_id, id";
-    let rows: Vec<BlockerRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Blocker {
-            id: r.id,
-            project_id: r.project_id,
-            description: r.description,
-            owner_unit: r.owner_unit,
-            owner: r.owner,
-            due_on: r.due_on,
-            resolved_on: r.resolved_on,
+impl BlockerRow {
+    fn blocker(self) -> Result<Blocker, StoreError> {
+        use kfq_core::blocker::{BlockerCategory, BlockerLevel, BlockerStatus};
+        let corrupt = |what: &str| StoreError::Corrupt(format!("blocker {}: {what}", self.id));
+        Ok(Blocker {
+            category: BlockerCategory::parse(&self.category).ok_or_else(|| corrupt("category"))?,
+            status: BlockerStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            level: BlockerLevel::parse(&self.level).ok_or_else(|| corrupt("level"))?,
+            id: self.id,
+            project_id: self.project_id,
+            description: self.description,
+            owner_unit: self.owner_unit,
+            owner: self.owner,
+            due_on: self.due_on,
+            resolved_on: self.resolved_on,
+            resolution: self.resolution,
+            version: self.version,
         })
-        .collect())
+    }
+}
+
+const BLOCKER_COLUMNS: &str = "id, project_id, description, owner_unit, owner, due_on, \
+    resolved_on, category, status, level, resolution, version";
+
+pub async fn load_blockers(db: &Db) -> Result<Vec<Blocker>, StoreError> {
+    let sql = format!("SELECT {BLOCKER_COLUMNS} FROM blockers ORDER BY project_id, id");
+    let rows: Vec<BlockerRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+    rows.into_iter().map(BlockerRow::blocker).collect()
+}
+
+/// One blocker as stored now (not from the snapshot), inside a transaction.
+pub async fn blocker_in(tx: &mut Tx, id: i64) -> Result<Option<Blocker>, StoreError> {
+    let sql = format!("SELECT {BLOCKER_COLUMNS} FROM blockers WHERE id = $1");
+    let row: Option<BlockerRow> =
+        crate::on_tx!(tx, conn => sqlx::query_as(&sql).bind(id).fetch_optional(conn).await)?;
+    row.map(BlockerRow::blocker).transpose()
+}
+
+/// A progress note on a blocker.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BlockerNote {
+    pub id: i64,
+    pub blocker_id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub author: String,
+    pub note: String,
+}
+
+/// A blocker's progress notes, oldest first.
+pub async fn blocker_notes(db: &Db, blocker_id: i64) -> Result<Vec<BlockerNote>, StoreError> {
+    const SQL: &str = "SELECT id, blocker_id, at, author, note FROM blocker_notes \
+        WHERE blocker_id = $1 ORDER BY id";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(blocker_id).fetch_all(pool).await)?)
 }
 
 /// How many audit events are stored (for tests and the status line).

@@ -282,6 +282,7 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
                 Value::Text(Some(b.owner.clone())),
                 Value::Date(b.due_on),
                 Value::Date(b.resolved_on),
+                Value::Text(Some(b.status.code().into())),
             ]
         })
         .collect();
@@ -295,9 +296,15 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
             "owner",
             "due_on",
             "resolved_on",
+            "status",
         ],
+        // A ledger that gives a day of resolution resolves the blocker; one that takes it away
+        // reopens it. Category, level and notes are kfq's own (the template has no columns).
         "ON CONFLICT (project_id, description) DO UPDATE SET owner_unit = excluded.owner_unit, \
-         owner = excluded.owner, due_on = excluded.due_on, resolved_on = excluded.resolved_on",
+         owner = excluded.owner, due_on = excluded.due_on, resolved_on = excluded.resolved_on, \
+         status = CASE WHEN excluded.resolved_on IS NOT NULL THEN 'resolved' \
+                       WHEN blockers.status = 'resolved' THEN 'open' ELSE blockers.status END, \
+         version = blockers.version + 1",
         &rows,
     )
     .await
@@ -437,4 +444,66 @@ pub async fn prune_audit(
         through_id = excluded.through_id, removed = excluded.removed, at = excluded.at";
     on_tx!(tx, conn => sqlx::query(UPSERT).bind(hash).bind(through_id).bind(total).bind(now).execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(removed)
+}
+
+/// Adds a blocker made in kfq; its id.
+pub async fn insert_blocker(tx: &mut Tx, b: &Blocker) -> Result<i64, StoreError> {
+    const SQL: &str = "INSERT INTO blockers (project_id, description, owner_unit, owner, due_on, \
+        resolved_on, category, status, level, resolution, version) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1) RETURNING id";
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(b.project_id)
+        .bind(&b.description)
+        .bind(&b.owner_unit)
+        .bind(&b.owner)
+        .bind(b.due_on)
+        .bind(b.resolved_on)
+        .bind(b.category.code())
+        .bind(b.status.code())
+        .bind(b.level.code())
+        .bind(&b.resolution)
+        .fetch_one(conn)
+        .await)?)
+}
+
+/// Saves a changed blocker if it is still at the version it was read at (`b.version`); its
+/// version goes up by one. [`StoreError::Conflict`] when someone saved first.
+pub async fn update_blocker(tx: &mut Tx, b: &Blocker) -> Result<(), StoreError> {
+    const SQL: &str = "UPDATE blockers SET description = $1, owner_unit = $2, owner = $3, \
+        due_on = $4, resolved_on = $5, category = $6, status = $7, level = $8, resolution = $9, \
+        version = version + 1 WHERE id = $10 AND version = $11";
+    let changed = on_tx!(tx, conn => sqlx::query(SQL)
+        .bind(&b.description)
+        .bind(&b.owner_unit)
+        .bind(&b.owner)
+        .bind(b.due_on)
+        .bind(b.resolved_on)
+        .bind(b.category.code())
+        .bind(b.status.code())
+        .bind(b.level.code())
+        .bind(&b.resolution)
+        .bind(b.id)
+        .bind(b.version)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// Adds a progress note to a blocker.
+pub async fn insert_blocker_note(
+    tx: &mut Tx,
+    blocker_id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    author: &str,
+    note: &str,
+) -> Result<(), StoreError> {
+    const SQL: &str =
+        "INSERT INTO blocker_notes (blocker_id, at, author, note) VALUES ($1, $2, $3, $4)";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(blocker_id).bind(at).bind(author).bind(note).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

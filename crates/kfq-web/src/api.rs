@@ -99,6 +99,38 @@ pub async fn projects(State(s): State<AppState>, signed: Signed, params: Params)
     Ok(Json(page).into_response())
 }
 
+/// The version a change was made from: `If-Match` (then a conflict answers 412) or a
+/// `version` field.
+fn edited_version(
+    headers: &HeaderMap,
+    body: &Map<String, Value>,
+    lang: kfq_core::Lang,
+) -> Result<(i64, Option<i64>), ApiError> {
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .parse::<i64>()
+                .ok()
+        });
+    let version = if_match
+        .or_else(|| body.get("version").and_then(Value::as_i64))
+        .ok_or_else(|| {
+            ApiError::new(
+                AppError::BadArgument {
+                    name: "version",
+                    value: String::new(),
+                    expected: Expected::Version,
+                },
+                lang,
+            )
+        })?;
+    Ok((version, if_match))
+}
+
 fn project_id(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
     // An id that is not a number names no project: answered as any unknown one.
     text.parse()
@@ -130,28 +162,7 @@ pub async fn patch_project(
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let id = project_id(&id, lang)?;
-    let if_match = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.trim()
-                .trim_start_matches("W/")
-                .trim_matches('"')
-                .parse::<i64>()
-                .ok()
-        });
-    let version = if_match
-        .or_else(|| patch.get("version").and_then(Value::as_i64))
-        .ok_or_else(|| {
-            ApiError::new(
-                AppError::BadArgument {
-                    name: "version",
-                    value: String::new(),
-                    expected: Expected::Version,
-                },
-                lang,
-            )
-        })?;
+    let (version, if_match) = edited_version(&headers, &patch, lang)?;
     match kfq_app::projects::update(&s.db, &signed.actor, id, version, &patch).await {
         Ok(view) => {
             let etag = format!("\"{}\"", view.version);
@@ -402,6 +413,116 @@ pub async fn change_policy(
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))?;
     Ok(Json(json!({ "policy": policy })).into_response())
+}
+
+/// `GET /api/v1/blockers?region=&status=&category=&level=&overdue=true&project=`: the blocker
+/// ledger in scope, most overdue first.
+pub async fn blockers(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let get = |k: &str| params.get(k).cloned();
+    let query = kfq_app::blockers::BlockerQuery {
+        region: get("region"),
+        status: get("status"),
+        category: get("category"),
+        level: get("level"),
+        overdue: params
+            .get("overdue")
+            .is_some_and(|v| matches!(v.trim(), "true" | "1" | "是")),
+        project: get("project"),
+    };
+    let today = chrono::Local::now().date_naive();
+    let items = kfq_app::blockers::list(&s.db, &signed.actor, &query, today)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+}
+
+/// `POST /api/v1/blockers` `{"project_id","description","category",…,"note"}`: raises one.
+pub async fn create_blocker(
+    State(s): State<AppState>,
+    signed: Signed,
+    Body(fields): Body<Map<String, Value>>,
+) -> ApiResult {
+    let today = chrono::Local::now().date_naive();
+    let blocker = kfq_app::blockers::create(&s.db, &signed.actor, &fields, today)
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok((StatusCode::CREATED, Json(json!({ "blocker": blocker }))).into_response())
+}
+
+/// `GET /api/v1/blockers/{id}`: one blocker with its progress notes.
+pub async fn blocker(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let today = chrono::Local::now().date_naive();
+    let (blocker, notes) =
+        kfq_app::blockers::get(&s.db, &signed.actor, project_id(&id, lang)?, today)
+            .await
+            .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(json!({ "blocker": blocker, "notes": notes })).into_response())
+}
+
+/// `PATCH /api/v1/blockers/{id}` `{"version", "status", "resolution", …, "note"}`.
+pub async fn patch_blocker(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(fields): Body<Map<String, Value>>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let id = project_id(&id, lang)?;
+    let (version, if_match) = edited_version(&headers, &fields, lang)?;
+    let today = chrono::Local::now().date_naive();
+    match kfq_app::blockers::update(&s.db, &signed.actor, id, version, &fields, today).await {
+        Ok(blocker) => Ok(Json(json!({ "blocker": blocker })).into_response()),
+        Err(e) => Err(ApiError {
+            precondition: if_match.is_some(),
+            ..ApiError::new(e, lang)
+        }),
+    }
+}
+
+/// `POST /api/v1/blockers/{id}/escalate` `{"version","note"}`: one level up, with why.
+pub async fn escalate_blocker(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(fields): Body<Map<String, Value>>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let id = project_id(&id, lang)?;
+    let (version, _) = edited_version(&headers, &fields, lang)?;
+    let note = fields
+        .get("note")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let blocker = kfq_app::blockers::escalate(&s.db, &signed.actor, id, version, note, today)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(json!({ "blocker": blocker })).into_response())
+}
+
+/// `POST /api/v1/blockers/{id}/notes` `{"note"}`: a progress note.
+pub async fn note_blocker(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Body(fields): Body<Map<String, Value>>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let note = fields
+        .get("note")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let saved = kfq_app::blockers::note(&s.db, &signed.actor, project_id(&id, lang)?, note)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok((StatusCode::CREATED, Json(json!({ "note": saved }))).into_response())
 }
 
 /// `DELETE /api/v1/me/sessions`: ends every session of the user (API tokens stay).

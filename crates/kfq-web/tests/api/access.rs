@@ -276,8 +276,13 @@ async fn every_answer_carries_the_security_headers() {
 
 /// What a path's parameters are filled with: everything names 太原's project or the province's
 /// account, which a 吕梁 city user must not reach.
-fn out_of_scope(path: &str, taiyuan_project: i64) -> String {
-    path.replace("{id}", &taiyuan_project.to_string())
+fn out_of_scope(path: &str, taiyuan_project: i64, taiyuan_blocker: i64) -> String {
+    let id = if path.contains("blockers") {
+        taiyuan_blocker
+    } else {
+        taiyuan_project
+    };
+    path.replace("{id}", &id.to_string())
         .replace("{round}", "2024-1")
         .replace("{username}", "province")
         .replace("{file}", "app.css")
@@ -303,6 +308,12 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
     for app in App::both().await {
         let engine = app.engine();
         let ty = app.project_id("TY-1").await;
+        let blockers_before = kfq_store::load_blockers(&app.db.db).await.unwrap();
+        let ty_blocker = blockers_before
+            .iter()
+            .find(|b| b.project_id == ty)
+            .map(|b| b.id)
+            .unwrap();
         let before = kfq_store::load_projects(&app.db.db).await.unwrap();
         let province_before = kfq_store::user_by_name(&app.db.db, "province")
             .await
@@ -329,7 +340,7 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
              project_id={ty}&round=2024-9&username=sneaky&code=123456&stage=started"
         );
         for &(method, path) in &table {
-            let uri = out_of_scope(path, ty);
+            let uri = out_of_scope(path, ty, ty_blocker);
             // Unsigned: only the public routes answer; the rest ask for a sign-in.
             let (status, _, _) = app.call_raw(method, &uri, None, None).await;
             if !PUBLIC.contains(&(method, path)) {
@@ -381,6 +392,11 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         let taiyuan =
             |all: &[kfq_core::project::Project]| all.iter().find(|p| p.id == ty).cloned().unwrap();
         assert_eq!(taiyuan(&after), taiyuan(&before), "{engine}");
+        assert_eq!(
+            kfq_store::load_blockers(&app.db.db).await.unwrap(),
+            blockers_before,
+            "{engine}: 太原's blocker unchanged"
+        );
         assert_eq!(
             kfq_store::user_by_name(&app.db.db, "province")
                 .await

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 mod access;
+mod blockers;
 mod checks;
 mod duties;
 mod outage;
@@ -28,6 +29,8 @@ TY-1,太原半导体项目,中北高新区,产业类,80000,2024-01-05,2024-02-20
 const ROUNDS: &str = "活动,日期,主会场\n2024-1,2024-02-23,太原\n";
 const ENTRIES: &str = "活动,批次,项目编号\n2024-1,签约,LL-1\n2024-1,签约,XY-1\n2024-1,签约,TY-1\n";
 const MONTHLY: &str = "项目编号,月份,本月完成投资（万元）\nLL-1,2024-03,1200\nTY-1,2024-04,800\n";
+/// One blocker, in 太原 (its description names the project, so a leak shows in any answer).
+const BLOCKERS: &str = "项目编号,问题描述,责任单位,责任人,限办日期\nTY-1,太原半导体项目电力增容未批,供电公司,赵六,2024-03-31\n";
 
 /// The users of the fixture: name, role, region.
 pub const USERS: &[(&str, Role, &str)] = &[
@@ -70,6 +73,7 @@ impl App {
             ("活动", ROUNDS),
             ("三个一批", ENTRIES),
             ("月报", MONTHLY),
+            ("堵点", BLOCKERS),
         ] {
             let path = dir.path().join(format!("{name}.csv"));
             std::fs::write(&path, text).unwrap();

@@ -1,0 +1,538 @@
+//! 堵点台账 — the blockers of the projects in the actor's scope: listed with what is overdue,
+//! opened with their progress notes, raised, changed (a stale save is refused), escalated zone →
+//! city → province, and noted on. Every change is audited in its own transaction.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use kfq_core::access::{Action, Role};
+use kfq_core::blocker::{Blocker, BlockerCategory, BlockerLevel, BlockerStatus};
+use kfq_core::Lang;
+use kfq_store::{Db, StoreError};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::projects::FieldError;
+use crate::{Actor, AppError, Expected};
+
+/// A blocker as the ledger shows it: with its project, zone and city, and whether it is overdue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockerView {
+    pub id: i64,
+    pub project_id: i64,
+    pub code: String,
+    pub project: String,
+    pub zone: String,
+    pub city: String,
+    pub description: String,
+    pub category: BlockerCategory,
+    pub status: BlockerStatus,
+    pub level: BlockerLevel,
+    pub owner_unit: String,
+    pub owner: String,
+    pub due_on: Option<NaiveDate>,
+    pub resolved_on: Option<NaiveDate>,
+    pub resolution: String,
+    pub version: i64,
+    pub overdue: bool,
+    /// Days past the due date, when overdue.
+    pub days_overdue: Option<i64>,
+}
+
+/// A progress note (进展记录) on a blocker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockerNote {
+    pub at: chrono::DateTime<Utc>,
+    pub author: String,
+    pub note: String,
+}
+
+async fn notes(db: &Db, id: i64) -> Result<Vec<BlockerNote>, AppError> {
+    Ok(kfq_store::blocker_notes(db, id)
+        .await?
+        .into_iter()
+        .map(|n| BlockerNote {
+            at: n.at,
+            author: n.author,
+            note: n.note,
+        })
+        .collect())
+}
+
+/// What the ledger is filtered by; empty fields keep everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockerQuery {
+    pub region: Option<String>,
+    pub status: Option<String>,
+    pub category: Option<String>,
+    /// Escalated to this level (the province's 百项堵点: `province`).
+    pub level: Option<String>,
+    /// Only the overdue ones.
+    pub overdue: bool,
+    /// One project's, by its code.
+    pub project: Option<String>,
+}
+
+fn bad(name: &'static str, value: &str, expected: Expected) -> AppError {
+    AppError::BadArgument {
+        name,
+        value: value.into(),
+        expected,
+    }
+}
+
+fn parsed<T>(
+    name: &'static str,
+    text: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: Expected,
+) -> Result<Option<T>, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => parse(t).map(Some).ok_or_else(|| bad(name, t, expected)),
+    }
+}
+
+/// The blockers in the actor's scope (or the region asked for), most overdue first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    query: &BlockerQuery,
+    today: NaiveDate,
+) -> Result<Vec<BlockerView>, AppError> {
+    let status = parsed(
+        "status",
+        query.status.as_deref(),
+        BlockerStatus::parse,
+        Expected::BlockerStatus,
+    )?;
+    let category = parsed(
+        "category",
+        query.category.as_deref(),
+        BlockerCategory::parse,
+        Expected::BlockerCategory,
+    )?;
+    let level = parsed(
+        "level",
+        query.level.as_deref(),
+        BlockerLevel::parse,
+        Expected::BlockerLevel,
+    )?;
+    let (_, in_scope) = crate::reports::zones_in_scope(db, actor, query.region.as_deref()).await?;
+    let snapshot = db.snapshot().await?;
+    let projects: HashMap<i64, &kfq_core::project::Project> =
+        snapshot.projects.iter().map(|p| (p.id, p)).collect();
+    let project_code = query
+        .project
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let mut list: Vec<BlockerView> = snapshot
+        .blockers
+        .iter()
+        .filter(|b| status.is_none_or(|s| b.status == s))
+        .filter(|b| category.is_none_or(|c| b.category == c))
+        .filter(|b| level.is_none_or(|l| b.level == l))
+        .filter(|b| !query.overdue || b.is_overdue(today))
+        .filter_map(|b| {
+            let project = projects.get(&b.project_id)?;
+            let zone = in_scope.get(&project.zone_id)?;
+            if project_code.is_some_and(|c| c != project.code.as_str()) {
+                return None;
+            }
+            Some(view(b, project, zone, today))
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.days_overdue
+            .cmp(&a.days_overdue)
+            .then(a.code.cmp(&b.code))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(list)
+}
+
+fn view(
+    b: &Blocker,
+    project: &kfq_core::project::Project,
+    zone: &kfq_core::zone::Zone,
+    today: NaiveDate,
+) -> BlockerView {
+    let overdue = b.is_overdue(today);
+    BlockerView {
+        id: b.id,
+        project_id: project.id,
+        code: project.code.to_string(),
+        project: project.name.clone(),
+        zone: zone.name.clone(),
+        city: zone.city.to_string(),
+        description: b.description.clone(),
+        category: b.category,
+        status: b.status,
+        level: b.level,
+        owner_unit: b.owner_unit.clone(),
+        owner: b.owner.clone(),
+        due_on: b.due_on,
+        resolved_on: b.resolved_on,
+        resolution: b.resolution.clone(),
+        version: b.version,
+        overdue,
+        days_overdue: b
+            .due_on
+            .filter(|_| overdue)
+            .map(|due| (today - due).num_days()),
+    }
+}
+
+/// The blocker and its project, if both lie in the actor's scope (else: not found).
+async fn visible(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Blocker, kfq_core::project::Project, kfq_core::zone::Zone), AppError> {
+    actor.must(Action::Read)?;
+    let snapshot = db.snapshot().await?;
+    let blocker = snapshot
+        .blockers
+        .iter()
+        .find(|b| b.id == id)
+        .ok_or(AppError::NotFound)?;
+    let project = snapshot
+        .projects
+        .iter()
+        .find(|p| p.id == blocker.project_id)
+        .ok_or(AppError::NotFound)?;
+    let zone = snapshot
+        .zones
+        .iter()
+        .find(|z| z.id == project.zone_id)
+        .filter(|z| actor.sees(z))
+        .ok_or(AppError::NotFound)?;
+    Ok((blocker.clone(), project.clone(), zone.clone()))
+}
+
+/// One blocker with its progress notes, oldest first.
+pub async fn get(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<(BlockerView, Vec<BlockerNote>), AppError> {
+    let (blocker, project, zone) = visible(db, actor, id).await?;
+    Ok((view(&blocker, &project, &zone, today), notes(db, id).await?))
+}
+
+/// The audit trail's record of a blocker (its key is `项目编号/问题描述`, as the import's).
+pub(crate) fn json(b: &Blocker) -> String {
+    serde_json::json!({
+        "project_id": b.project_id, "description": b.description, "owner_unit": b.owner_unit,
+        "owner": b.owner, "due_on": b.due_on, "resolved_on": b.resolved_on,
+        "category": b.category.code(), "status": b.status.code(), "level": b.level.code(),
+        "resolution": b.resolution, "version": b.version,
+    })
+    .to_string()
+}
+
+fn faults(faults: Vec<kfq_core::blocker::BlockerFault>, lang: Lang) -> AppError {
+    AppError::Invalid(
+        faults
+            .iter()
+            .map(|f| FieldError {
+                field: f.field().into(),
+                message: f.message(lang).into(),
+            })
+            .collect(),
+    )
+}
+
+/// Applies the fields of a change (as the API and the pages send them) to a blocker.
+fn apply(mut b: Blocker, fields: &Map<String, Value>, lang: Lang) -> Result<Blocker, AppError> {
+    let mut errors = Vec::new();
+    for (key, value) in fields {
+        let text = match value {
+            Value::String(t) => Some(t.trim().to_string()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        };
+        let text_or_empty = text.clone().unwrap_or_default();
+        let mut fail = |field: &str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
+        match key.as_str() {
+            "description" => b.description = text_or_empty,
+            "owner_unit" => b.owner_unit = text_or_empty,
+            "owner" => b.owner = text_or_empty,
+            "resolution" => b.resolution = text_or_empty,
+            "category" => match BlockerCategory::parse(&text_or_empty) {
+                Some(c) => b.category = c,
+                None => fail("category", Expected::BlockerCategory.describe(lang)),
+            },
+            "status" => match BlockerStatus::parse(&text_or_empty) {
+                Some(s) => b.status = s,
+                None => fail("status", Expected::BlockerStatus.describe(lang)),
+            },
+            "due_on" | "resolved_on" => {
+                let date = match text.as_deref().filter(|t| !t.is_empty()) {
+                    None => Ok(None),
+                    Some(t) => t.parse::<NaiveDate>().map(Some),
+                };
+                match (key.as_str(), date) {
+                    ("due_on", Ok(d)) => b.due_on = d,
+                    (_, Ok(d)) => b.resolved_on = d,
+                    (field, Err(_)) => fail(field, Expected::Date.describe(lang)),
+                }
+            }
+            // Carried beside the fields, not fields of the blocker.
+            "version" | "note" | "project_id" => {}
+            other => fail(other, Expected::BlockerField.describe(lang)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(b)
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+/// A blocker raised in kfq on a project in the actor's scope (`project_id`, `description`,
+/// `category` and the other fields as in a change); open, at the zone.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    fields: &Map<String, Value>,
+    today: NaiveDate,
+) -> Result<BlockerView, AppError> {
+    actor.must(Action::EditProject)?;
+    let project_id = fields
+        .get("project_id")
+        .and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        })
+        .ok_or_else(|| {
+            bad(
+                "project_id",
+                &fields
+                    .get("project_id")
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                Expected::Project,
+            )
+        })?;
+    let snapshot = db.snapshot().await?;
+    let project = snapshot
+        .projects
+        .iter()
+        .find(|p| p.id == project_id)
+        .filter(|p| {
+            snapshot
+                .zones
+                .iter()
+                .any(|z| z.id == p.zone_id && actor.sees(z))
+        })
+        .ok_or(AppError::NotFound)?
+        .clone();
+    let fresh = Blocker::new(project.id, "", BlockerCategory::Other);
+    let blocker = apply(fresh, fields, actor.lang)?
+        .settle(today)
+        .map_err(|f| faults(f, actor.lang))?;
+    if snapshot
+        .blockers
+        .iter()
+        .any(|b| b.project_id == project.id && b.description == blocker.description)
+    {
+        return Err(AppError::Invalid(vec![FieldError {
+            field: "description".into(),
+            message: actor
+                .lang
+                .pick(
+                    "该项目已有相同描述的堵点",
+                    "this project has a blocker so described already",
+                )
+                .into(),
+        }]));
+    }
+    let mut tx = db.begin().await?;
+    let id = kfq_store::insert_blocker(&mut tx, &blocker).await?;
+    let saved = Blocker { id, ..blocker };
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "blocker",
+        &format!("{}/{}", project.code, saved.description),
+        None,
+        Some(json(&saved)),
+    )
+    .await?;
+    if let Some(note) = note_of(fields) {
+        kfq_store::insert_blocker_note(&mut tx, id, Utc::now(), &actor.username, &note).await?;
+    }
+    tx.commit().await?;
+    get(db, actor, id, today).await.map(|(v, _)| v)
+}
+
+fn note_of(fields: &Map<String, Value>) -> Option<String> {
+    fields
+        .get("note")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+/// Changes a blocker from the version the user saw: status, owner, due date, resolution…,
+/// with an optional progress note. A save from an older version is refused (409).
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    fields: &Map<String, Value>,
+    today: NaiveDate,
+) -> Result<BlockerView, AppError> {
+    let (stored, project, _) = visible(db, actor, id).await?;
+    actor.must(Action::EditProject)?;
+    let changed = apply(
+        Blocker {
+            version,
+            ..stored.clone()
+        },
+        fields,
+        actor.lang,
+    )?
+    .settle(today)
+    .map_err(|f| faults(f, actor.lang))?;
+    save(
+        db,
+        actor,
+        &project,
+        &stored,
+        changed,
+        note_of(fields),
+        "update",
+    )
+    .await?;
+    get(db, actor, id, today).await.map(|(v, _)| v)
+}
+
+/// Writes a changed blocker with its audit event (and note) in one transaction.
+async fn save(
+    db: &Db,
+    actor: &Actor,
+    project: &kfq_core::project::Project,
+    before: &Blocker,
+    after: Blocker,
+    note: Option<String>,
+    action: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    // The version is checked against the database itself, not the snapshot.
+    let current = kfq_store::blocker_in(&mut tx, after.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.version != after.version {
+        return Err(AppError::Store(StoreError::Conflict));
+    }
+    kfq_store::update_blocker(&mut tx, &after).await?;
+    let saved = Blocker {
+        version: after.version + 1,
+        ..after
+    };
+    crate::audit::append(
+        &mut tx,
+        actor,
+        action,
+        "blocker",
+        &format!("{}/{}", project.code, before.description),
+        Some(json(&current)),
+        Some(json(&saved)),
+    )
+    .await?;
+    if let Some(note) = note {
+        kfq_store::insert_blocker_note(&mut tx, saved.id, Utc::now(), &actor.username, &note)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The level an actor works at: zone staff the zone, a city the city, the province (and the
+/// operator) the province.
+fn level_of(role: Role) -> Option<BlockerLevel> {
+    match role {
+        Role::Zone | Role::Department => Some(BlockerLevel::Zone),
+        Role::City => Some(BlockerLevel::City),
+        Role::Province | Role::Operator => Some(BlockerLevel::Province),
+        _ => None,
+    }
+}
+
+/// 上报 — escalates a blocker one level up (zone → city → province) with a note on why; only
+/// from the level it is at or one the actor works above.
+pub async fn escalate(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    note: &str,
+    today: NaiveDate,
+) -> Result<BlockerView, AppError> {
+    let (stored, project, _) = visible(db, actor, id).await?;
+    actor.must(Action::EditProject)?;
+    let mine = level_of(actor.role).ok_or(AppError::Forbidden)?;
+    let above = stored
+        .level
+        .above()
+        .ok_or_else(|| bad("level", stored.level.code(), Expected::EscalateFrom))?;
+    if stored.level > mine || !stored.status.is_open() {
+        return Err(bad("level", stored.level.code(), Expected::EscalateFrom));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(bad("note", note, Expected::Reason));
+    }
+    let changed = Blocker {
+        level: above,
+        version,
+        ..stored.clone()
+    };
+    save(
+        db,
+        actor,
+        &project,
+        &stored,
+        changed,
+        Some(note.to_string()),
+        "escalate",
+    )
+    .await?;
+    get(db, actor, id, today).await.map(|(v, _)| v)
+}
+
+/// Adds a progress note (记录进展) without changing the blocker.
+pub async fn note(db: &Db, actor: &Actor, id: i64, text: &str) -> Result<BlockerNote, AppError> {
+    let (blocker, project, _) = visible(db, actor, id).await?;
+    actor.must(Action::EditProject)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad("note", text, Expected::Reason));
+    }
+    let mut tx = db.begin().await?;
+    kfq_store::insert_blocker_note(&mut tx, id, Utc::now(), &actor.username, text).await?;
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "note",
+        "blocker",
+        &format!("{}/{}", project.code, blocker.description),
+        None,
+        Some(serde_json::json!({ "note": text }).to_string()),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    notes(db, id).await?.pop().ok_or(AppError::Internal)
+}
