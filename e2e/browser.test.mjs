@@ -3,7 +3,7 @@
 // a dashboard chart and switches to English; a provincial user creates a round, enrols a project
 // and locks the round, then finds a planted duplicate by city, sets it aside with a reason and
 // sets the dashboard back to the figures as reported; the three administrators of 三员分立 create,
-// grant and audit an account. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+// grant and audit an account; a zone raises an overdue blocker and escalates it to its city. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -18,6 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), "kfq-e2e-"));
 const env = { ...process.env, KFQ_DATABASE_URL: `sqlite://${join(dir, "kfq.db")}`, KFQ_LANG: "zh" };
 const CITY = ["city.e2e", "Lvliang-e2e-2024"];
 const PROVINCE = ["province.e2e", "Shanxi-e2e-2024"];
+const ZONE = ["zone.e2e", "Zone-e2e-2024"];
 const ADMINS = { sysadmin: ["xitong.e2e", "Xitong-e2e-2024"], secadmin: ["anquan.e2e", "Anquan-e2e-2024"], auditadmin: ["shenji.e2e", "Shenji-e2e-2024"] };
 let server, base, browser, demoUsers;
 
@@ -32,6 +33,7 @@ before(async () => {
   demoUsers = kfq(["demo"]);
   kfq(["user", "add", "--username", CITY[0], "--role", "city", "--region", "141100", "--password-stdin"], CITY[1] + "\n");
   kfq(["user", "add", "--username", PROVINCE[0], "--role", "province", "--region", "140000", "--password-stdin"], PROVINCE[1] + "\n");
+  kfq(["user", "add", "--username", ZONE[0], "--role", "zone", "--region", "吕梁经济技术开发区", "--password-stdin"], ZONE[1] + "\n");
   for (const [role, [name, password]] of Object.entries(ADMINS)) {
     kfq(["user", "add", "--username", name, "--role", role, "--region", "140000", "--password-stdin"], password + "\n");
   }
@@ -265,4 +267,37 @@ test("三员分立: one administrator creates an account, another grants its rol
   const zones = await clerk.$$eval("#project-table tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
   assert.ok(zones.length > 0 && zones.every((z) => z === "吕梁经济技术开发区"), "only the granted zone");
   await context.close();
+});
+
+test("a zone raises an overdue blocker on its project and escalates it; the city finds it in its ledger", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/projects?stage=started");
+  await Promise.all([zone.waitForURL(/\/projects\/\d+$/), zone.click("#project-table tbody tr:first-child td a")]);
+  await zone.click("#raise-blocker summary");
+  await zone.fill("#rb-description", "施工用电增容未批复（测试）");
+  await zone.selectOption("#rb-category", "utilities");
+  await zone.fill("#rb-owner-unit", "供电公司");
+  await zone.fill("#rb-owner", "赵六");
+  await zone.fill("#rb-due-on", "2025-01-31");
+  await Promise.all([zone.waitForURL(/\/blockers\/\d+$/), zone.click("#rb-save")]);
+  assert.match(await zone.textContent("#overdue"), /逾期/);
+  const blockerUrl = zone.url();
+  await zone.fill("#escalate-note", "开发区协调无果，请市里协调供电公司");
+  await zone.click("#escalate");
+  await zone.waitForSelector("#saved");
+  assert.equal((await zone.textContent("#blocker-level")).trim(), "市级");
+  await zone.context().close();
+
+  const city = await signedIn(CITY);
+  await city.goto(base + "/blockers");
+  await city.check("#b-overdue");
+  await city.selectOption("#b-level", "city");
+  await Promise.all([city.waitForURL(/overdue=1/), city.click("#b-search")]);
+  const rows = await city.$$eval("#blocker-table tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
+  assert.ok(rows.includes("施工用电增容未批复（测试）"), "the city sees what was escalated to it, overdue");
+  await shot(city, "blockers");
+  await city.goto(blockerUrl);
+  const notes = await city.$$eval("#notes tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(notes, ["开发区协调无果，请市里协调供电公司"]);
+  await city.context().close();
 });

@@ -3,6 +3,7 @@
 //! the same use cases as the API.
 
 mod admin;
+mod blockers;
 mod checks;
 mod dashboard;
 mod format;
@@ -50,6 +51,12 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/projects/{id}", projects::page)
         .post("/projects/{id}", projects::save)
         .post("/projects/{id}/stage", projects::stage)
+        .get("/blockers", blockers::list)
+        .post("/blockers", blockers::create)
+        .get("/blockers/{id}", blockers::page)
+        .post("/blockers/{id}", blockers::save)
+        .post("/blockers/{id}/escalate", blockers::escalate)
+        .post("/blockers/{id}/notes", blockers::note)
         .get("/checks", checks::page)
         .post("/checks/dismiss", checks::dismiss)
         .get("/rounds", rounds::list)

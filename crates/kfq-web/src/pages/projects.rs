@@ -354,7 +354,9 @@ pub struct EntryRow {
 }
 
 pub struct BlockerRow {
+    pub id: i64,
     pub description: String,
+    pub status: &'static str,
     pub owner: String,
     pub due_on: String,
     pub resolved_on: String,
@@ -396,6 +398,7 @@ struct ProjectPageView {
     entries: Vec<EntryRow>,
     monthly_chart: String,
     blockers: Vec<BlockerRow>,
+    blocker_categories: Vec<super::Choice>,
     history: Vec<ChangeRow>,
     findings: Vec<super::checks::FindingRow>,
     back: String,
@@ -662,13 +665,16 @@ async fn show_page(
             .iter()
             .filter(|b| b.project_id == id)
             .map(|b| BlockerRow {
+                id: b.id,
                 description: b.description.clone(),
+                status: b.status.label(lang),
                 owner: format!("{} {}", b.owner_unit, b.owner),
                 due_on: optional_date(b.due_on, lang),
                 resolved_on: optional_date(b.resolved_on, lang),
                 overdue: b.is_overdue(today),
             })
             .collect(),
+        blocker_categories: super::blockers::category_choices(lang, "other"),
         history: history_rows,
         findings,
         back: format!("/projects/{id}"),

@@ -1,0 +1,290 @@
+//! 堵点台账 — the blocker ledger's pages: the list in the user's scope (overdue ones flagged
+//! and first), one blocker with its notes and the forms to change, escalate and note it, and
+//! the form on a project's page that raises one.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use kfq_app::blockers::{BlockerNote, BlockerQuery, BlockerView};
+use kfq_app::AppError;
+use kfq_core::access::Action;
+use kfq_core::blocker::{BlockerCategory, BlockerLevel, BlockerStatus};
+use kfq_core::{Lang, Localized};
+use serde_json::{Map, Value};
+
+use super::format::optional_date;
+use super::{error_page, render, words, Choice, Chrome, PageUser};
+use crate::AppState;
+
+/// A blocker as a row of the list or the head of its page.
+pub struct Row {
+    pub id: i64,
+    pub project_id: i64,
+    pub code: String,
+    pub project: String,
+    pub zone: String,
+    pub description: String,
+    pub category: &'static str,
+    pub status: &'static str,
+    pub level: &'static str,
+    pub owner: String,
+    pub due_on: String,
+    pub due_on_iso: String,
+    pub resolved_on: String,
+    pub resolution: String,
+    pub overdue: bool,
+    pub days_overdue: i64,
+    pub version: i64,
+}
+
+pub fn row(b: &BlockerView, lang: Lang) -> Row {
+    Row {
+        id: b.id,
+        project_id: b.project_id,
+        code: b.code.clone(),
+        project: b.project.clone(),
+        zone: b.zone.clone(),
+        description: b.description.clone(),
+        category: b.category.label(lang),
+        status: b.status.label(lang),
+        level: b.level.label(lang),
+        owner: format!("{} {}", b.owner_unit, b.owner).trim().to_string(),
+        due_on: optional_date(b.due_on, lang),
+        due_on_iso: b.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        resolved_on: optional_date(b.resolved_on, lang),
+        resolution: b.resolution.clone(),
+        overdue: b.overdue,
+        days_overdue: b.days_overdue.unwrap_or_default(),
+        version: b.version,
+    }
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+    current: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice::new(code(*v), label(*v), current))
+        .collect()
+}
+
+pub fn category_choices(lang: Lang, current: &str) -> Vec<Choice> {
+    choices(
+        BlockerCategory::ALL,
+        BlockerCategory::code,
+        |c| c.label(lang),
+        current,
+    )
+}
+
+fn status_choices(lang: Lang, current: &str) -> Vec<Choice> {
+    choices(
+        BlockerStatus::ALL,
+        BlockerStatus::code,
+        |s| s.label(lang),
+        current,
+    )
+}
+
+fn level_choices(lang: Lang, current: &str) -> Vec<Choice> {
+    choices(
+        BlockerLevel::ALL,
+        BlockerLevel::code,
+        |l| l.label(lang),
+        current,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "blockers.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    statuses: Vec<Choice>,
+    categories: Vec<Choice>,
+    levels: Vec<Choice>,
+    overdue: bool,
+    overdue_count: usize,
+    error: Option<String>,
+}
+
+/// `GET /blockers?status=&category=&level=&overdue=1`: the ledger in the user's scope.
+pub async fn list(
+    State(s): State<AppState>,
+    user: PageUser,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = user.lang();
+    let get = |k: &str| params.get(k).cloned().unwrap_or_default();
+    let query = BlockerQuery {
+        region: params.get("region").cloned(),
+        status: params.get("status").cloned(),
+        category: params.get("category").cloned(),
+        level: params.get("level").cloned(),
+        overdue: params
+            .get("overdue")
+            .is_some_and(|v| v == "1" || v == "true"),
+        project: params.get("project").cloned(),
+    };
+    let today = chrono::Local::now().date_naive();
+    let (found, error) = match kfq_app::blockers::list(&s.db, &user.actor, &query, today).await {
+        Ok(found) => (found, None),
+        Err(e @ (AppError::Forbidden | AppError::UnknownRegion(_))) => return error_page(&user, e),
+        Err(e) => (Vec::new(), Some(e.message(lang))),
+    };
+    let page = ListPage {
+        chrome: user.chrome(words(lang).blocker_ledger, "blockers"),
+        overdue_count: found.iter().filter(|b| b.overdue).count(),
+        rows: found.iter().map(|b| row(b, lang)).collect(),
+        statuses: status_choices(lang, &get("status")),
+        categories: category_choices(lang, &get("category")),
+        levels: level_choices(lang, &get("level")),
+        overdue: query.overdue,
+        error,
+    };
+    render(&page, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "blocker.html")]
+struct BlockerPage {
+    chrome: Chrome,
+    b: Row,
+    notes: Vec<(String, String, String)>,
+    statuses: Vec<Choice>,
+    categories: Vec<Choice>,
+    edits: bool,
+    escalates: bool,
+    error: Option<String>,
+    done: Option<String>,
+}
+
+async fn blocker_page(
+    s: &AppState,
+    user: &PageUser,
+    id: i64,
+    done: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let lang = user.lang();
+    let today = chrono::Local::now().date_naive();
+    let (b, notes) = match kfq_app::blockers::get(&s.db, &user.actor, id, today).await {
+        Ok(found) => found,
+        Err(e) => return error_page(user, e),
+    };
+    let edits = user.actor.role.allows(Action::EditProject);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = BlockerPage {
+        chrome: user.chrome(words(lang).blocker_ledger, "blockers"),
+        statuses: status_choices(lang, b.status.code()),
+        categories: category_choices(lang, b.category.code()),
+        escalates: edits && b.status.is_open() && b.level.above().is_some(),
+        edits,
+        notes: notes
+            .iter()
+            .map(|n: &BlockerNote| {
+                let at =
+                    n.at.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string();
+                (at, n.author.clone(), n.note.clone())
+            })
+            .collect(),
+        b: row(&b, lang),
+        error,
+        done,
+    };
+    render(&page, status)
+}
+
+/// `GET /blockers/{id}`: one blocker, its notes and the forms.
+pub async fn page(State(s): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Response {
+    blocker_page(&s, &user, id, None, None).await
+}
+
+fn fields_of(form: HashMap<String, String>) -> Map<String, Value> {
+    form.into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect()
+}
+
+fn version_of(form: &HashMap<String, String>) -> i64 {
+    form.get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_default()
+}
+
+async fn after(s: &AppState, user: &PageUser, id: i64, result: Result<(), AppError>) -> Response {
+    match result {
+        Ok(()) => {
+            let saved = words(user.lang()).saved.to_string();
+            blocker_page(s, user, id, Some(saved), None).await
+        }
+        Err(e @ (AppError::Forbidden | AppError::NotFound)) => error_page(user, e),
+        Err(e) => blocker_page(s, user, id, None, Some(e.message(user.lang()))).await,
+    }
+}
+
+/// `POST /blockers/{id}`: saves a change (status, owner, due date, resolution, note).
+pub async fn save(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let version = version_of(&form);
+    let today = chrono::Local::now().date_naive();
+    let fields = fields_of(form);
+    let result = kfq_app::blockers::update(&s.db, &user.actor, id, version, &fields, today).await;
+    after(&s, &user, id, result.map(|_| ())).await
+}
+
+/// `POST /blockers/{id}/escalate`: one level up, with why.
+pub async fn escalate(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let version = version_of(&form);
+    let note = form.get("note").cloned().unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let result = kfq_app::blockers::escalate(&s.db, &user.actor, id, version, &note, today).await;
+    after(&s, &user, id, result.map(|_| ())).await
+}
+
+/// `POST /blockers/{id}/notes`: a progress note.
+pub async fn note(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let text = form.get("note").cloned().unwrap_or_default();
+    let result = kfq_app::blockers::note(&s.db, &user.actor, id, &text).await;
+    after(&s, &user, id, result.map(|_| ())).await
+}
+
+/// `POST /blockers`: raises a blocker from a project's page; on to the blocker's page.
+pub async fn create(
+    State(s): State<AppState>,
+    user: PageUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let today = chrono::Local::now().date_naive();
+    let fields = fields_of(form);
+    match kfq_app::blockers::create(&s.db, &user.actor, &fields, today).await {
+        Ok(b) => Redirect::to(&format!("/blockers/{}", b.id)).into_response(),
+        Err(e) => error_page(&user, e),
+    }
+}
