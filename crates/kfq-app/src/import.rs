@@ -959,10 +959,12 @@ impl<'a> Planner<'a> {
                 .get(&(id, record.description.as_str()))
                 .map(|b| (*b).clone());
             // The template carries no category, level or resolution: a stored blocker keeps
-            // its own; a day of resolution resolves it, and taking it away reopens it.
-            let kept = before
-                .clone()
-                .unwrap_or_else(|| Blocker::new(id, &record.description, BlockerCategory::Other));
+            // its own, a new one's kind is guessed from its words; a day of resolution resolves
+            // it, and taking it away reopens it.
+            let kept = before.clone().unwrap_or_else(|| {
+                let kind = BlockerCategory::guess(&record.description);
+                Blocker::new(id, &record.description, kind)
+            });
             let status = match (record.resolved_on, kept.status) {
                 (Some(_), _) => BlockerStatus::Resolved,
                 (None, BlockerStatus::Resolved) => BlockerStatus::Open,

@@ -646,6 +646,69 @@ pub fn audit_table(entries: &[crate::audit::Entry], lang: Lang) -> ReportTable {
     }
 }
 
+/// The blocker ledger as a table: overdue ones first, with their days overdue.
+pub fn blockers_table(list: &[crate::blockers::BlockerView], lang: Lang) -> ReportTable {
+    let overdue = list.iter().filter(|b| b.overdue).count();
+    ReportTable {
+        title: lang.pick("堵点台账", "Blocker ledger").into(),
+        unit: match lang {
+            Lang::Zh => format!("共 {} 项，逾期 {overdue} 项", list.len()),
+            Lang::En => format!("{} blockers, {overdue} overdue", list.len()),
+        },
+        headers: match lang {
+            Lang::Zh => [
+                "项目编号",
+                "项目名称",
+                "开发区",
+                "问题描述",
+                "问题类别",
+                "状态",
+                "层级",
+                "责任单位",
+                "责任人",
+                "限办日期",
+                "逾期天数",
+            ],
+            Lang::En => [
+                "Code",
+                "Project",
+                "Zone",
+                "Problem",
+                "Kind",
+                "Status",
+                "Level",
+                "Unit",
+                "Person",
+                "Due",
+                "Days overdue",
+            ],
+        }
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: list
+            .iter()
+            .map(|b| {
+                vec![
+                    Val::Text(b.code.clone()),
+                    Val::Text(b.project.clone()),
+                    Val::Text(b.zone.clone()),
+                    Val::Text(b.description.clone()),
+                    Val::Text(b.category.label(lang).into()),
+                    Val::Text(b.status.label(lang).into()),
+                    Val::Text(b.level.label(lang).into()),
+                    Val::Text(b.owner_unit.clone()),
+                    Val::Text(b.owner.clone()),
+                    Val::Text(b.due_on.map(|d| d.to_string()).unwrap_or_default()),
+                    Val::Text(b.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

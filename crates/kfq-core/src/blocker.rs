@@ -92,6 +92,51 @@ coded!(BlockerLevel {
     Province => "province", "省级", "province";
 });
 
+impl BlockerCategory {
+    /// The kind a description most likely names, for ledgers that carry no 问题类别 column:
+    /// the first kind one of whose words it contains, else 其他.
+    pub fn guess(description: &str) -> BlockerCategory {
+        const WORDS: &[(BlockerCategory, &[&str])] = &[
+            (
+                BlockerCategory::Land,
+                &["用地", "土地", "征地", "拆迁", "地块", "规划"],
+            ),
+            (
+                BlockerCategory::Funding,
+                &["资金", "资本金", "融资", "贷款", "拨付"],
+            ),
+            (
+                BlockerCategory::Approval,
+                &[
+                    "审批", "手续", "许可", "环评", "能评", "备案", "批复", "验收",
+                ],
+            ),
+            (
+                BlockerCategory::Utilities,
+                &[
+                    "电力",
+                    "供电",
+                    "用电",
+                    "供水",
+                    "管网",
+                    "天然气",
+                    "供气",
+                    "供热",
+                    "水电",
+                ],
+            ),
+            (
+                BlockerCategory::Construction,
+                &["施工", "工期", "队伍", "进场"],
+            ),
+        ];
+        WORDS
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| description.contains(w)))
+            .map_or(BlockerCategory::Other, |(kind, _)| *kind)
+    }
+}
+
 impl BlockerStatus {
     /// Still to be worked on.
     pub fn is_open(self) -> bool {
@@ -300,6 +345,30 @@ mod tests {
         assert_eq!(
             BlockerStatus::parse("推进中"),
             Some(BlockerStatus::InProgress)
+        );
+        assert_eq!(
+            BlockerCategory::guess("用地指标尚未落实"),
+            BlockerCategory::Land
+        );
+        assert_eq!(
+            BlockerCategory::guess("银行贷款审批滞后"),
+            BlockerCategory::Funding
+        );
+        assert_eq!(
+            BlockerCategory::guess("环评批复尚未取得"),
+            BlockerCategory::Approval
+        );
+        assert_eq!(
+            BlockerCategory::guess("配套电力线路未接入"),
+            BlockerCategory::Utilities
+        );
+        assert_eq!(
+            BlockerCategory::guess("冬季施工组织困难"),
+            BlockerCategory::Construction
+        );
+        assert_eq!(
+            BlockerCategory::guess("投资方战略调整"),
+            BlockerCategory::Other
         );
         assert_eq!(BlockerLevel::Zone.above(), Some(BlockerLevel::City));
         assert_eq!(BlockerLevel::City.above(), Some(BlockerLevel::Province));

@@ -283,6 +283,7 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
                 Value::Date(b.due_on),
                 Value::Date(b.resolved_on),
                 Value::Text(Some(b.status.code().into())),
+                Value::Text(Some(b.category.code().into())),
             ]
         })
         .collect();
@@ -297,9 +298,11 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
             "due_on",
             "resolved_on",
             "status",
+            "category",
         ],
         // A ledger that gives a day of resolution resolves the blocker; one that takes it away
-        // reopens it. Category, level and notes are kfq's own (the template has no columns).
+        // reopens it. A stored blocker keeps its category, level and notes (the template has no
+        // columns for them); a new one takes the category the import guessed.
         "ON CONFLICT (project_id, description) DO UPDATE SET owner_unit = excluded.owner_unit, \
          owner = excluded.owner, due_on = excluded.due_on, resolved_on = excluded.resolved_on, \
          status = CASE WHEN excluded.resolved_on IS NOT NULL THEN 'resolved' \

@@ -107,6 +107,25 @@ pub enum Command {
         #[arg(long)]
         key_file: Option<PathBuf>,
     },
+    /// The blocker ledger (堵点台账) of a region, overdue ones first
+    Blockers {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// open, in_progress, resolved or cannot_resolve
+        #[arg(long)]
+        status: Option<String>,
+        /// zone, city or province (the province's 百项堵点)
+        #[arg(long)]
+        level: Option<String>,
+        /// Only the overdue ones
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// The audit trail, newest first (`kfq audit verify` checks its hash chain)
     Audit {
         #[command(subcommand)]
@@ -408,6 +427,35 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 target.display()
             );
             Ok(())
+        }
+        Command::Blockers {
+            region,
+            status,
+            level,
+            overdue,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let query = kfq_app::blockers::BlockerQuery {
+                region,
+                status,
+                level,
+                overdue,
+                ..Default::default()
+            };
+            let today = chrono::Local::now().date_naive();
+            let list = kfq_app::blockers::list(&db, &operator, &query, today).await?;
+            let table = render::blockers_table(&list, lang);
+            emit(
+                &serde_json::json!({ "total": list.len(), "items": list }),
+                vec![(lang.pick("堵点台账", "Blockers").into(), table)],
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
         }
         Command::Audit {
             command,

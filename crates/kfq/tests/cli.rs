@@ -432,3 +432,41 @@ fn the_checks_answer_in_the_contracted_json() {
         "已核实：同一项目，由大同经开区统计"
     );
 }
+
+#[test]
+fn the_blocker_ledger_of_a_city_lists_its_overdue_blockers_first() {
+    let out = kfq(
+        demo_db(),
+        &[
+            "blockers",
+            "--region",
+            "141100",
+            "--overdue",
+            "--format",
+            "json",
+        ],
+    );
+    let ledger = json(&out);
+    let items = ledger["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "the demo has overdue blockers in 吕梁");
+    assert_eq!(ledger["total"], items.len());
+    assert!(items
+        .iter()
+        .all(|b| b["overdue"] == true && b["city"] == "141100"));
+    let days: Vec<i64> = items
+        .iter()
+        .map(|b| b["days_overdue"].as_i64().unwrap())
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "most overdue first");
+    let table = stdout(&kfq(
+        demo_db(),
+        &["blockers", "--region", "吕梁市", "--overdue"],
+    ));
+    assert!(
+        table.contains("堵点台账") && table.contains("逾期"),
+        "{table}"
+    );
+    let refused = kfq(demo_db(), &["blockers", "--status", "done"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("状态应为"));
+}
