@@ -513,6 +513,78 @@ pub async fn escalate(
     get(db, actor, id, today).await.map(|(v, _)| v)
 }
 
+/// Lifts every open blocker overdue by more than a rule's days to that rule's level (never
+/// down), with a note saying so, in one transaction: `[(365, City), (730, Province)]` sends a
+/// year overdue to the city and two to the province. How many were lifted.
+pub async fn escalate_overdue(
+    db: &Db,
+    actor: &Actor,
+    rules: &[(i64, BlockerLevel)],
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    actor.must(Action::EditProject)?;
+    let list = list(
+        db,
+        actor,
+        &BlockerQuery {
+            overdue: true,
+            ..Default::default()
+        },
+        today,
+    )
+    .await?;
+    let snapshot = db.snapshot().await?;
+    let mut tx = db.begin().await?;
+    let mut lifted = 0;
+    for view in list {
+        let days = view.days_overdue.unwrap_or_default();
+        let Some(target) = rules
+            .iter()
+            .filter(|(after, _)| days > *after)
+            .map(|(_, level)| *level)
+            .max()
+        else {
+            continue;
+        };
+        let Some(stored) = snapshot.blockers.iter().find(|b| b.id == view.id) else {
+            continue;
+        };
+        if stored.level >= target {
+            continue;
+        }
+        let after = Blocker {
+            level: target,
+            ..stored.clone()
+        };
+        kfq_store::update_blocker(&mut tx, &after).await?;
+        crate::audit::append(
+            &mut tx,
+            actor,
+            "escalate",
+            "blocker",
+            &format!("{}/{}", view.code, stored.description),
+            Some(json(stored)),
+            Some(json(&Blocker {
+                version: stored.version + 1,
+                ..after
+            })),
+        )
+        .await?;
+        let note = match actor.lang {
+            Lang::Zh => format!("逾期 {days} 天，提请{}协调", target.label(Lang::Zh)),
+            Lang::En => format!(
+                "{days} days overdue: raised to the {}",
+                target.label(Lang::En)
+            ),
+        };
+        kfq_store::insert_blocker_note(&mut tx, view.id, Utc::now(), &actor.username, &note)
+            .await?;
+        lifted += 1;
+    }
+    tx.commit().await?;
+    Ok(lifted)
+}
+
 /// Adds a progress note (记录进展) without changing the blocker.
 pub async fn note(db: &Db, actor: &Actor, id: i64, text: &str) -> Result<BlockerNote, AppError> {
     let (blocker, project, _) = visible(db, actor, id).await?;

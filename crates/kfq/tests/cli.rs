@@ -466,6 +466,14 @@ fn the_blocker_ledger_of_a_city_lists_its_overdue_blockers_first() {
         table.contains("堵点台账") && table.contains("逾期"),
         "{table}"
     );
+    // Two years overdue, the demo's oldest went up to the province's 百项堵点; none went down.
+    let hundred = json(&kfq(
+        demo_db(),
+        &["blockers", "--level", "province", "--format", "json"],
+    ));
+    let top = hundred["items"].as_array().unwrap();
+    assert!(!top.is_empty());
+    assert!(top.iter().all(|b| b["days_overdue"].as_i64().unwrap() > 730));
     let refused = kfq(demo_db(), &["blockers", "--status", "done"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("状态应为"));

@@ -179,6 +179,14 @@ pub struct DemoUser {
 pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>), AppError> {
     let summary = import_ledger(db, &generate(), "demo", lang).await?;
     let operator = crate::Actor::operator("demo", lang);
+    // Blockers a year overdue have gone to their city, two years to the province's 百项堵点,
+    // so that every level's ledger has what was escalated to it.
+    let today = chrono::Local::now().date_naive();
+    let rules = [
+        (365, kfq_core::blocker::BlockerLevel::City),
+        (730, kfq_core::blocker::BlockerLevel::Province),
+    ];
+    crate::blockers::escalate_overdue(db, &operator, &rules, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {
