@@ -473,7 +473,9 @@ fn the_blocker_ledger_of_a_city_lists_its_overdue_blockers_first() {
     ));
     let top = hundred["items"].as_array().unwrap();
     assert!(!top.is_empty());
-    assert!(top.iter().all(|b| b["days_overdue"].as_i64().unwrap() > 730));
+    assert!(top
+        .iter()
+        .all(|b| b["days_overdue"].as_i64().unwrap() > 730));
     let refused = kfq(demo_db(), &["blockers", "--status", "done"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("状态应为"));

@@ -207,9 +207,17 @@ async fn blocker_page(
     render(&page, status)
 }
 
-/// `GET /blockers/{id}`: one blocker, its notes and the forms.
-pub async fn page(State(s): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Response {
-    blocker_page(&s, &user, id, None, None).await
+/// `GET /blockers/{id}`: one blocker, its notes and the forms (`?saved=1` after a change).
+pub async fn page(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let done = params
+        .contains_key("saved")
+        .then(|| words(user.lang()).saved.to_string());
+    blocker_page(&s, &user, id, done, None).await
 }
 
 fn fields_of(form: HashMap<String, String>) -> Map<String, Value> {
@@ -226,10 +234,8 @@ fn version_of(form: &HashMap<String, String>) -> i64 {
 
 async fn after(s: &AppState, user: &PageUser, id: i64, result: Result<(), AppError>) -> Response {
     match result {
-        Ok(()) => {
-            let saved = words(user.lang()).saved.to_string();
-            blocker_page(s, user, id, Some(saved), None).await
-        }
+        // Post, then redirect: a refresh of the page does not send the change again.
+        Ok(()) => Redirect::to(&format!("/blockers/{id}?saved=1")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound)) => error_page(user, e),
         Err(e) => blocker_page(s, user, id, None, Some(e.message(user.lang()))).await,
     }
