@@ -72,11 +72,6 @@ fn check_username(name: &str) -> Result<(), AppError> {
     }
 }
 
-/// A password of the environment's policy: long enough, of enough kinds, not the username.
-pub fn check_password(username: &str, password: &str) -> Result<(), AppError> {
-    check_password_with(&Policy::from_env(), username, password)
-}
-
 /// At least `password_min_length` characters of at least `password_min_kinds` of the four
 /// kinds 等保 names (capitals, small letters, digits, symbols; a Chinese character counts as
 /// a small letter), and not the username.
@@ -139,6 +134,27 @@ async fn hash_password(password: &str) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
         .map_err(|_| AppError::Internal)
+}
+
+/// 开户 — the system administrator opens an account awaiting its role (三员分立: the security
+/// administrator grants it), in the administrator's own region, with an initial password shown
+/// this once and changed at first sign-in.
+pub async fn open_account(
+    db: &Db,
+    actor: &Actor,
+    username: &str,
+    display_name: &str,
+) -> Result<(UserView, String), AppError> {
+    let password = generate_password()?;
+    let new = NewUser {
+        username: username.trim().into(),
+        display_name: display_name.trim().into(),
+        role: Role::Pending,
+        region: actor.scope.stored(),
+        password: password.clone(),
+        must_change_password: true,
+    };
+    Ok((add_user(db, actor, new).await?, password))
 }
 
 /// The scope a region names, if it lies within the actor's (for accounts: the administrators
@@ -799,10 +815,10 @@ mod tests {
 
     #[test]
     fn passwords_need_length_two_kinds_and_not_the_username() {
-        assert!(check_password("wang", "abcdefg1").is_ok());
-        assert!(check_password("wang", "短密码1").is_err());
-        assert!(check_password("wang", "abcdefgh").is_err());
-        assert!(check_password("wang1234", "wang1234").is_err());
+        assert!(check_password_with(&Policy::default(), "wang", "abcdefg1").is_ok());
+        assert!(check_password_with(&Policy::default(), "wang", "短密码1").is_err());
+        assert!(check_password_with(&Policy::default(), "wang", "abcdefgh").is_err());
+        assert!(check_password_with(&Policy::default(), "wang1234", "wang1234").is_err());
         // A stricter policy: 12 characters of three kinds.
         let strict = Policy {
             password_min_length: 12,

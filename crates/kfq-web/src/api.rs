@@ -268,19 +268,9 @@ pub async fn create_user(
 ) -> ApiResult {
     let result = async {
         let username = text_field(&body, "username")?.unwrap_or_default();
-        let password = kfq_app::users::generate_password()?;
-        let new = kfq_app::users::NewUser {
-            username: username.trim().into(),
-            display_name: text_field(&body, "display_name")?
-                .unwrap_or_default()
-                .trim()
-                .into(),
-            role: kfq_core::access::Role::Pending,
-            region: signed.actor.scope.stored(),
-            password: password.clone(),
-            must_change_password: true,
-        };
-        let user = kfq_app::users::add_user(&s.db, &signed.actor, new).await?;
+        let display_name = text_field(&body, "display_name")?.unwrap_or_default();
+        let (user, password) =
+            kfq_app::users::open_account(&s.db, &signed.actor, username, display_name).await?;
         Ok::<_, AppError>(
             (
                 StatusCode::CREATED,

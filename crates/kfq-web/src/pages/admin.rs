@@ -138,20 +138,11 @@ pub async fn create_user(
     user: PageUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let result = async {
-        let password = kfq_app::users::generate_password()?;
-        let new = kfq_app::users::NewUser {
-            username: field(&form, "username").into(),
-            display_name: field(&form, "display_name").into(),
-            role: Role::Pending,
-            region: user.actor.scope.stored(),
-            password: password.clone(),
-            must_change_password: true,
-        };
-        let created = kfq_app::users::add_user(&s.db, &user.actor, new).await?;
-        Ok::<_, AppError>((created.username, password))
-    };
-    match result.await {
+    let (username, name) = (field(&form, "username"), field(&form, "display_name"));
+    let result = kfq_app::users::open_account(&s.db, &user.actor, username, name)
+        .await
+        .map(|(created, password)| (created.username, password));
+    match result {
         Ok(secret) => users_page(&s, &user, None, Some(secret), None).await,
         Err(e) => users_page(&s, &user, None, None, Some(e.message(user.lang()))).await,
     }
