@@ -2,6 +2,7 @@
 //! opened with their progress notes, raised, changed (a stale save is refused), escalated zone →
 //! city → province, and noted on. Every change is audited in its own transaction.
 
+use kfq_core::blocker::Coded;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -81,15 +82,15 @@ fn bad(name: &'static str, value: &str, expected: Expected) -> AppError {
     }
 }
 
-fn parsed<T>(
+/// A filter's coded value, if given: refused naming the parameter when it is none of them.
+fn parsed<T: Coded>(
     name: &'static str,
     text: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
     expected: Expected,
 ) -> Result<Option<T>, AppError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => parse(t).map(Some).ok_or_else(|| bad(name, t, expected)),
+        Some(t) => T::parse(t).map(Some).ok_or_else(|| bad(name, t, expected)),
     }
 }
 
@@ -100,24 +101,15 @@ pub async fn list(
     query: &BlockerQuery,
     today: NaiveDate,
 ) -> Result<Vec<BlockerView>, AppError> {
-    let status = parsed(
-        "status",
-        query.status.as_deref(),
-        BlockerStatus::parse,
-        Expected::BlockerStatus,
-    )?;
-    let category = parsed(
+    let status: Option<BlockerStatus> =
+        parsed("status", query.status.as_deref(), Expected::BlockerStatus)?;
+    let category: Option<BlockerCategory> = parsed(
         "category",
         query.category.as_deref(),
-        BlockerCategory::parse,
         Expected::BlockerCategory,
     )?;
-    let level = parsed(
-        "level",
-        query.level.as_deref(),
-        BlockerLevel::parse,
-        Expected::BlockerLevel,
-    )?;
+    let level: Option<BlockerLevel> =
+        parsed("level", query.level.as_deref(), Expected::BlockerLevel)?;
     let (_, in_scope) = crate::reports::zones_in_scope(db, actor, query.region.as_deref()).await?;
     let snapshot = db.snapshot().await?;
     let projects: HashMap<i64, &kfq_core::project::Project> =

@@ -1,6 +1,7 @@
 //! Rendering a report value as a terminal table or a formatted XLSX sheet. The same
 //! [`ReportTable`] feeds both, so the screen and the file can never disagree.
 
+use kfq_core::blocker::Coded;
 use std::path::Path;
 
 use kfq_core::money::Amount;

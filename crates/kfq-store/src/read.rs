@@ -278,7 +278,7 @@ struct BlockerRow {
 
 impl BlockerRow {
     fn blocker(self) -> Result<Blocker, StoreError> {
-        use kfq_core::blocker::{BlockerCategory, BlockerLevel, BlockerStatus};
+        use kfq_core::blocker::{BlockerCategory, BlockerLevel, BlockerStatus, Coded};
         let corrupt = |what: &str| StoreError::Corrupt(format!("blocker {}: {what}", self.id));
         Ok(Blocker {
             category: BlockerCategory::parse(&self.category).ok_or_else(|| corrupt("category"))?,

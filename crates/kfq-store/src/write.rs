@@ -1,7 +1,7 @@
 //! Writing the ledger: every function takes the transaction the whole change runs in.
 
 use kfq_core::audit::AuditEvent;
-use kfq_core::blocker::Blocker;
+use kfq_core::blocker::{Blocker, Coded};
 use kfq_core::enterprise::Enterprise;
 use kfq_core::monthly::MonthlyReport;
 use kfq_core::project::Project;

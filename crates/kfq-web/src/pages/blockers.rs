@@ -2,6 +2,7 @@
 //! and first), one blocker with its notes and the forms to change, escalate and note it, and
 //! the form on a project's page that raises one.
 
+use kfq_core::blocker::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -63,42 +64,12 @@ pub fn row(b: &BlockerView, lang: Lang) -> Row {
     }
 }
 
-fn choices<T: Copy>(
-    all: &[T],
-    code: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> &'static str,
-    current: &str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice::new(code(*v), label(*v), current))
+/// A coded list as the options of a select, `current` selected.
+pub fn choices<T: Coded>(lang: Lang, current: &str) -> Vec<Choice> {
+    T::ALL
+        .iter()
+        .map(|v| Choice::new(v.code(), v.label(lang), current))
         .collect()
-}
-
-pub fn category_choices(lang: Lang, current: &str) -> Vec<Choice> {
-    choices(
-        BlockerCategory::ALL,
-        BlockerCategory::code,
-        |c| c.label(lang),
-        current,
-    )
-}
-
-fn status_choices(lang: Lang, current: &str) -> Vec<Choice> {
-    choices(
-        BlockerStatus::ALL,
-        BlockerStatus::code,
-        |s| s.label(lang),
-        current,
-    )
-}
-
-fn level_choices(lang: Lang, current: &str) -> Vec<Choice> {
-    choices(
-        BlockerLevel::ALL,
-        BlockerLevel::code,
-        |l| l.label(lang),
-        current,
-    )
 }
 
 #[derive(Template)]
@@ -142,9 +113,9 @@ pub async fn list(
         chrome: user.chrome(words(lang).blocker_ledger, "blockers"),
         overdue_count: found.iter().filter(|b| b.overdue).count(),
         rows: found.iter().map(|b| row(b, lang)).collect(),
-        statuses: status_choices(lang, &get("status")),
-        categories: category_choices(lang, &get("category")),
-        levels: level_choices(lang, &get("level")),
+        statuses: choices::<BlockerStatus>(lang, &get("status")),
+        categories: choices::<BlockerCategory>(lang, &get("category")),
+        levels: choices::<BlockerLevel>(lang, &get("level")),
         overdue: query.overdue,
         error,
     };
@@ -186,8 +157,8 @@ async fn blocker_page(
     };
     let page = BlockerPage {
         chrome: user.chrome(words(lang).blocker_ledger, "blockers"),
-        statuses: status_choices(lang, b.status.code()),
-        categories: category_choices(lang, b.category.code()),
+        statuses: choices::<BlockerStatus>(lang, b.status.code()),
+        categories: choices::<BlockerCategory>(lang, b.category.code()),
         escalates: edits && b.status.is_open() && b.level.above().is_some(),
         edits,
         notes: notes

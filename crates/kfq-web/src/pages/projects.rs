@@ -1,6 +1,7 @@
 //! The project list (filters, sort, pages, export) and the project page (timeline, edit,
 //! stage, batches, monthly figures, blockers, history).
 
+use kfq_core::blocker::Coded;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -674,7 +675,9 @@ async fn show_page(
                 overdue: b.is_overdue(today),
             })
             .collect(),
-        blocker_categories: super::blockers::category_choices(lang, "other"),
+        blocker_categories: super::blockers::choices::<kfq_core::blocker::BlockerCategory>(
+            lang, "other",
+        ),
         history: history_rows,
         findings,
         back: format!("/projects/{id}"),
