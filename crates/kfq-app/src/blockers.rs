@@ -331,22 +331,7 @@ pub async fn create(
     let blocker = apply(fresh, fields, actor.lang)?
         .settle(today)
         .map_err(|f| faults(f, actor.lang))?;
-    if snapshot
-        .blockers
-        .iter()
-        .any(|b| b.project_id == project.id && b.description == blocker.description)
-    {
-        return Err(AppError::Invalid(vec![FieldError {
-            field: "description".into(),
-            message: actor
-                .lang
-                .pick(
-                    "该项目已有相同描述的堵点",
-                    "this project has a blocker so described already",
-                )
-                .into(),
-        }]));
-    }
+    described_once(&snapshot, &blocker, actor.lang)?;
     let mut tx = db.begin().await?;
     let id = kfq_store::insert_blocker(&mut tx, &blocker).await?;
     let saved = Blocker { id, ..blocker };
@@ -365,6 +350,32 @@ pub async fn create(
     }
     tx.commit().await?;
     get(db, actor, id, today).await.map(|(v, _)| v)
+}
+
+/// A project's blockers are told apart by their descriptions (the ledger's key): another of
+/// the same project so described is refused, naming the field.
+fn described_once(
+    snapshot: &kfq_store::Snapshot,
+    blocker: &Blocker,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let taken = snapshot.blockers.iter().any(|b| {
+        b.id != blocker.id
+            && b.project_id == blocker.project_id
+            && b.description == blocker.description
+    });
+    if taken {
+        return Err(AppError::Invalid(vec![FieldError {
+            field: "description".into(),
+            message: lang
+                .pick(
+                    "该项目已有相同描述的堵点",
+                    "this project has a blocker so described already",
+                )
+                .into(),
+        }]));
+    }
+    Ok(())
 }
 
 fn note_of(fields: &Map<String, Value>) -> Option<String> {
@@ -398,6 +409,7 @@ pub async fn update(
     )?
     .settle(today)
     .map_err(|f| faults(f, actor.lang))?;
+    described_once(&*db.snapshot().await?, &changed, actor.lang)?;
     save(
         db,
         actor,

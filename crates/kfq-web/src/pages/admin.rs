@@ -444,10 +444,7 @@ pub async fn change_policy(
     user: PageUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let changes: serde_json::Map<String, serde_json::Value> = form
-        .into_iter()
-        .map(|(k, v)| (k, serde_json::Value::String(v)))
-        .collect();
+    let changes = super::form_fields(form);
     match kfq_app::policy::change(&s.db, &user.actor, &changes).await {
         Ok(_) => {
             let saved = super::words(user.lang()).saved.to_string();

@@ -15,7 +15,6 @@ use kfq_app::AppError;
 use kfq_core::access::Action;
 use kfq_core::blocker::{BlockerCategory, BlockerLevel, BlockerStatus};
 use kfq_core::{Lang, Localized};
-use serde_json::{Map, Value};
 
 use super::format::optional_date;
 use super::{error_page, render, words, Choice, Chrome, PageUser};
@@ -191,10 +190,34 @@ pub async fn page(
     blocker_page(&s, &user, id, done, None).await
 }
 
-fn fields_of(form: HashMap<String, String>) -> Map<String, Value> {
-    form.into_iter()
-        .map(|(k, v)| (k, Value::String(v)))
-        .collect()
+/// A refusal as the page shows it: fields named as the form names them, not by their codes.
+fn labelled(error: AppError, lang: Lang) -> AppError {
+    let AppError::Invalid(errors) = error else {
+        return error;
+    };
+    let w = words(lang);
+    let label = |field: &str| match field {
+        "description" => w.description,
+        "category" => w.blocker_category,
+        "status" => w.status,
+        "owner_unit" => w.owner_unit,
+        "owner" => w.owner_person,
+        "due_on" => w.due_on,
+        "resolved_on" => w.resolved_on,
+        "resolution" => w.resolution,
+        _ => "",
+    };
+    AppError::Invalid(
+        errors
+            .into_iter()
+            .map(|e| kfq_app::projects::FieldError {
+                field: Some(label(&e.field))
+                    .filter(|l| !l.is_empty())
+                    .map_or(e.field, str::to_string),
+                message: e.message,
+            })
+            .collect(),
+    )
 }
 
 fn version_of(form: &HashMap<String, String>) -> i64 {
@@ -208,7 +231,10 @@ async fn after(s: &AppState, user: &PageUser, id: i64, result: Result<(), AppErr
         // Post, then redirect: a refresh of the page does not send the change again.
         Ok(()) => Redirect::to(&format!("/blockers/{id}?saved=1")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound)) => error_page(user, e),
-        Err(e) => blocker_page(s, user, id, None, Some(e.message(user.lang()))).await,
+        Err(e) => {
+            let message = labelled(e, user.lang()).message(user.lang());
+            blocker_page(s, user, id, None, Some(message)).await
+        }
     }
 }
 
@@ -221,7 +247,7 @@ pub async fn save(
 ) -> Response {
     let version = version_of(&form);
     let today = chrono::Local::now().date_naive();
-    let fields = fields_of(form);
+    let fields = super::form_fields(form);
     let result = kfq_app::blockers::update(&s.db, &user.actor, id, version, &fields, today).await;
     after(&s, &user, id, result.map(|_| ())).await
 }
@@ -259,9 +285,9 @@ pub async fn create(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let today = chrono::Local::now().date_naive();
-    let fields = fields_of(form);
+    let fields = super::form_fields(form);
     match kfq_app::blockers::create(&s.db, &user.actor, &fields, today).await {
         Ok(b) => Redirect::to(&format!("/blockers/{}", b.id)).into_response(),
-        Err(e) => error_page(&user, e),
+        Err(e) => error_page(&user, labelled(e, user.lang())),
     }
 }

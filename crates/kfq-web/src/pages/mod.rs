@@ -417,6 +417,13 @@ async fn asset(Path(file): Path<String>) -> Response {
 }
 
 /// A `<select>` option.
+/// A submitted form as the fields of a change, the way the API receives them.
+pub fn form_fields(form: HashMap<String, String>) -> serde_json::Map<String, serde_json::Value> {
+    form.into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect()
+}
+
 pub struct Choice {
     pub value: String,
     pub label: String,

@@ -216,5 +216,26 @@ async fn a_blocker_is_raised_escalated_to_the_province_and_resolved_within_scope
             ],
             "{engine}"
         );
+        // A blocker is not renamed into one the project has already.
+        let mut other = raise(ll);
+        other["description"] = json!("项目资本金到位不足");
+        let (_, second) = app
+            .call("POST", "/api/v1/blockers", Some(&zone), Some(other))
+            .await;
+        let renamed = json!({"version": 1, "description": "用地指标未落实"});
+        let (status, refused) = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/blockers/{}", second["blocker"]["id"]),
+                Some(&zone),
+                Some(renamed),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {refused}"
+        );
+        assert_eq!(refused["errors"][0]["field"], "description");
     }
 }
