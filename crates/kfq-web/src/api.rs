@@ -51,7 +51,7 @@ pub async fn sign_in(
         kfq_app::users::sign_in_with(&s.db, &c.username, &c.password, c.totp.as_deref(), ip.0)
             .await
             .map_err(|e| ApiError::new(e, lang))?;
-    let cookie = crate::auth::session_cookie(&headers, Some(&secret));
+    let cookie = crate::auth::new_session_cookie(&s, &headers, &secret).await;
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(json!({"user": user, "session": secret})),
@@ -64,7 +64,7 @@ pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap, signed: Sig
     kfq_app::users::sign_out(&s.db, &signed.actor, &signed.secret)
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))?;
-    let clear = crate::auth::session_cookie(&headers, None);
+    let clear = crate::auth::cleared_session_cookie(&headers);
     Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
 }
 

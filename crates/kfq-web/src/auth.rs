@@ -103,10 +103,25 @@ fn trust_proxy() -> bool {
     *TRUST.get_or_init(|| std::env::var("KFQ_TRUST_PROXY").is_ok_and(|v| v == "1" || v == "true"))
 }
 
+/// The cookie that ends the browser's session (on signing out).
+pub fn cleared_session_cookie(headers: &HeaderMap) -> String {
+    session_cookie_for(headers, None, 0)
+}
+
+/// The session cookie of a new session, kept by the browser as long as the policy in force
+/// lets a session live (the server ends it then anyway).
+pub async fn new_session_cookie(state: &AppState, headers: &HeaderMap, secret: &str) -> String {
+    let hours = match kfq_app::users::Policy::load(&state.db).await {
+        Ok(policy) => policy.session_hours,
+        Err(_) => kfq_app::users::Policy::from_env().session_hours,
+    };
+    session_cookie_for(headers, Some(secret), hours)
+}
+
 /// The session cookie (or, without a secret, the one that clears it): never readable by
 /// scripts, not sent with cross-site requests, and `Secure` when kfq is reached over HTTPS —
 /// `KFQ_SECURE_COOKIES=1`, or a trusted proxy saying `X-Forwarded-Proto: https`.
-pub fn session_cookie(headers: &HeaderMap, secret: Option<&str>) -> String {
+fn session_cookie_for(headers: &HeaderMap, secret: Option<&str>, hours: i64) -> String {
     static SECURE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let always = *SECURE
         .get_or_init(|| std::env::var("KFQ_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"));
@@ -119,7 +134,7 @@ pub fn session_cookie(headers: &HeaderMap, secret: Option<&str>) -> String {
     match secret {
         Some(secret) => format!(
             "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age={}",
-            kfq_app::users::Policy::from_env().session_hours * 3600
+            hours * 3600
         ),
         None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age=0"),
     }

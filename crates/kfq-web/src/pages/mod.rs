@@ -252,7 +252,7 @@ async fn login(
     let totp = form.get("totp").map(String::as_str);
     match kfq_app::users::sign_in_with(&s.db, username.trim(), &password, totp, ip.0).await {
         Ok((secret, _)) => {
-            let cookie = crate::auth::session_cookie(&headers, Some(&secret));
+            let cookie = crate::auth::new_session_cookie(&s, &headers, &secret).await;
             ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
         Err(e) => render(
@@ -268,7 +268,7 @@ async fn login(
 
 async fn logout(State(s): State<AppState>, headers: HeaderMap, user: PageUser) -> Response {
     let _ = kfq_app::users::sign_out(&s.db, &user.actor, &user.secret).await;
-    let clear = crate::auth::session_cookie(&headers, None);
+    let clear = crate::auth::cleared_session_cookie(&headers);
     ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
 }
 
@@ -281,7 +281,7 @@ async fn sign_out_everywhere(
     if let Err(e) = kfq_app::users::sign_out_everywhere(&s.db, &user.actor).await {
         return error_page(&user, e);
     }
-    let clear = crate::auth::session_cookie(&headers, None);
+    let clear = crate::auth::cleared_session_cookie(&headers);
     ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
 }
 
