@@ -192,11 +192,11 @@ pub async fn change(
     for (key, value) in changes {
         after.set(key, value)?;
     }
+    let rules = after.json();
     let stored: Vec<(String, String)> = changes
         .keys()
         .filter_map(|key| {
-            after
-                .json()
+            rules
                 .get(key)
                 .map(|v| (format!("policy.{key}"), v.to_string()))
         })
@@ -210,7 +210,7 @@ pub async fn change(
         "policy",
         "security",
         Some(before.json().to_string()),
-        Some(after.json().to_string()),
+        Some(rules.to_string()),
     )
     .await?;
     tx.commit_outside_ledger().await?;
