@@ -79,6 +79,9 @@ pub enum AppError {
     },
     #[error("cannot write {path}: {why}")]
     Output { path: String, why: String },
+    /// The month's return does not allow this now (frozen, locked, not submitted…).
+    #[error(transparent)]
+    Return(#[from] kfq_core::monthly_return::ReturnFault),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -100,6 +103,7 @@ impl Localized for AppError {
             (AppError::UnknownRegion(r), Lang::En) => {
                 format!("no such region or zone: '{r}' (use a GB/T 2260 code, a city name or a zone name)")
             }
+            (AppError::Return(fault), _) => fault.message(lang),
             (AppError::Forbidden, _) => lang
                 .pick("您的角色无权进行此操作。", "your role does not allow this.")
                 .into(),
@@ -350,6 +354,10 @@ pub enum Expected {
     TotpSetup,
     /// What to change about an account: a role with its region, or `disabled`.
     AccountChange,
+    /// A day of the month the monthly returns are due.
+    DeadlineDay,
+    /// The figures of a monthly return: a list of project_id, invested_wan and progress.
+    Figures,
 }
 
 impl Expected {
@@ -467,6 +475,18 @@ impl Expected {
                 .pick(
                     "尚未开始绑定动态口令：请先 POST /api/v1/me/totp",
                     "no second factor is being set up: POST /api/v1/me/totp first",
+                )
+                .into(),
+            (Expected::Figures, _) => lang
+                .pick(
+                    "应为 figures 列表，每项含 project_id（数字）、invested_wan（万元）与 progress（形象进度）",
+                    "a list figures, each with project_id (a number), invested_wan (万元) and progress",
+                )
+                .into(),
+            (Expected::DeadlineDay, _) => lang
+                .pick(
+                    "应为 1 至 28 之间的整数（次月几日前报送）",
+                    "must be a whole number from 1 to 28 (the day of the next month returns are due)",
                 )
                 .into(),
             (Expected::AccountChange, _) => lang

@@ -50,6 +50,11 @@ pub enum Action {
     GrantRoles,
     /// Read the audit trail (the province and the audit administrator).
     ReadAudit,
+    /// Fill a zone's monthly return and submit it (填报、报送): the zone's own staff.
+    FillMonthly,
+    /// Approve a monthly return, send it back or reopen it (审核、退回、重新打开): the level
+    /// above the zone.
+    ReviewMonthly,
 }
 
 impl Role {
@@ -149,6 +154,8 @@ impl Role {
             Action::ManageAccounts => self == Role::SystemAdmin,
             Action::GrantRoles => self == Role::SecurityAdmin,
             Action::ReadAudit => matches!(self, Role::Province | Role::AuditAdmin),
+            Action::FillMonthly => matches!(self, Role::Zone | Role::Department),
+            Action::ReviewMonthly => matches!(self, Role::Province | Role::City),
         }
     }
 }
@@ -174,6 +181,10 @@ mod tests {
         assert!(!Role::Agent.allows(Action::EditProject));
         assert!(Role::Zone.allows(Action::EditProject));
         assert!(Role::Province.allows(Action::ManageRounds));
+        assert!(Role::Zone.allows(Action::FillMonthly));
+        assert!(!Role::Zone.allows(Action::ReviewMonthly), "a zone does not approve itself");
+        assert!(Role::City.allows(Action::ReviewMonthly));
+        assert!(!Role::City.allows(Action::FillMonthly));
         assert!(!Role::City.allows(Action::ManageRounds));
         assert_eq!(Role::parse("市级"), Some(Role::City));
     }
@@ -189,6 +200,8 @@ mod tests {
                 Action::ManageAccounts,
                 Action::GrantRoles,
                 Action::ReadAudit,
+                Action::FillMonthly,
+                Action::ReviewMonthly,
             ]
             .into_iter()
             .filter(|a| role.allows(*a))

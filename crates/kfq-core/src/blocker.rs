@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use crate::coded::Coded;
+use crate::coded::coded;
 use crate::lang::Lang;
 
 /// 问题类别 — what kind of problem it is.
@@ -46,39 +48,6 @@ pub enum BlockerLevel {
     Zone,
     City,
     Province,
-}
-
-/// A closed list of values with a code (in the API and the database) and a name in each
-/// language: what a form offers as choices and a filter parses.
-pub trait Coded: Copy + 'static {
-    const ALL: &'static [Self];
-    fn code(self) -> &'static str;
-    fn label(self, lang: Lang) -> &'static str;
-
-    /// By its code or its Chinese name.
-    fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.code() == text || v.label(Lang::Zh) == text)
-    }
-}
-
-macro_rules! coded {
-    ($ty:ty { $($variant:ident => $code:literal, $zh:literal, $en:literal;)* }) => {
-        impl Coded for $ty {
-            const ALL: &'static [$ty] = &[$(<$ty>::$variant),*];
-
-            fn code(self) -> &'static str {
-                match self { $(<$ty>::$variant => $code),* }
-            }
-
-            fn label(self, lang: Lang) -> &'static str {
-                match self { $(<$ty>::$variant => lang.pick($zh, $en)),* }
-            }
-        }
-    };
 }
 
 coded!(BlockerCategory {

@@ -11,6 +11,7 @@ mod db;
 mod dismissals;
 mod migrate;
 mod read;
+mod returns;
 pub mod sealed;
 mod settings;
 mod snapshot;
@@ -23,6 +24,7 @@ pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, FileProblem, StoreError, Tx};
 pub use dismissals::*;
 pub use read::*;
+pub use returns::*;
 pub use settings::{set_settings, settings};
 pub use snapshot::{
     blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,

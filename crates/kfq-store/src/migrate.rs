@@ -21,6 +21,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_blocker_ledger.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_monthly_statistics.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -49,6 +53,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../migrations/postgres/0009_blocker_ledger.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_monthly_statistics.sql"),
     ),
 ];
 

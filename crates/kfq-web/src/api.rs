@@ -101,7 +101,7 @@ pub async fn projects(State(s): State<AppState>, signed: Signed, params: Params)
 
 /// The version a change was made from: `If-Match` (then a conflict answers 412) or a
 /// `version` field.
-fn edited_version(
+pub(crate) fn edited_version(
     headers: &HeaderMap,
     body: &Map<String, Value>,
     lang: kfq_core::Lang,

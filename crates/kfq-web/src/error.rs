@@ -45,7 +45,8 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({"error": message, "errors": errors}),
             ),
-            AppError::WeakPassword { .. } => {
+            AppError::WeakPassword { .. }
+            | AppError::Return(kfq_core::monthly_return::ReturnFault::CommentRequired) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": message}))
             }
             AppError::Conflict(c) => {
@@ -65,6 +66,7 @@ impl ApiError {
             AppError::UserExists(_)
             | AppError::RoundExists(_)
             | AppError::AlreadyDismissed(_)
+            | AppError::Return(_)
             | AppError::Store(kfq_store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, json!({"error": message}))
             }

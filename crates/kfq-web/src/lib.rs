@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod error;
 mod links;
+mod monthly;
 mod pages;
 pub mod rate;
 mod routes;
@@ -75,6 +76,13 @@ fn routes() -> routes::Routes {
         .patch("/api/v1/blockers/{id}", api::patch_blocker)
         .post("/api/v1/blockers/{id}/escalate", api::escalate_blocker)
         .post("/api/v1/blockers/{id}/notes", api::note_blocker)
+        .get("/api/v1/monthly", monthly::overview)
+        .get("/api/v1/monthly/{zone}/{month}", monthly::sheet)
+        .patch("/api/v1/monthly/{zone}/{month}", monthly::fill)
+        .post("/api/v1/monthly/{zone}/{month}/{step}", monthly::step)
+        .put("/api/v1/projects/{id}/plans/{year}", monthly::set_plan)
+        .get("/api/v1/settings/monthly", monthly::settings)
+        .patch("/api/v1/settings/monthly", monthly::change_settings)
         .get("/api/v1/policy", api::policy)
         .patch("/api/v1/policy", api::change_policy)
         .get("/api/v1/checks", api::checks)

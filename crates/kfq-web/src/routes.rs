@@ -46,6 +46,10 @@ impl Routes {
         self.add("PATCH", path, routing::patch(h))
     }
 
+    pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
+        self.add("PUT", path, routing::put(h))
+    }
+
     pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
         self.add("DELETE", path, routing::delete(h))
     }

@@ -276,7 +276,12 @@ async fn every_answer_carries_the_security_headers() {
 
 /// What a path's parameters are filled with: everything names 太原's project or the province's
 /// account, which a 吕梁 city user must not reach.
-fn out_of_scope(path: &str, taiyuan_project: i64, taiyuan_blocker: i64) -> String {
+fn out_of_scope(
+    path: &str,
+    taiyuan_project: i64,
+    taiyuan_blocker: i64,
+    taiyuan_zone: i64,
+) -> String {
     let id = if path.contains("blockers") {
         taiyuan_blocker
     } else {
@@ -286,6 +291,10 @@ fn out_of_scope(path: &str, taiyuan_project: i64, taiyuan_blocker: i64) -> Strin
         .replace("{round}", "2024-1")
         .replace("{username}", "province")
         .replace("{file}", "app.css")
+        .replace("{zone}", &taiyuan_zone.to_string())
+        .replace("{month}", "2024-04")
+        .replace("{step}", "approve")
+        .replace("{year}", "2024")
 }
 
 /// Routes anyone may reach without signing in.
@@ -315,6 +324,9 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .map(|b| b.id)
             .unwrap();
         let before = kfq_store::load_projects(&app.db.db).await.unwrap();
+        let ty_zone = before.iter().find(|p| p.id == ty).unwrap().zone_id;
+        let month = kfq_core::monthly::Month::new(2024, 4).unwrap();
+        let figures_before = kfq_store::month_figures(&app.db.db, month).await.unwrap();
         let province_before = kfq_store::user_by_name(&app.db.db, "province")
             .await
             .unwrap();
@@ -340,7 +352,7 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
              project_id={ty}&round=2024-9&username=sneaky&code=123456&stage=started"
         );
         for &(method, path) in &table {
-            let uri = out_of_scope(path, ty, ty_blocker);
+            let uri = out_of_scope(path, ty, ty_blocker, ty_zone);
             // Unsigned: only the public routes answer; the rest ask for a sign-in.
             let (status, _, _) = app.call_raw(method, &uri, None, None).await;
             if !PUBLIC.contains(&(method, path)) {
@@ -396,6 +408,18 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::load_blockers(&app.db.db).await.unwrap(),
             blockers_before,
             "{engine}: 太原's blocker unchanged"
+        );
+        assert_eq!(
+            kfq_store::month_figures(&app.db.db, month).await.unwrap(),
+            figures_before,
+            "{engine}: 太原's April unchanged"
+        );
+        assert!(
+            kfq_store::monthly_returns(&app.db.db, month)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{engine}: nobody moved a return"
         );
         assert_eq!(
             kfq_store::user_by_name(&app.db.db, "province")

@@ -1,0 +1,304 @@
+//! 月统计 storage: zones' monthly returns, their history, the figures frozen at each approval,
+//! the annual plans and the progress photos.
+
+use chrono::{DateTime, Utc};
+use kfq_core::monthly::Month;
+use kfq_core::monthly_return::{Coded, ReturnStatus, ZoneReturn};
+use kfq_core::Amount;
+
+use crate::{on_db, on_tx, Db, StoreError, Tx};
+
+#[derive(sqlx::FromRow)]
+struct ReturnRow {
+    zone_id: i64,
+    month: i64,
+    status: String,
+    revision: i64,
+    reopened: bool,
+    late: bool,
+    submitted_at: Option<DateTime<Utc>>,
+    submitted_by: String,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewed_by: String,
+    comment: String,
+    version: i64,
+}
+
+impl ReturnRow {
+    fn zone_return(self) -> Result<ZoneReturn, StoreError> {
+        let corrupt = |what: &str| {
+            StoreError::Corrupt(format!(
+                "monthly return {}/{}: {what}",
+                self.zone_id, self.month
+            ))
+        };
+        Ok(ZoneReturn {
+            month: Month::from_key(self.month).ok_or_else(|| corrupt("month"))?,
+            status: ReturnStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            zone_id: self.zone_id,
+            revision: self.revision,
+            reopened: self.reopened,
+            late: self.late,
+            submitted_at: self.submitted_at,
+            submitted_by: self.submitted_by,
+            reviewed_at: self.reviewed_at,
+            reviewed_by: self.reviewed_by,
+            comment: self.comment,
+            version: self.version,
+        })
+    }
+}
+
+const RETURN_COLUMNS: &str = "zone_id, month, status, revision, reopened, late, submitted_at, \
+    submitted_by, reviewed_at, reviewed_by, comment, version";
+
+/// Every zone's stored return for a month (zones that have not started one have none).
+pub async fn monthly_returns(db: &Db, month: Month) -> Result<Vec<ZoneReturn>, StoreError> {
+    let sql = format!("SELECT {RETURN_COLUMNS} FROM monthly_returns WHERE month = $1");
+    let rows: Vec<ReturnRow> =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(month.key()).fetch_all(pool).await)?;
+    rows.into_iter().map(ReturnRow::zone_return).collect()
+}
+
+/// One zone's returns for every month it has stored, oldest first.
+pub async fn monthly_returns_of_zone(db: &Db, zone_id: i64) -> Result<Vec<ZoneReturn>, StoreError> {
+    let sql =
+        format!("SELECT {RETURN_COLUMNS} FROM monthly_returns WHERE zone_id = $1 ORDER BY month");
+    let rows: Vec<ReturnRow> =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(zone_id).fetch_all(pool).await)?;
+    rows.into_iter().map(ReturnRow::zone_return).collect()
+}
+
+/// A zone's return for a month as stored now, inside a transaction.
+pub async fn monthly_return_in(
+    tx: &mut Tx,
+    zone_id: i64,
+    month: Month,
+) -> Result<Option<ZoneReturn>, StoreError> {
+    let sql = format!("SELECT {RETURN_COLUMNS} FROM monthly_returns WHERE zone_id = $1 AND month = $2");
+    let row: Option<ReturnRow> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(zone_id).bind(month.key()).fetch_optional(conn).await)?;
+    row.map(ReturnRow::zone_return).transpose()
+}
+
+/// Saves a return if it is still at the version it was read at (0: not stored yet); its
+/// version goes up by one. [`StoreError::Conflict`] when someone saved first.
+pub async fn save_monthly_return(tx: &mut Tx, r: &ZoneReturn) -> Result<(), StoreError> {
+    const INSERT: &str = "INSERT INTO monthly_returns (status, revision, reopened, late, \
+        submitted_at, submitted_by, reviewed_at, reviewed_by, comment, zone_id, month, version) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) \
+        ON CONFLICT (zone_id, month) DO NOTHING";
+    const UPDATE: &str = "UPDATE monthly_returns SET status = $1, revision = $2, reopened = $3, \
+        late = $4, submitted_at = $5, submitted_by = $6, reviewed_at = $7, reviewed_by = $8, \
+        comment = $9, version = version + 1 WHERE zone_id = $10 AND month = $11 AND version = $12";
+    let sql = if r.version == 0 { INSERT } else { UPDATE };
+    let changed = on_tx!(tx, conn => {
+        let query = sqlx::query(sql)
+            .bind(r.status.code())
+            .bind(r.revision)
+            .bind(r.reopened)
+            .bind(r.late)
+            .bind(r.submitted_at)
+            .bind(&r.submitted_by)
+            .bind(r.reviewed_at)
+            .bind(&r.reviewed_by)
+            .bind(&r.comment)
+            .bind(r.zone_id)
+            .bind(r.month.key());
+        let query = if r.version == 0 { query } else { query.bind(r.version) };
+        query.execute(conn).await.map(|done| done.rows_affected())
+    })?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// An entry of a return's history (报送记录).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReturnLogEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub comment: String,
+}
+
+pub async fn log_monthly_return(
+    tx: &mut Tx,
+    zone_id: i64,
+    month: Month,
+    entry: &ReturnLogEntry,
+) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO monthly_return_log (zone_id, month, at, actor, action, comment) \
+        VALUES ($1, $2, $3, $4, $5, $6)";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(zone_id).bind(month.key()).bind(entry.at).bind(&entry.actor).bind(&entry.action).bind(&entry.comment).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A return's history, oldest first.
+pub async fn monthly_return_log(
+    db: &Db,
+    zone_id: i64,
+    month: Month,
+) -> Result<Vec<ReturnLogEntry>, StoreError> {
+    const SQL: &str = "SELECT at, actor, action, comment FROM monthly_return_log \
+        WHERE zone_id = $1 AND month = $2 ORDER BY id";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(zone_id).bind(month.key()).fetch_all(pool).await)?)
+}
+
+/// A project's figure of a month: the investment and the progress (形象进度).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthFigure {
+    pub project_id: i64,
+    pub invested: Amount,
+    pub progress: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FigureRow {
+    project_id: i64,
+    invested_yuan: i64,
+    progress: String,
+}
+
+impl From<FigureRow> for MonthFigure {
+    fn from(r: FigureRow) -> MonthFigure {
+        MonthFigure {
+            project_id: r.project_id,
+            invested: Amount::from_yuan(r.invested_yuan),
+            progress: r.progress,
+        }
+    }
+}
+
+/// Every project's figure of a month, as being filled (the live ledger).
+pub async fn month_figures(db: &Db, month: Month) -> Result<Vec<MonthFigure>, StoreError> {
+    const SQL: &str =
+        "SELECT project_id, invested_yuan, progress FROM monthly_reports WHERE month = $1";
+    let rows: Vec<FigureRow> =
+        on_db!(db, pool => sqlx::query_as(SQL).bind(month.key()).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(MonthFigure::from).collect())
+}
+
+/// The same, inside a transaction (what an approval freezes).
+pub async fn month_figures_in(tx: &mut Tx, month: Month) -> Result<Vec<MonthFigure>, StoreError> {
+    const SQL: &str =
+        "SELECT project_id, invested_yuan, progress FROM monthly_reports WHERE month = $1";
+    let rows: Vec<FigureRow> =
+        on_tx!(tx, conn => sqlx::query_as(SQL).bind(month.key()).fetch_all(conn).await)?;
+    Ok(rows.into_iter().map(MonthFigure::from).collect())
+}
+
+/// Sets a project's figure of a month (added or replaced).
+pub async fn set_month_figure(
+    tx: &mut Tx,
+    month: Month,
+    figure: &MonthFigure,
+) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO monthly_reports (project_id, month, invested_yuan, progress) \
+        VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, month) DO UPDATE SET \
+        invested_yuan = excluded.invested_yuan, progress = excluded.progress";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(figure.project_id).bind(month.key()).bind(figure.invested.yuan()).bind(&figure.progress).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Freezes the figures a zone's return reported up, as its revision `revision`.
+pub async fn freeze_revision(
+    tx: &mut Tx,
+    zone_id: i64,
+    month: Month,
+    revision: i64,
+    figures: &[MonthFigure],
+) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO monthly_revisions (zone_id, month, revision, project_id, \
+        invested_yuan, progress) VALUES ($1, $2, $3, $4, $5, $6)";
+    for f in figures {
+        on_tx!(tx, conn => sqlx::query(SQL).bind(zone_id).bind(month.key()).bind(revision).bind(f.project_id).bind(f.invested.yuan()).bind(&f.progress).execute(conn).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// The figures of one revision of a zone's return.
+pub async fn revision_figures(
+    db: &Db,
+    zone_id: i64,
+    month: Month,
+    revision: i64,
+) -> Result<Vec<MonthFigure>, StoreError> {
+    const SQL: &str = "SELECT project_id, invested_yuan, progress FROM monthly_revisions \
+        WHERE zone_id = $1 AND month = $2 AND revision = $3 ORDER BY project_id";
+    let rows: Vec<FigureRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(zone_id).bind(month.key()).bind(revision).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(MonthFigure::from).collect())
+}
+
+/// What each zone reported up for a month: the sum of its latest approved revision (zones with
+/// none approved are absent).
+pub async fn approved_totals(db: &Db, month: Month) -> Result<Vec<(i64, Amount)>, StoreError> {
+    const SQL: &str = "SELECT v.zone_id, CAST(SUM(v.invested_yuan) AS BIGINT) FROM monthly_revisions v \
+        JOIN monthly_returns r ON r.zone_id = v.zone_id AND r.month = v.month \
+        AND r.revision = v.revision WHERE v.month = $1 GROUP BY v.zone_id";
+    let rows: Vec<(i64, i64)> =
+        on_db!(db, pool => sqlx::query_as(SQL).bind(month.key()).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(zone, yuan)| (zone, Amount::from_yuan(yuan)))
+        .collect())
+}
+
+/// The investment plans of a year (年度计划投资), by project.
+pub async fn annual_plans(db: &Db, year: i32) -> Result<Vec<(i64, Amount)>, StoreError> {
+    const SQL: &str = "SELECT project_id, planned_yuan FROM annual_plans WHERE year = $1";
+    let rows: Vec<(i64, i64)> =
+        on_db!(db, pool => sqlx::query_as(SQL).bind(i64::from(year)).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, yuan)| (p, Amount::from_yuan(yuan)))
+        .collect())
+}
+
+/// Sets a project's plan for a year (added or replaced).
+pub async fn set_annual_plan(
+    tx: &mut Tx,
+    project_id: i64,
+    year: i32,
+    planned: Amount,
+) -> Result<(), StoreError> {
+    const SQL: &str = "INSERT INTO annual_plans (project_id, year, planned_yuan) VALUES ($1, $2, $3) \
+        ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = excluded.planned_yuan";
+    on_tx!(tx, conn => sqlx::query(SQL).bind(project_id).bind(i64::from(year)).bind(planned.yuan()).execute(conn).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A photo of a project's progress in a month, kept as a file under kfq's data folder.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Photo {
+    pub id: i64,
+    pub project_id: i64,
+    pub month: i64,
+    /// The file's name in the photo folder.
+    pub file: String,
+    pub content_type: String,
+    pub bytes: i64,
+    pub uploaded_at: DateTime<Utc>,
+    pub uploaded_by: String,
+}
+
+pub async fn insert_photo(tx: &mut Tx, p: &Photo) -> Result<i64, StoreError> {
+    const SQL: &str = "INSERT INTO monthly_photos (project_id, month, file, content_type, bytes, \
+        uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(p.project_id).bind(p.month).bind(&p.file).bind(&p.content_type).bind(p.bytes).bind(p.uploaded_at).bind(&p.uploaded_by).fetch_one(conn).await)?)
+}
+
+const PHOTO_COLUMNS: &str =
+    "id, project_id, month, file, content_type, bytes, uploaded_at, uploaded_by";
+
+/// The photos of a month, of every project.
+pub async fn photos_of_month(db: &Db, month: Month) -> Result<Vec<Photo>, StoreError> {
+    let sql = format!("SELECT {PHOTO_COLUMNS} FROM monthly_photos WHERE month = $1 ORDER BY id");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(month.key()).fetch_all(pool).await)?)
+}
+
+pub async fn photo(db: &Db, id: i64) -> Result<Option<Photo>, StoreError> {
+    let sql = format!("SELECT {PHOTO_COLUMNS} FROM monthly_photos WHERE id = $1");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?)
+}
