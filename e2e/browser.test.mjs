@@ -301,3 +301,54 @@ test("a zone raises an overdue blocker on its project and escalates it; the city
   assert.deepEqual(notes, ["开发区协调无果，请市里协调供电公司"]);
   await city.context().close();
 });
+
+test("the monthly cycle: the zone fills and submits, the city sends it back, the zone fixes it, the city approves and the province total moves", async () => {
+  const amount = (text) => Number(text.replace(/[^\d.]/g, ""));
+  const province = await signedIn(PROVINCE);
+  await province.goto(base + "/monthly");
+  const before = amount(await province.textContent("#approved-total"));
+
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/monthly");
+  await Promise.all([zone.waitForURL(/\/monthly\/\d+\/\d{4}-\d{2}$/), zone.click("#returns tbody tr:first-child a")]);
+  const sheetUrl = zone.url();
+  assert.equal((await zone.textContent("#return-status")).trim(), "填报中");
+  // A figure that is no amount is refused, naming the project; nothing is saved.
+  const first = zone.locator("input[name^='invested_']").first();
+  await first.fill("一百");
+  await zone.click("#save-figures");
+  await zone.waitForSelector("#error");
+  assert.match(await zone.textContent("#error"), /一百/);
+  // Every line filled with 100 万元 and saved; then submitted.
+  await zone.$$eval("input[name^='invested_']", (inputs) => inputs.forEach((i) => { i.value = "100"; }));
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#save-figures")]);
+  const lines = await zone.locator("input[name^='invested_']").count();
+  assert.equal(amount(await zone.textContent("#sheet-total")), lines * 100);
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#submit-return")]);
+  assert.equal((await zone.textContent("#return-status")).trim(), "已报送");
+  await shot(zone, "monthly");
+
+  const city = await signedIn(CITY);
+  await city.goto(sheetUrl);
+  await city.fill("#return-note", "第一个项目本月投资偏大，请核实");
+  await Promise.all([city.waitForURL(/saved=1/), city.click("#send-back")]);
+  assert.equal((await city.textContent("#return-status")).trim(), "已退回");
+
+  await zone.goto(sheetUrl);
+  assert.match(await zone.textContent("#return-comment"), /投资偏大/);
+  await zone.locator("input[name^='invested_']").first().fill("80");
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#save-figures")]);
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#submit-return")]);
+  const reported = lines * 100 - 20;
+
+  await city.goto(sheetUrl);
+  await Promise.all([city.waitForURL(/saved=1/), city.click("#approve-return")]);
+  assert.equal((await city.textContent("#return-status")).trim(), "已审核");
+  const history = await city.$$eval("#history tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(history, ["报送", "退回", "报送", "审核通过"]);
+
+  await province.goto(base + "/monthly");
+  const after = amount(await province.textContent("#approved-total"));
+  assert.equal(Math.round((after - before) * 100) / 100, reported, "the province total grows by what was approved");
+  for (const page of [province, zone, city]) await page.context().close();
+});

@@ -573,7 +573,7 @@ pub async fn fill(
         if before == Some(figure) {
             continue;
         }
-        kfq_store::set_month_figure(&mut tx, month, figure).await?;
+        kfq_store::set_month_figures(&mut tx, &[(month, figure.clone())]).await?;
         crate::audit::append(
             &mut tx,
             actor,
@@ -749,7 +749,7 @@ pub async fn set_plan(
         .find(|(p, _)| *p == project_id)
         .map(|(_, a)| a);
     let mut tx = db.begin().await?;
-    kfq_store::set_annual_plan(&mut tx, project_id, year, planned).await?;
+    kfq_store::set_annual_plans(&mut tx, &[(project_id, year, planned)]).await?;
     let json = |a: Amount| serde_json::json!({ "planned_wan": a }).to_string();
     crate::audit::append(
         &mut tx,

@@ -710,6 +710,65 @@ pub fn blockers_table(list: &[crate::blockers::BlockerView], lang: Lang) -> Repo
     }
 }
 
+/// 月报汇总 — every zone's return of a month, with the approved total.
+pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
+    let flags = |z: &crate::monthly::Standing| {
+        [
+            (z.missing, lang.pick("未报", "missing")),
+            (z.late, lang.pick("迟报", "late")),
+            (z.locked, lang.pick("已锁定", "locked")),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, t)| *t)
+        .collect::<Vec<_>>()
+        .join(" ")
+    };
+    ReportTable {
+        title: match lang {
+            Lang::Zh => format!("{} {} 月报报送情况", o.name, o.month),
+            Lang::En => format!("{} monthly returns, {}", o.name, o.month),
+        },
+        unit: match lang {
+            Lang::Zh => format!(
+                "截止 {}；审核通过上报数 {} 万元；未报 {} 个",
+                o.deadline,
+                o.approved_wan.wan_string(),
+                o.missing
+            ),
+            Lang::En => format!(
+                "due {}; approved total {} 万元; {} missing",
+                o.deadline,
+                o.approved_wan.wan_string(),
+                o.missing
+            ),
+        },
+        headers: match lang {
+            Lang::Zh => ["开发区", "状态", "提示", "已填/项目", "填报数（万元）", "上报数（万元）"],
+            Lang::En => ["Zone", "Status", "Flags", "Filled", "Filled (万元)", "Approved (万元)"],
+        }
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: o
+            .zones
+            .iter()
+            .map(|z| {
+                vec![
+                    Val::Text(z.zone.clone()),
+                    Val::Text(z.status_label.into()),
+                    Val::Text(flags(z)),
+                    Val::Text(format!("{}/{}", z.filled, z.projects)),
+                    Val::Text(z.filled_wan.wan_string()),
+                    Val::Text(z.approved_wan.map(|a| a.wan_string()).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

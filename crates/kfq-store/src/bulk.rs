@@ -13,6 +13,8 @@ pub enum Value {
     Date(Option<NaiveDate>),
     Bool(bool),
     Time(DateTime<Utc>),
+    /// A moment that may be unknown (NULL typed as a timestamp).
+    MaybeTime(Option<DateTime<Utc>>),
 }
 
 /// Binds each [`Value`] in turn to a query of either engine.
@@ -26,6 +28,7 @@ macro_rules! bind_all {
                 Value::Date(v) => query.bind(*v),
                 Value::Bool(v) => query.bind(*v),
                 Value::Time(v) => query.bind(*v),
+                Value::MaybeTime(v) => query.bind(*v),
             };
         }
         query

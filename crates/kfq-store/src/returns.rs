@@ -6,6 +6,7 @@ use kfq_core::monthly::Month;
 use kfq_core::monthly_return::{Coded, ReturnStatus, ZoneReturn};
 use kfq_core::Amount;
 
+use crate::bulk::{insert_rows, Value};
 use crate::{on_db, on_tx, Db, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
@@ -189,17 +190,31 @@ pub async fn month_figures_in(tx: &mut Tx, month: Month) -> Result<Vec<MonthFigu
     Ok(rows.into_iter().map(MonthFigure::from).collect())
 }
 
-/// Sets a project's figure of a month (added or replaced).
-pub async fn set_month_figure(
+/// Sets projects' figures of months (added or replaced).
+pub async fn set_month_figures(
     tx: &mut Tx,
-    month: Month,
-    figure: &MonthFigure,
+    figures: &[(Month, MonthFigure)],
 ) -> Result<(), StoreError> {
-    const SQL: &str = "INSERT INTO monthly_reports (project_id, month, invested_yuan, progress) \
-        VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, month) DO UPDATE SET \
-        invested_yuan = excluded.invested_yuan, progress = excluded.progress";
-    on_tx!(tx, conn => sqlx::query(SQL).bind(figure.project_id).bind(month.key()).bind(figure.invested.yuan()).bind(&figure.progress).execute(conn).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    let rows: Vec<Vec<Value>> = figures
+        .iter()
+        .map(|(month, f)| {
+            vec![
+                Value::Int(Some(f.project_id)),
+                Value::Int(Some(month.key())),
+                Value::Int(Some(f.invested.yuan())),
+                Value::Text(Some(f.progress.clone())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "monthly_reports",
+        &["project_id", "month", "invested_yuan", "progress"],
+        "ON CONFLICT (project_id, month) DO UPDATE SET invested_yuan = excluded.invested_yuan, \
+         progress = excluded.progress",
+        &rows,
+    )
+    .await
 }
 
 /// Freezes the figures a zone's return reported up, as its revision `revision`.
@@ -210,12 +225,87 @@ pub async fn freeze_revision(
     revision: i64,
     figures: &[MonthFigure],
 ) -> Result<(), StoreError> {
-    const SQL: &str = "INSERT INTO monthly_revisions (zone_id, month, revision, project_id, \
-        invested_yuan, progress) VALUES ($1, $2, $3, $4, $5, $6)";
-    for f in figures {
-        on_tx!(tx, conn => sqlx::query(SQL).bind(zone_id).bind(month.key()).bind(revision).bind(f.project_id).bind(f.invested.yuan()).bind(&f.progress).execute(conn).await.map(|r| r.rows_affected()))?;
-    }
-    Ok(())
+    let rows: Vec<Vec<Value>> = figures
+        .iter()
+        .map(|f| {
+            vec![
+                Value::Int(Some(zone_id)),
+                Value::Int(Some(month.key())),
+                Value::Int(Some(revision)),
+                Value::Int(Some(f.project_id)),
+                Value::Int(Some(f.invested.yuan())),
+                Value::Text(Some(f.progress.clone())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "monthly_revisions",
+        &["zone_id", "month", "revision", "project_id", "invested_yuan", "progress"],
+        "",
+        &rows,
+    )
+    .await
+}
+
+/// Stores returns never stored before, each at version 1, with their histories — a ledger's
+/// past months brought in at once (the demo's).
+pub async fn insert_monthly_returns(
+    tx: &mut Tx,
+    returns: &[ZoneReturn],
+    log: &[(i64, Month, ReturnLogEntry)],
+) -> Result<(), StoreError> {
+    let rows: Vec<Vec<Value>> = returns
+        .iter()
+        .map(|r| {
+            vec![
+                Value::Int(Some(r.zone_id)),
+                Value::Int(Some(r.month.key())),
+                Value::Text(Some(r.status.code().into())),
+                Value::Int(Some(r.revision)),
+                Value::Bool(r.reopened),
+                Value::Bool(r.late),
+                Value::MaybeTime(r.submitted_at),
+                Value::Text(Some(r.submitted_by.clone())),
+                Value::MaybeTime(r.reviewed_at),
+                Value::Text(Some(r.reviewed_by.clone())),
+                Value::Text(Some(r.comment.clone())),
+                Value::Int(Some(1)),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "monthly_returns",
+        &[
+            "zone_id", "month", "status", "revision", "reopened", "late", "submitted_at",
+            "submitted_by", "reviewed_at", "reviewed_by", "comment", "version",
+        ],
+        "",
+        &rows,
+    )
+    .await?;
+    let rows: Vec<Vec<Value>> = log
+        .iter()
+        .map(|(zone, month, e)| {
+            vec![
+                Value::Int(Some(*zone)),
+                Value::Int(Some(month.key())),
+                Value::Time(e.at),
+                Value::Text(Some(e.actor.clone())),
+                Value::Text(Some(e.action.clone())),
+                Value::Text(Some(e.comment.clone())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "monthly_return_log",
+        &["zone_id", "month", "at", "actor", "action", "comment"],
+        "",
+        &rows,
+    )
+    .await
 }
 
 /// The figures of one revision of a zone's return.
@@ -256,17 +346,29 @@ pub async fn annual_plans(db: &Db, year: i32) -> Result<Vec<(i64, Amount)>, Stor
         .collect())
 }
 
-/// Sets a project's plan for a year (added or replaced).
-pub async fn set_annual_plan(
+/// Sets projects' plans for a year (added or replaced): (project, year, plan).
+pub async fn set_annual_plans(
     tx: &mut Tx,
-    project_id: i64,
-    year: i32,
-    planned: Amount,
+    plans: &[(i64, i32, Amount)],
 ) -> Result<(), StoreError> {
-    const SQL: &str = "INSERT INTO annual_plans (project_id, year, planned_yuan) VALUES ($1, $2, $3) \
-        ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = excluded.planned_yuan";
-    on_tx!(tx, conn => sqlx::query(SQL).bind(project_id).bind(i64::from(year)).bind(planned.yuan()).execute(conn).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    let rows: Vec<Vec<Value>> = plans
+        .iter()
+        .map(|(project, year, planned)| {
+            vec![
+                Value::Int(Some(*project)),
+                Value::Int(Some(i64::from(*year))),
+                Value::Int(Some(planned.yuan())),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "annual_plans",
+        &["project_id", "year", "planned_yuan"],
+        "ON CONFLICT (project_id, year) DO UPDATE SET planned_yuan = excluded.planned_yuan",
+        &rows,
+    )
+    .await
 }
 
 /// A photo of a project's progress in a month, kept as a file under kfq's data folder.

@@ -126,6 +126,22 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Monthly statistics (月统计): every zone's return of a month, with the approved total
+    Monthly {
+        /// The month, 2026-10 (default: the month being filled)
+        #[arg(long)]
+        month: Option<String>,
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// Set the day of the next month returns are due (1–28) instead
+        #[arg(long)]
+        deadline_day: Option<i64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// The audit trail, newest first (`kfq audit verify` checks its hash chain)
     Audit {
         #[command(subcommand)]
@@ -451,6 +467,42 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &serde_json::json!({ "total": list.len(), "items": list }),
                 vec![(lang.pick("堵点台账", "Blockers").into(), table)],
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Monthly {
+            month,
+            region,
+            deadline_day,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            if let Some(day) = deadline_day {
+                let day = kfq_app::monthly::set_deadline_day(&db, &operator, day).await?;
+                println!("{}{day}", lang.pick("月报报送截止日：次月 ", "returns are due on day "));
+            }
+            let today = chrono::Local::now().date_naive();
+            let month = match month.as_deref() {
+                Some(m) => kfq_core::monthly::Month::parse(m).map_err(|_| {
+                    kfq_app::AppError::BadArgument {
+                        name: "--month",
+                        value: m.into(),
+                        expected: kfq_app::Expected::Month,
+                    }
+                })?,
+                None => kfq_core::monthly::Month::of(today),
+            };
+            let overview =
+                kfq_app::monthly::overview(&db, &operator, region.as_deref(), month, today).await?;
+            let table = render::monthly_table(&overview, lang);
+            emit(
+                &serde_json::to_value(&overview).unwrap_or_default(),
+                vec![(lang.pick("月报", "Monthly").into(), table)],
                 None,
                 format,
                 output.as_deref(),

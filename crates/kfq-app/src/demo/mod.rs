@@ -9,6 +9,7 @@
 //! The demo is written through the same import as any ledger, so it obeys every rule.
 
 mod calibration;
+mod cycle;
 mod names;
 mod naming;
 pub use naming::PLANTED as PLANTED_DUPLICATES;
@@ -187,6 +188,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
         (730, kfq_core::blocker::BlockerLevel::Province),
     ];
     crate::blockers::escalate_overdue(db, &operator, &rules, today).await?;
+    cycle::seed(db, today, crate::monthly::deadline_day(db).await?).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

@@ -7,6 +7,7 @@ mod blockers;
 mod checks;
 mod dashboard;
 mod format;
+mod monthly;
 mod projects;
 mod rounds;
 mod words;
@@ -57,6 +58,11 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/blockers/{id}", blockers::save)
         .post("/blockers/{id}/escalate", blockers::escalate)
         .post("/blockers/{id}/notes", blockers::note)
+        .get("/monthly", monthly::overview)
+        .get("/monthly/{zone}/{month}", monthly::sheet)
+        .post("/monthly/{zone}/{month}", monthly::fill)
+        .post("/monthly/{zone}/{month}/{step}", monthly::step)
+        .post("/projects/{id}/plan", monthly::set_plan)
         .get("/checks", checks::page)
         .post("/checks/dismiss", checks::dismiss)
         .get("/rounds", rounds::list)
