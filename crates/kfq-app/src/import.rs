@@ -159,6 +159,8 @@ pub struct Stored {
     pub entries: Vec<BatchEntry>,
     pub monthly: HashMap<(i64, Month), Amount>,
     pub blockers: Vec<Blocker>,
+    /// Zone-months whose returns were submitted or approved: their figures are frozen.
+    pub frozen: HashMap<(i64, Month), kfq_core::monthly_return::ReturnStatus>,
 }
 
 impl Stored {
@@ -175,6 +177,11 @@ impl Stored {
                 .map(|m| ((m.project_id, m.month), m.invested))
                 .collect(),
             blockers: kfq_store::load_blockers(db).await?,
+            frozen: kfq_store::frozen_months(db)
+                .await?
+                .into_iter()
+                .map(|(zone, month, status)| ((zone, month), status))
+                .collect(),
         })
     }
 }
@@ -927,6 +934,28 @@ impl<'a> Planner<'a> {
                     invested,
                     ..after.clone()
                 });
+            let zone = self
+                .stored
+                .projects
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.zone_id);
+            let frozen = zone.and_then(|z| self.stored.frozen.get(&(z, record.month)));
+            if let (Some(&status), false) = (
+                frozen,
+                before
+                    .as_ref()
+                    .is_some_and(|b| b.invested == after.invested),
+            ) {
+                self.fault(
+                    place,
+                    Table::Monthly,
+                    "invested_wan",
+                    record.invested.wan_string(),
+                    Problem::Frozen(kfq_core::monthly_return::ReturnFault::Frozen(status)),
+                );
+                continue;
+            }
             self.plan.monthly.push((code, Change { before, after }));
         }
     }

@@ -3,7 +3,7 @@
 //! figures roll up to the province. Who may do what follows the hierarchy; every change is
 //! audited in its own transaction, and a change from a stale version is refused.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kfq_core::access::Action;
@@ -240,8 +240,6 @@ pub struct Line {
     pub year_to_date_wan: Amount,
     /// 滞后于序时进度: behind the share of the year's plan due by this month.
     pub behind_plan: bool,
-    /// The ids of its progress photos this month.
-    pub photos: Vec<i64>,
 }
 
 /// An approved revision's figures (both versions of a reopened month stay on record).
@@ -299,7 +297,11 @@ pub struct Sheet {
 }
 
 /// The zone, if the actor sees it (else: not found).
-fn visible_zone(snapshot: &kfq_store::Snapshot, actor: &Actor, zone_id: i64) -> Result<Zone, AppError> {
+fn visible_zone(
+    snapshot: &kfq_store::Snapshot,
+    actor: &Actor,
+    zone_id: i64,
+) -> Result<Zone, AppError> {
     actor.must(Action::Read)?;
     snapshot
         .zones
@@ -348,7 +350,12 @@ pub async fn sheet(
     }
     let approved: HashMap<i64, Amount> = revisions
         .last()
-        .map(|r| r.figures.iter().map(|f| (f.project_id, f.invested_wan)).collect())
+        .map(|r| {
+            r.figures
+                .iter()
+                .map(|f| (f.project_id, f.invested_wan))
+                .collect()
+        })
         .unwrap_or_default();
     let plans: HashMap<i64, Amount> = kfq_store::annual_plans(db, month.year)
         .await?
@@ -362,10 +369,6 @@ pub async fn sheet(
         .filter(|r| r.month.year == month.year && r.month <= month)
     {
         *year_to_date.entry(r.project_id).or_insert(Amount::ZERO) += r.invested;
-    }
-    let mut photos: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for p in kfq_store::photos_of_month(db, month).await? {
-        photos.entry(p.project_id).or_default().push(p.id);
     }
     let lines: Vec<Line> = projects
         .iter()
@@ -383,7 +386,6 @@ pub async fn sheet(
                 planned_wan: planned,
                 year_to_date_wan: ytd,
                 behind_plan: planned.is_some_and(|plan| rules::behind_plan(plan, ytd, month)),
-                photos: photos.remove(&p.id).unwrap_or_default(),
             }
         })
         .collect();
@@ -405,8 +407,7 @@ pub async fn sheet(
         submit: actor.role.allows(Action::FillMonthly) && open,
         approve: reviewer && state.status == ReturnStatus::Submitted,
         send_back: reviewer && state.status == ReturnStatus::Submitted,
-        reopen: reviewer
-            && (state.status == ReturnStatus::Approved || state.locked(today, due)),
+        reopen: reviewer && (state.status == ReturnStatus::Approved || state.locked(today, due)),
     };
     Ok(Sheet {
         zone: zone.name,
@@ -522,7 +523,9 @@ pub async fn fill(
                     message: format!(
                         "{}：{}",
                         project.code,
-                        actor.lang.pick("投资额不能为负数", "investment cannot be negative")
+                        actor
+                            .lang
+                            .pick("投资额不能为负数", "investment cannot be negative")
                     ),
                 });
                 continue;
@@ -550,11 +553,14 @@ pub async fn fill(
             });
             continue;
         }
-        figures.push((project.code.to_string(), MonthFigure {
-            project_id: project.id,
-            invested,
-            progress,
-        }));
+        figures.push((
+            project.code.to_string(),
+            MonthFigure {
+                project_id: project.id,
+                invested,
+                progress,
+            },
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
@@ -726,7 +732,12 @@ pub async fn set_plan(
         .projects
         .iter()
         .find(|p| p.id == project_id)
-        .filter(|p| snapshot.zones.iter().any(|z| z.id == p.zone_id && actor.sees(z)))
+        .filter(|p| {
+            snapshot
+                .zones
+                .iter()
+                .any(|z| z.id == p.zone_id && actor.sees(z))
+        })
         .ok_or(AppError::NotFound)?;
     let planned = Amount::parse_wan(planned_wan)
         .ok()

@@ -744,8 +744,22 @@ pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
             ),
         },
         headers: match lang {
-            Lang::Zh => ["开发区", "状态", "提示", "已填/项目", "填报数（万元）", "上报数（万元）"],
-            Lang::En => ["Zone", "Status", "Flags", "Filled", "Filled (万元)", "Approved (万元)"],
+            Lang::Zh => [
+                "开发区",
+                "状态",
+                "提示",
+                "已填/项目",
+                "填报数（万元）",
+                "上报数（万元）",
+            ],
+            Lang::En => [
+                "Zone",
+                "Status",
+                "Flags",
+                "Filled",
+                "Filled (万元)",
+                "Approved (万元)",
+            ],
         }
         .iter()
         .map(|h| h.to_string())

@@ -182,7 +182,10 @@ mod tests {
         assert!(Role::Zone.allows(Action::EditProject));
         assert!(Role::Province.allows(Action::ManageRounds));
         assert!(Role::Zone.allows(Action::FillMonthly));
-        assert!(!Role::Zone.allows(Action::ReviewMonthly), "a zone does not approve itself");
+        assert!(
+            !Role::Zone.allows(Action::ReviewMonthly),
+            "a zone does not approve itself"
+        );
         assert!(Role::City.allows(Action::ReviewMonthly));
         assert!(!Role::City.allows(Action::FillMonthly));
         assert!(!Role::City.allows(Action::ManageRounds));

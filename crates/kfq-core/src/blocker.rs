@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use crate::coded::Coded;
 use crate::coded::coded;
+pub use crate::coded::Coded;
 use crate::lang::Lang;
 
 /// 问题类别 — what kind of problem it is.

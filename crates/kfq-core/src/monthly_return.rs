@@ -400,6 +400,9 @@ mod tests {
         assert!(behind_plan(plan, Amount::from_wan(599), june));
         assert!(!behind_plan(plan, Amount::from_wan(600), june));
         assert_eq!(year_to(june).count(), 6);
-        assert_eq!(Month::new(2026, 1).unwrap().previous().to_string(), "2025-12");
+        assert_eq!(
+            Month::new(2026, 1).unwrap().previous().to_string(),
+            "2025-12"
+        );
     }
 }

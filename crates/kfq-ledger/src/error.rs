@@ -67,6 +67,8 @@ pub enum Problem {
     Project(ProjectError),
     Entry(EntryError),
     RoundLocked,
+    /// A month's figure of a zone whose return is submitted or approved: frozen.
+    Frozen(kfq_core::monthly_return::ReturnFault),
     /// An existing batch entry that the changed project would no longer satisfy.
     BreaksEntry {
         round: String,
@@ -175,6 +177,7 @@ impl Localized for Problem {
                 .into(),
             Problem::Project(e) => e.message(lang),
             Problem::Entry(e) => e.message(lang),
+            Problem::Frozen(fault) => fault.message(lang),
             Problem::RoundLocked => lang
                 .pick(
                     "该次活动已锁定，批次数据不能再改",

@@ -1,5 +1,5 @@
 //! 月统计 storage: zones' monthly returns, their history, the figures frozen at each approval,
-//! the annual plans and the progress photos.
+//! and the annual plans.
 
 use chrono::{DateTime, Utc};
 use kfq_core::monthly::Month;
@@ -61,6 +61,24 @@ pub async fn monthly_returns(db: &Db, month: Month) -> Result<Vec<ZoneReturn>, S
     rows.into_iter().map(ReturnRow::zone_return).collect()
 }
 
+/// The zone-months whose figures are frozen (submitted or approved), with their status.
+pub async fn frozen_months(db: &Db) -> Result<Vec<(i64, Month, ReturnStatus)>, StoreError> {
+    const SQL: &str = "SELECT zone_id, month, status FROM monthly_returns \
+        WHERE status IN ('submitted', 'approved')";
+    let rows: Vec<(i64, i64, String)> =
+        on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(zone, month, status)| {
+            let corrupt = || StoreError::Corrupt(format!("monthly return {zone}/{month}"));
+            Ok((
+                zone,
+                Month::from_key(month).ok_or_else(corrupt)?,
+                ReturnStatus::parse(&status).ok_or_else(corrupt)?,
+            ))
+        })
+        .collect()
+}
+
 /// One zone's returns for every month it has stored, oldest first.
 pub async fn monthly_returns_of_zone(db: &Db, zone_id: i64) -> Result<Vec<ZoneReturn>, StoreError> {
     let sql =
@@ -76,7 +94,8 @@ pub async fn monthly_return_in(
     zone_id: i64,
     month: Month,
 ) -> Result<Option<ZoneReturn>, StoreError> {
-    let sql = format!("SELECT {RETURN_COLUMNS} FROM monthly_returns WHERE zone_id = $1 AND month = $2");
+    let sql =
+        format!("SELECT {RETURN_COLUMNS} FROM monthly_returns WHERE zone_id = $1 AND month = $2");
     let row: Option<ReturnRow> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(zone_id).bind(month.key()).fetch_optional(conn).await)?;
     row.map(ReturnRow::zone_return).transpose()
 }
@@ -130,7 +149,8 @@ pub async fn log_monthly_return(
     month: Month,
     entry: &ReturnLogEntry,
 ) -> Result<(), StoreError> {
-    const SQL: &str = "INSERT INTO monthly_return_log (zone_id, month, at, actor, action, comment) \
+    const SQL: &str =
+        "INSERT INTO monthly_return_log (zone_id, month, at, actor, action, comment) \
         VALUES ($1, $2, $3, $4, $5, $6)";
     on_tx!(tx, conn => sqlx::query(SQL).bind(zone_id).bind(month.key()).bind(entry.at).bind(&entry.actor).bind(&entry.action).bind(&entry.comment).execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -144,7 +164,9 @@ pub async fn monthly_return_log(
 ) -> Result<Vec<ReturnLogEntry>, StoreError> {
     const SQL: &str = "SELECT at, actor, action, comment FROM monthly_return_log \
         WHERE zone_id = $1 AND month = $2 ORDER BY id";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(zone_id).bind(month.key()).fetch_all(pool).await)?)
+    Ok(
+        on_db!(db, pool => sqlx::query_as(SQL).bind(zone_id).bind(month.key()).fetch_all(pool).await)?,
+    )
 }
 
 /// A project's figure of a month: the investment and the progress (形象进度).
@@ -241,7 +263,14 @@ pub async fn freeze_revision(
     insert_rows(
         tx,
         "monthly_revisions",
-        &["zone_id", "month", "revision", "project_id", "invested_yuan", "progress"],
+        &[
+            "zone_id",
+            "month",
+            "revision",
+            "project_id",
+            "invested_yuan",
+            "progress",
+        ],
         "",
         &rows,
     )
@@ -278,8 +307,18 @@ pub async fn insert_monthly_returns(
         tx,
         "monthly_returns",
         &[
-            "zone_id", "month", "status", "revision", "reopened", "late", "submitted_at",
-            "submitted_by", "reviewed_at", "reviewed_by", "comment", "version",
+            "zone_id",
+            "month",
+            "status",
+            "revision",
+            "reopened",
+            "late",
+            "submitted_at",
+            "submitted_by",
+            "reviewed_at",
+            "reviewed_by",
+            "comment",
+            "version",
         ],
         "",
         &rows,
@@ -324,7 +363,8 @@ pub async fn revision_figures(
 /// What each zone reported up for a month: the sum of its latest approved revision (zones with
 /// none approved are absent).
 pub async fn approved_totals(db: &Db, month: Month) -> Result<Vec<(i64, Amount)>, StoreError> {
-    const SQL: &str = "SELECT v.zone_id, CAST(SUM(v.invested_yuan) AS BIGINT) FROM monthly_revisions v \
+    const SQL: &str =
+        "SELECT v.zone_id, CAST(SUM(v.invested_yuan) AS BIGINT) FROM monthly_revisions v \
         JOIN monthly_returns r ON r.zone_id = v.zone_id AND r.month = v.month \
         AND r.revision = v.revision WHERE v.month = $1 GROUP BY v.zone_id";
     let rows: Vec<(i64, i64)> =
@@ -347,10 +387,7 @@ pub async fn annual_plans(db: &Db, year: i32) -> Result<Vec<(i64, Amount)>, Stor
 }
 
 /// Sets projects' plans for a year (added or replaced): (project, year, plan).
-pub async fn set_annual_plans(
-    tx: &mut Tx,
-    plans: &[(i64, i32, Amount)],
-) -> Result<(), StoreError> {
+pub async fn set_annual_plans(tx: &mut Tx, plans: &[(i64, i32, Amount)]) -> Result<(), StoreError> {
     let rows: Vec<Vec<Value>> = plans
         .iter()
         .map(|(project, year, planned)| {
@@ -369,38 +406,4 @@ pub async fn set_annual_plans(
         &rows,
     )
     .await
-}
-
-/// A photo of a project's progress in a month, kept as a file under kfq's data folder.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Photo {
-    pub id: i64,
-    pub project_id: i64,
-    pub month: i64,
-    /// The file's name in the photo folder.
-    pub file: String,
-    pub content_type: String,
-    pub bytes: i64,
-    pub uploaded_at: DateTime<Utc>,
-    pub uploaded_by: String,
-}
-
-pub async fn insert_photo(tx: &mut Tx, p: &Photo) -> Result<i64, StoreError> {
-    const SQL: &str = "INSERT INTO monthly_photos (project_id, month, file, content_type, bytes, \
-        uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-    Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(p.project_id).bind(p.month).bind(&p.file).bind(&p.content_type).bind(p.bytes).bind(p.uploaded_at).bind(&p.uploaded_by).fetch_one(conn).await)?)
-}
-
-const PHOTO_COLUMNS: &str =
-    "id, project_id, month, file, content_type, bytes, uploaded_at, uploaded_by";
-
-/// The photos of a month, of every project.
-pub async fn photos_of_month(db: &Db, month: Month) -> Result<Vec<Photo>, StoreError> {
-    let sql = format!("SELECT {PHOTO_COLUMNS} FROM monthly_photos WHERE month = $1 ORDER BY id");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(month.key()).fetch_all(pool).await)?)
-}
-
-pub async fn photo(db: &Db, id: i64) -> Result<Option<Photo>, StoreError> {
-    let sql = format!("SELECT {PHOTO_COLUMNS} FROM monthly_photos WHERE id = $1");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?)
 }

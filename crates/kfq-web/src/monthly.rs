@@ -127,16 +127,25 @@ fn figures(body: &Map<String, Value>, lang: kfq_core::Lang) -> Result<Vec<Figure
         ApiError::new(
             AppError::BadArgument {
                 name: "figures",
-                value: body.get("figures").map(Value::to_string).unwrap_or_default(),
+                value: body
+                    .get("figures")
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
                 expected: Expected::Figures,
             },
             lang,
         )
     };
-    let list = body.get("figures").and_then(Value::as_array).ok_or_else(bad)?;
+    let list = body
+        .get("figures")
+        .and_then(Value::as_array)
+        .ok_or_else(bad)?;
     list.iter()
         .map(|item| {
-            let project_id = item.get("project_id").and_then(Value::as_i64).ok_or_else(bad)?;
+            let project_id = item
+                .get("project_id")
+                .and_then(Value::as_i64)
+                .ok_or_else(bad)?;
             let invested_wan = match item.get("invested_wan") {
                 None | Some(Value::Null) => String::new(),
                 Some(Value::String(t)) => t.clone(),
@@ -178,7 +187,10 @@ pub async fn step(
     let turn = Turn {
         step,
         version: version(&headers, &body, lang)?,
-        comment: body.get("comment").and_then(Value::as_str).unwrap_or_default(),
+        comment: body
+            .get("comment")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
     };
     let sheet = kfq_app::monthly::step(
         &s.db,

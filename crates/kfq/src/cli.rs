@@ -484,7 +484,10 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let operator = Actor::operator(actor(), lang);
             if let Some(day) = deadline_day {
                 let day = kfq_app::monthly::set_deadline_day(&db, &operator, day).await?;
-                println!("{}{day}", lang.pick("月报报送截止日：次月 ", "returns are due on day "));
+                println!(
+                    "{}{day}",
+                    lang.pick("月报报送截止日：次月 ", "returns are due on day ")
+                );
             }
             let today = chrono::Local::now().date_naive();
             let month = match month.as_deref() {

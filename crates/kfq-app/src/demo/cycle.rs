@@ -40,7 +40,11 @@ fn history(
     late: bool,
     due: NaiveDate,
 ) -> (ZoneReturn, Vec<(i64, Month, ReturnLogEntry)>) {
-    let submitted = if late { due + Duration::days(3) } else { due - Duration::days(4) };
+    let submitted = if late {
+        due + Duration::days(3)
+    } else {
+        due - Duration::days(4)
+    };
     let reviewed = submitted + Duration::days(2);
     let entry = |day: NaiveDate, actor: &str, action: &str, comment: &str| {
         (
@@ -81,10 +85,17 @@ fn history(
 /// Seeds the cycle up to the month `today` lies in.
 pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result<(), AppError> {
     let snapshot = db.snapshot().await?;
-    let demo_zone = snapshot.zones.iter().find(|z| z.name == DEMO_ZONE).map(|z| z.id);
+    let demo_zone = snapshot
+        .zones
+        .iter()
+        .find(|z| z.name == DEMO_ZONE)
+        .map(|z| z.id);
     // Loaded once: a second load of the demo leaves the cycle as the users left it.
     if let Some(zone) = demo_zone {
-        if !kfq_store::monthly_returns_of_zone(db, zone).await?.is_empty() {
+        if !kfq_store::monthly_returns_of_zone(db, zone)
+            .await?
+            .is_empty()
+        {
             return Ok(());
         }
     }
@@ -102,7 +113,11 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
     let mut plans = Vec::new();
     let mut month = last_ledger.next();
     while month <= current {
-        for p in snapshot.projects.iter().filter(|p| rules::reported_in(p, month)) {
+        for p in snapshot
+            .projects
+            .iter()
+            .filter(|p| rules::reported_in(p, month))
+        {
             // This month, only 吕梁经开区 has begun, with half its lines.
             if month == current && (Some(p.zone_id) != demo_zone || rng.chance(50)) {
                 continue;
@@ -125,7 +140,11 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
             if month.month == 1 {
                 // A quarter of the projects plan more than they will do: behind plan.
                 let percent = if rng.chance(25) { 40 } else { 18 };
-                plans.push((p.id, month.year, Amount::from_wan(total * percent / 100 / 10_000)));
+                plans.push((
+                    p.id,
+                    month.year,
+                    Amount::from_wan(total * percent / 100 / 10_000),
+                ));
             }
         }
         month = month.next();
@@ -134,15 +153,21 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
     // Every month with figures, up to the last, has its returns; last month's in every state.
     let mut figures: std::collections::BTreeMap<(Month, i64), Vec<MonthFigure>> =
         Default::default();
-    let zone_of: std::collections::HashMap<i64, i64> =
-        snapshot.projects.iter().map(|p| (p.id, p.zone_id)).collect();
+    let zone_of: std::collections::HashMap<i64, i64> = snapshot
+        .projects
+        .iter()
+        .map(|p| (p.id, p.zone_id))
+        .collect();
     for r in &snapshot.monthly {
         if let Some(zone) = zone_of.get(&r.project_id) {
-            figures.entry((r.month, *zone)).or_default().push(MonthFigure {
-                project_id: r.project_id,
-                invested: r.invested,
-                progress: String::new(),
-            });
+            figures
+                .entry((r.month, *zone))
+                .or_default()
+                .push(MonthFigure {
+                    project_id: r.project_id,
+                    invested: r.invested,
+                    progress: String::new(),
+                });
         }
     }
     for (month, f, _) in &new_figures {
@@ -199,13 +224,18 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
         .map(|z| z.id)
         .filter(|z| {
             figures.contains_key(&(previous, *z))
-                && !returns.iter().any(|r| r.zone_id == *z && r.month == previous)
+                && !returns
+                    .iter()
+                    .any(|r| r.zone_id == *z && r.month == previous)
         })
         .collect();
     let written: Vec<&(Month, MonthFigure, String)> = new_figures
         .iter()
         .filter(|(m, f, _)| {
-            *m != previous || !zone_of.get(&f.project_id).is_some_and(|z| missing.contains(z))
+            *m != previous
+                || !zone_of
+                    .get(&f.project_id)
+                    .is_some_and(|z| missing.contains(z))
         })
         .collect();
     let mut tx = db.begin().await?;

@@ -318,9 +318,10 @@ async fn the_trend_and_the_overdue_blockers_add_up_to_their_records() {
             .await
             .unwrap();
         assert_eq!(trend.months.len(), 24);
+        // The demo's monthly statistics run up to the month it is loaded in.
         assert_eq!(
-            trend.months.last().map(|m| m.to_string()).as_deref(),
-            Some("2025-12"),
+            trend.months.last().copied(),
+            Some(kfq_core::monthly::Month::of(chrono::Local::now().date_naive())),
             "{}",
             name(&t)
         );

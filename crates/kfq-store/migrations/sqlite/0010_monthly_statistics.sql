@@ -2,7 +2,7 @@
 -- year (年度计划投资); a zone's return for a month moves draft → submitted → returned | approved,
 -- with a version (a stale change is refused); each approval freezes a revision of the figures
 -- (monthly_revisions), kept when the month is reopened; the return's history (报送记录) is kept
--- beside it; photos of the progress are files on disk, listed here.
+-- beside it.
 ALTER TABLE monthly_reports ADD COLUMN progress TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE annual_plans (
@@ -48,15 +48,3 @@ CREATE TABLE monthly_return_log (
     comment TEXT   NOT NULL DEFAULT ''
 );
 CREATE INDEX monthly_return_log_by_return ON monthly_return_log (zone_id, month, id);
-
-CREATE TABLE monthly_photos (
-    id           INTEGER PRIMARY KEY,
-    project_id   BIGINT NOT NULL REFERENCES projects (id),
-    month        BIGINT NOT NULL,
-    file         TEXT   NOT NULL UNIQUE,
-    content_type TEXT   NOT NULL,
-    bytes        BIGINT NOT NULL,
-    uploaded_at  TIMESTAMP NOT NULL,
-    uploaded_by  TEXT   NOT NULL
-);
-CREATE INDEX monthly_photos_by_month ON monthly_photos (project_id, month);

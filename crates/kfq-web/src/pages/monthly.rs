@@ -137,7 +137,12 @@ async fn sheet_page(
     };
     let page = SheetPage {
         chrome: user.chrome(
-            format!("{} · {} · {}", words(lang).monthly_statistics, sheet.zone, month),
+            format!(
+                "{} · {} · {}",
+                words(lang).monthly_statistics,
+                sheet.zone,
+                month
+            ),
             "monthly",
         ),
         rows: sheet
@@ -161,7 +166,13 @@ async fn sheet_page(
                     r.total_wan.wan_string(),
                     r.figures
                         .iter()
-                        .map(|f| (f.code.clone(), f.invested_wan.wan_string(), f.progress.clone()))
+                        .map(|f| {
+                            (
+                                f.code.clone(),
+                                f.invested_wan.wan_string(),
+                                f.progress.clone(),
+                            )
+                        })
                         .collect(),
                 )
             })
@@ -270,7 +281,10 @@ pub async fn fill(
             Some(FigureInput {
                 project_id: id,
                 invested_wan: v.clone(),
-                progress: form.get(&format!("progress_{id}")).cloned().unwrap_or_default(),
+                progress: form
+                    .get(&format!("progress_{id}"))
+                    .cloned()
+                    .unwrap_or_default(),
             })
         })
         .collect();

@@ -26,7 +26,12 @@ async fn zone_id(app: &App, token: &str, zone: &str) -> i64 {
 
 async fn approved_total(app: &App, token: &str, month: &str) -> String {
     let (status, overview) = app
-        .call("GET", &format!("/api/v1/monthly?month={month}"), Some(token), None)
+        .call(
+            "GET",
+            &format!("/api/v1/monthly?month={month}"),
+            Some(token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{overview}");
     overview["approved_wan"].as_str().unwrap().to_string()
@@ -63,16 +68,29 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
 
         // Submitting with a line unfilled is refused naming the project.
         let (status, refused) = app
-            .call("POST", &format!("{path}/submit"), Some(&zone), Some(json!({"version": 0})))
+            .call(
+                "POST",
+                &format!("{path}/submit"),
+                Some(&zone),
+                Some(json!({"version": 0})),
+            )
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {refused}");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {refused}"
+        );
         assert!(refused.to_string().contains("LL-1"), "{refused}");
 
         // A figure that is no amount is refused by field; nothing is saved.
         let (status, refused) = app
             .call("PATCH", &path, Some(&zone), Some(fill(0, ll, "三百", "")))
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {refused}");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {refused}"
+        );
         assert_eq!(refused["errors"][0]["field"], "figures[0].invested_wan");
         // Only the zone fills; another city does not even see it.
         for (token, expected) in [
@@ -89,7 +107,12 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
         assert_eq!(status, StatusCode::NOT_FOUND, "{engine}");
 
         let (status, sheet) = app
-            .call("PATCH", &path, Some(&zone), Some(fill(0, ll, "350.5", "主体结构施工")))
+            .call(
+                "PATCH",
+                &path,
+                Some(&zone),
+                Some(fill(0, ll, "350.5", "主体结构施工")),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         assert_eq!(sheet["version"], 1);
@@ -101,7 +124,12 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
         assert_eq!(status, StatusCode::CONFLICT, "{engine}");
 
         let (status, sheet) = app
-            .call("POST", &format!("{path}/submit"), Some(&zone), Some(json!({"version": 1})))
+            .call(
+                "POST",
+                &format!("{path}/submit"),
+                Some(&zone),
+                Some(json!({"version": 1})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         assert_eq!(sheet["status"], "submitted");
@@ -110,19 +138,37 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
             .call("PATCH", &path, Some(&zone), Some(fill(2, ll, "1", "")))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{engine}: {frozen}");
-        assert!(frozen["error"].as_str().unwrap().contains("冻结"), "{frozen}");
+        assert!(
+            frozen["error"].as_str().unwrap().contains("冻结"),
+            "{frozen}"
+        );
         let (status, _) = app
-            .call("POST", &format!("{path}/approve"), Some(&zone), Some(json!({"version": 2})))
+            .call(
+                "POST",
+                &format!("{path}/approve"),
+                Some(&zone),
+                Some(json!({"version": 2})),
+            )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
         let (status, _) = app
-            .call("POST", &format!("{path}/approve"), Some(&other_city), Some(json!({"version": 2})))
+            .call(
+                "POST",
+                &format!("{path}/approve"),
+                Some(&other_city),
+                Some(json!({"version": 2})),
+            )
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{engine}");
 
         // The city sends it back, saying why; the zone sees why, fixes and submits again.
         let (status, _) = app
-            .call("POST", &format!("{path}/return"), Some(&city), Some(json!({"version": 2, "comment": " "})))
+            .call(
+                "POST",
+                &format!("{path}/return"),
+                Some(&city),
+                Some(json!({"version": 2, "comment": " "})),
+            )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
         let (status, sheet) = app
@@ -137,20 +183,45 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
         let (_, sheet) = app.call("GET", &path, Some(&zone), None).await;
         assert_eq!(sheet["status"], "returned");
         assert_eq!(sheet["comment"], "本月投资与形象进度不符");
-        assert_eq!(approved_total(&app, &province, &month).await, before, "{engine}");
+        assert_eq!(
+            approved_total(&app, &province, &month).await,
+            before,
+            "{engine}"
+        );
         let (status, _) = app
-            .call("PATCH", &path, Some(&zone), Some(fill(3, ll, "300", "主体结构施工")))
+            .call(
+                "PATCH",
+                &path,
+                Some(&zone),
+                Some(fill(3, ll, "300", "主体结构施工")),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
-        app.call("POST", &format!("{path}/submit"), Some(&zone), Some(json!({"version": 4})))
-            .await;
+        app.call(
+            "POST",
+            &format!("{path}/submit"),
+            Some(&zone),
+            Some(json!({"version": 4})),
+        )
+        .await;
         let (status, sheet) = app
-            .call("POST", &format!("{path}/approve"), Some(&city), Some(json!({"version": 5})))
+            .call(
+                "POST",
+                &format!("{path}/approve"),
+                Some(&city),
+                Some(json!({"version": 5})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
-        assert_eq!((sheet["status"].as_str(), sheet["revision"].as_i64()), (Some("approved"), Some(1)));
+        assert_eq!(
+            (sheet["status"].as_str(), sheet["revision"].as_i64()),
+            (Some("approved"), Some(1))
+        );
         let raised = approved_total(&app, &province, &month).await;
-        assert_ne!(raised, before, "{engine}: the province total moves on approval");
+        assert_ne!(
+            raised, before,
+            "{engine}: the province total moves on approval"
+        );
 
         // Reopened by the province: the approved figures stay reported until approved again.
         let (status, sheet) = app
@@ -162,13 +233,32 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
-        app.call("PATCH", &path, Some(&zone), Some(fill(7, ll, "320", "主体封顶")))
-            .await;
-        assert_eq!(approved_total(&app, &province, &month).await, raised, "{engine}");
-        app.call("POST", &format!("{path}/submit"), Some(&zone), Some(json!({"version": 8})))
-            .await;
+        app.call(
+            "PATCH",
+            &path,
+            Some(&zone),
+            Some(fill(7, ll, "320", "主体封顶")),
+        )
+        .await;
+        assert_eq!(
+            approved_total(&app, &province, &month).await,
+            raised,
+            "{engine}"
+        );
+        app.call(
+            "POST",
+            &format!("{path}/submit"),
+            Some(&zone),
+            Some(json!({"version": 8})),
+        )
+        .await;
         let (status, sheet) = app
-            .call("POST", &format!("{path}/approve"), Some(&city), Some(json!({"version": 9})))
+            .call(
+                "POST",
+                &format!("{path}/approve"),
+                Some(&city),
+                Some(json!({"version": 9})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         let totals: Vec<&str> = sheet["revisions"]
@@ -191,11 +281,18 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
         );
         // Every step is in the audit trail.
         let (_, trail) = app
-            .call("GET", "/api/v1/audit?action=approve&limit=10", Some(&province), None)
+            .call(
+                "GET",
+                "/api/v1/audit?action=approve&limit=10",
+                Some(&province),
+                None,
+            )
             .await;
-        let approvals = trail["entries"]
-            .as_array()
-            .map(|e| e.iter().filter(|e| e["object_type"] == "monthly_return").count());
+        let approvals = trail["entries"].as_array().map(|e| {
+            e.iter()
+                .filter(|e| e["object_type"] == "monthly_return")
+                .count()
+        });
         assert_eq!(approvals, Some(2), "{engine}: {trail}");
     }
 }
@@ -214,7 +311,10 @@ async fn after_the_deadline_an_unsent_month_locks_shows_as_missing_and_is_reopen
             .call("PATCH", &path, Some(&zone), Some(fill(0, ll, "10", "")))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{engine}: {refused}");
-        assert!(refused["error"].as_str().unwrap().contains("2024-06-10"), "{refused}");
+        assert!(
+            refused["error"].as_str().unwrap().contains("2024-06-10"),
+            "{refused}"
+        );
         let (_, overview) = app
             .call("GET", "/api/v1/monthly?month=2024-05", Some(&city), None)
             .await;
@@ -227,18 +327,36 @@ async fn after_the_deadline_an_unsent_month_locks_shows_as_missing_and_is_reopen
             .unwrap();
         assert_eq!(standing["missing"], true, "{engine}: {standing}");
         assert_eq!(standing["locked"], true);
-        assert_eq!(overview["missing"], 1, "孝义 has nothing under construction: {overview}");
+        assert_eq!(
+            overview["missing"], 1,
+            "孝义 has nothing under construction: {overview}"
+        );
 
         let (status, sheet) = app
-            .call("POST", &format!("{path}/reopen"), Some(&city), Some(json!({"version": 0, "comment": "同意补报"})))
+            .call(
+                "POST",
+                &format!("{path}/reopen"),
+                Some(&city),
+                Some(json!({"version": 0, "comment": "同意补报"})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         let (status, _) = app
-            .call("PATCH", &path, Some(&zone), Some(fill(1, ll, "10", "设备安装")))
+            .call(
+                "PATCH",
+                &path,
+                Some(&zone),
+                Some(fill(1, ll, "10", "设备安装")),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
         let (status, sheet) = app
-            .call("POST", &format!("{path}/submit"), Some(&zone), Some(json!({"version": 2})))
+            .call(
+                "POST",
+                &format!("{path}/submit"),
+                Some(&zone),
+                Some(json!({"version": 2})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         assert_eq!(sheet["late"], true, "{engine}: 迟报");
@@ -256,21 +374,45 @@ async fn plans_and_the_deadline_are_set_by_whom_they_belong_to() {
         let province = app.sign_in("province").await;
         let plan = |id: i64| format!("/api/v1/projects/{id}/plans/2024");
         let (status, saved) = app
-            .call("PUT", &plan(ll), Some(&zone), Some(json!({"planned_wan": "12000"})))
+            .call(
+                "PUT",
+                &plan(ll),
+                Some(&zone),
+                Some(json!({"planned_wan": "12000"})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {saved}");
         let (status, _) = app
-            .call("PUT", &plan(ty), Some(&zone), Some(json!({"planned_wan": "1"})))
+            .call(
+                "PUT",
+                &plan(ty),
+                Some(&zone),
+                Some(json!({"planned_wan": "1"})),
+            )
             .await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{engine}: another city's project");
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{engine}: another city's project"
+        );
         let (status, _) = app
-            .call("PUT", &plan(ll), Some(&zone), Some(json!({"planned_wan": "-5"})))
+            .call(
+                "PUT",
+                &plan(ll),
+                Some(&zone),
+                Some(json!({"planned_wan": "-5"})),
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}");
         // 1,200 of a 12,000 plan by March is behind the 3,000 due (序时进度).
         let zid = zone_id(&app, &zone, "吕梁经济技术开发区").await;
         let (_, sheet) = app
-            .call("GET", &format!("/api/v1/monthly/{zid}/2024-03"), Some(&zone), None)
+            .call(
+                "GET",
+                &format!("/api/v1/monthly/{zid}/2024-03"),
+                Some(&zone),
+                None,
+            )
             .await;
         let line = &sheet["lines"][0];
         assert_eq!(line["planned_wan"], "12000", "{engine}: {sheet}");
@@ -279,20 +421,87 @@ async fn plans_and_the_deadline_are_set_by_whom_they_belong_to() {
 
         let settings = "/api/v1/settings/monthly";
         let (status, _) = app
-            .call("PATCH", settings, Some(&zone), Some(json!({"deadline_day": 5})))
+            .call(
+                "PATCH",
+                settings,
+                Some(&zone),
+                Some(json!({"deadline_day": 5})),
+            )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
         let (status, _) = app
-            .call("PATCH", settings, Some(&province), Some(json!({"deadline_day": 40})))
+            .call(
+                "PATCH",
+                settings,
+                Some(&province),
+                Some(json!({"deadline_day": 40})),
+            )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}");
         let (status, _) = app
-            .call("PATCH", settings, Some(&province), Some(json!({"deadline_day": 5})))
+            .call(
+                "PATCH",
+                settings,
+                Some(&province),
+                Some(json!({"deadline_day": 5})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
         let (_, sheet) = app
-            .call("GET", &format!("/api/v1/monthly/{zid}/2024-03"), Some(&zone), None)
+            .call(
+                "GET",
+                &format!("/api/v1/monthly/{zid}/2024-03"),
+                Some(&zone),
+                None,
+            )
             .await;
         assert_eq!(sheet["deadline"], "2024-04-05", "{engine}");
+    }
+}
+
+#[tokio::test]
+async fn an_import_cannot_change_figures_reported_up_but_may_repeat_them() {
+    for app in App::both().await {
+        let engine = app.engine();
+        let zone = app.sign_in("lljkq").await;
+        let city = app.sign_in("lvliang").await;
+        let zid = zone_id(&app, &zone, "吕梁经济技术开发区").await;
+        // March 2024 (LL-1: 1,200 万元) is past its deadline: reopened, submitted, approved.
+        let path = format!("/api/v1/monthly/{zid}/2024-03");
+        for (token, step, body) in [
+            (&city, "reopen", json!({"version": 0, "comment": "补报"})),
+            (&zone, "submit", json!({"version": 1})),
+            (&city, "approve", json!({"version": 2})),
+        ] {
+            let (status, answer) = app
+                .call("POST", &format!("{path}/{step}"), Some(token), Some(body))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{engine} {step}: {answer}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let import = |figure: &str| {
+            let file = dir.path().join("月报.csv");
+            std::fs::write(
+                &file,
+                format!("项目编号,月份,本月完成投资（万元）\nLL-1,2024-03,{figure}\n"),
+            )
+            .unwrap();
+            file
+        };
+        let changed = import("1300");
+        let refused =
+            kfq_app::import::import_files(&app.db.db, &[changed], "clerk", kfq_core::Lang::Zh)
+                .await
+                .err()
+                .map(|e| kfq_core::Localized::message(&e, kfq_core::Lang::Zh))
+                .unwrap_or_default();
+        assert!(
+            refused.contains("冻结") && refused.contains("第 2 行"),
+            "{engine}: {refused}"
+        );
+        let same = import("1200");
+        kfq_app::import::import_files(&app.db.db, &[same], "clerk", kfq_core::Lang::Zh)
+            .await
+            .unwrap_or_else(|e| panic!("{engine}: the same figure again is no change: {e}"));
     }
 }
