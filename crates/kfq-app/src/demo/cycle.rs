@@ -101,7 +101,7 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
     }
     let current = Month::of(today);
     let last_ledger = Month::of(super::HORIZON);
-    let mut rng = Rng::new(super::SEED ^ 0x6d6f_6e74_686c_79);
+    let mut rng = Rng::new(super::SEED ^ 0x006d_6f6e_7468_6c79);
 
     // The months after the ledger's horizon: each project under construction invests a share
     // of what it has still to invest.

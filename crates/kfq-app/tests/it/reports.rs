@@ -321,7 +321,9 @@ async fn the_trend_and_the_overdue_blockers_add_up_to_their_records() {
         // The demo's monthly statistics run up to the month it is loaded in.
         assert_eq!(
             trend.months.last().copied(),
-            Some(kfq_core::monthly::Month::of(chrono::Local::now().date_naive())),
+            Some(kfq_core::monthly::Month::of(
+                chrono::Local::now().date_naive()
+            )),
             "{}",
             name(&t)
         );

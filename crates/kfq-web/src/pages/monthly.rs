@@ -12,6 +12,7 @@ use axum::Form;
 use kfq_app::monthly::{FigureInput, Line, Overview, Sheet, Standing, Step, Turn};
 use kfq_app::AppError;
 use kfq_core::monthly::Month;
+use kfq_core::monthly_return::Coded;
 use kfq_core::{Amount, Lang, Localized};
 
 use super::{error_page, render, words, Chrome, PageUser};
@@ -95,6 +96,9 @@ pub async fn overview(
     render(&page, StatusCode::OK)
 }
 
+/// An approved revision as the page lists it: its number, total and (code, 万元, progress).
+type RevisionRows = (i64, String, Vec<(String, String, String)>);
+
 /// A line of the sheet as the form shows it.
 struct Row {
     line: Line,
@@ -111,8 +115,11 @@ struct SheetPage {
     sheet: Sheet,
     rows: Vec<Row>,
     total: String,
-    revisions: Vec<(i64, String, Vec<(String, String, String)>)>,
-    history: Vec<(String, String, String, String)>,
+    revisions: Vec<RevisionRows>,
+    /// When, who, what (named), the comment, and what (its code).
+    history: Vec<(String, String, String, String, String)>,
+    /// The return's status by its code (draft, submitted, returned, approved).
+    status_code: &'static str,
     done: Option<String>,
     error: Option<String>,
 }
@@ -186,27 +193,16 @@ async fn sheet_page(
                     h.user.clone(),
                     h.action_label.to_string(),
                     h.comment.clone(),
+                    h.action.clone(),
                 )
             })
             .collect(),
+        status_code: sheet.state.status.code(),
         sheet,
         done,
         error,
     };
     render(&page, status)
-}
-
-fn path_month(user: &PageUser, text: &str) -> Result<Month, Response> {
-    Month::parse(text).map_err(|_| {
-        error_page(
-            user,
-            AppError::BadArgument {
-                name: "month",
-                value: text.into(),
-                expected: kfq_app::Expected::Month,
-            },
-        )
-    })
 }
 
 /// `GET /monthly/{zone}/{month}`: one zone's return (`?saved=1` after a change).
@@ -216,9 +212,9 @@ pub async fn sheet(
     Path((zone, month)): Path<(i64, String)>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let month = match path_month(&user, &month) {
+    let month = match parse_month(Some(&month)) {
         Ok(m) => m,
-        Err(page) => return page,
+        Err(e) => return error_page(&user, e),
     };
     let done = params
         .contains_key("saved")
@@ -270,9 +266,9 @@ pub async fn fill(
     Path((zone, month)): Path<(i64, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let month = match path_month(&user, &month) {
+    let month = match parse_month(Some(&month)) {
         Ok(m) => m,
-        Err(page) => return page,
+        Err(e) => return error_page(&user, e),
     };
     let mut inputs: Vec<FigureInput> = form
         .iter()
@@ -309,9 +305,9 @@ pub async fn step(
     Path((zone, month, step)): Path<(i64, String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let month = match path_month(&user, &month) {
+    let month = match parse_month(Some(&month)) {
         Ok(m) => m,
-        Err(page) => return page,
+        Err(e) => return error_page(&user, e),
     };
     let step = match step.as_str() {
         "submit" => Step::Submit,
