@@ -51,6 +51,26 @@ impl Actor {
         self.role.allows(Action::Read) && self.scope.contains(zone)
     }
 
+    /// The project with this id, if it lies in the actor's scope: else not found, exactly as
+    /// one that does not exist.
+    pub fn project<'a>(
+        &self,
+        snapshot: &'a kfq_store::Snapshot,
+        id: i64,
+    ) -> Result<&'a kfq_core::project::Project, AppError> {
+        snapshot
+            .projects
+            .iter()
+            .find(|p| p.id == id)
+            .filter(|p| {
+                snapshot
+                    .zones
+                    .iter()
+                    .any(|z| z.id == p.zone_id && self.sees(z))
+            })
+            .ok_or(AppError::NotFound)
+    }
+
     pub fn must(&self, action: Action) -> Result<(), AppError> {
         if self.role.allows(action) {
             Ok(())

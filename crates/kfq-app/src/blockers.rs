@@ -315,18 +315,7 @@ pub async fn create(
             )
         })?;
     let snapshot = db.snapshot().await?;
-    let project = snapshot
-        .projects
-        .iter()
-        .find(|p| p.id == project_id)
-        .filter(|p| {
-            snapshot
-                .zones
-                .iter()
-                .any(|z| z.id == p.zone_id && actor.sees(z))
-        })
-        .ok_or(AppError::NotFound)?
-        .clone();
+    let project = actor.project(&snapshot, project_id)?.clone();
     let fresh = Blocker::new(project.id, "", BlockerCategory::Other);
     let blocker = apply(fresh, fields, actor.lang)?
         .settle(today)

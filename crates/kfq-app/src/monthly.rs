@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use kfq_core::access::Action;
 use kfq_core::monthly::Month;
+pub use kfq_core::monthly_return::Step;
 use kfq_core::monthly_return::{self as rules, Coded, ReturnStatus, ZoneReturn};
 use kfq_core::project::Project;
 use kfq_core::zone::Zone;
@@ -38,6 +39,23 @@ pub async fn deadline_day(db: &Db) -> Result<u32, AppError> {
     Ok(day.unwrap_or(DEFAULT_DEADLINE_DAY))
 }
 
+/// The month a request names (`2026-10`, `2026年10月`…), or the one `today` lies in when it
+/// names none; refused naming the parameter.
+pub fn month_named(
+    name: &'static str,
+    text: Option<&str>,
+    today: NaiveDate,
+) -> Result<Month, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(Month::of(today)),
+        Some(t) => Month::parse(t).map_err(|_| AppError::BadArgument {
+            name,
+            value: t.into(),
+            expected: Expected::Month,
+        }),
+    }
+}
+
 /// The province sets the day returns are due (1–28), audited before → after.
 pub async fn set_deadline_day(db: &Db, actor: &Actor, day: i64) -> Result<u32, AppError> {
     actor.must(Action::ManageRounds)?;
@@ -45,7 +63,7 @@ pub async fn set_deadline_day(db: &Db, actor: &Actor, day: i64) -> Result<u32, A
         .ok()
         .filter(|d| (1..=28).contains(d))
         .ok_or_else(|| AppError::BadArgument {
-            name: "day",
+            name: "deadline_day",
             value: day.to_string(),
             expected: Expected::DeadlineDay,
         })?;
@@ -119,45 +137,81 @@ pub struct Overview {
 /// Which projects a zone reports in a month, the figures filled, and the year's plans.
 struct Books {
     snapshot: std::sync::Arc<kfq_store::Snapshot>,
+    month: Month,
+    /// The day the month's returns are due.
+    due: NaiveDate,
     figures: HashMap<i64, MonthFigure>,
     returns: HashMap<i64, ZoneReturn>,
+    /// Each zone's lines: the indexes in the snapshot of the projects it reports, by code.
+    lines: HashMap<i64, Vec<usize>>,
 }
 
 impl Books {
     async fn of(db: &Db, month: Month) -> Result<Books, AppError> {
+        let snapshot = db.snapshot().await?;
+        let figures: HashMap<i64, MonthFigure> = kfq_store::month_figures(db, month)
+            .await?
+            .into_iter()
+            .map(|f| (f.project_id, f))
+            .collect();
+        // The projects a zone reports: under construction in the month, or with a figure in it.
+        let mut lines: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, p) in snapshot.projects.iter().enumerate() {
+            if rules::reported_in(p, month) || figures.contains_key(&p.id) {
+                lines.entry(p.zone_id).or_default().push(i);
+            }
+        }
+        for list in lines.values_mut() {
+            list.sort_by(|a, b| {
+                let code = |i: &usize| snapshot.projects[*i].code.as_str();
+                code(a).cmp(code(b))
+            });
+        }
         Ok(Books {
-            snapshot: db.snapshot().await?,
-            figures: kfq_store::month_figures(db, month)
-                .await?
-                .into_iter()
-                .map(|f| (f.project_id, f))
-                .collect(),
+            month,
+            due: rules::deadline(month, deadline_day(db).await?),
             returns: kfq_store::monthly_returns(db, month)
                 .await?
                 .into_iter()
                 .map(|r| (r.zone_id, r))
                 .collect(),
+            figures,
+            lines,
+            snapshot,
         })
     }
 
-    /// The projects a zone reports: under construction in the month, or with a figure in it.
-    fn projects(&self, zone_id: i64, month: Month) -> Vec<&Project> {
-        let mut list: Vec<&Project> = self
-            .snapshot
-            .projects
-            .iter()
-            .filter(|p| p.zone_id == zone_id)
-            .filter(|p| rules::reported_in(p, month) || self.figures.contains_key(&p.id))
-            .collect();
-        list.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
-        list
+    /// The projects a zone reports this month, by code.
+    fn projects(&self, zone_id: i64) -> Vec<&Project> {
+        self.lines
+            .get(&zone_id)
+            .map(|list| list.iter().map(|i| &self.snapshot.projects[*i]).collect())
+            .unwrap_or_default()
     }
 
-    fn state(&self, zone_id: i64, month: Month) -> ZoneReturn {
+    /// The zone's return as stored, or one nobody has touched yet.
+    fn state(&self, zone_id: i64) -> ZoneReturn {
         self.returns
             .get(&zone_id)
             .cloned()
-            .unwrap_or_else(|| ZoneReturn::new(zone_id, month))
+            .unwrap_or_else(|| ZoneReturn::new(zone_id, self.month))
+    }
+
+    /// 未报: past the deadline, never submitted, with projects to report (a zone with nothing
+    /// under construction owes no return).
+    fn missing(&self, state: &ZoneReturn, today: NaiveDate) -> bool {
+        self.lines.contains_key(&state.zone_id) && state.missing(today, self.due)
+    }
+
+    /// The zone, if the actor sees it (else: not found).
+    fn zone(&self, actor: &Actor, zone_id: i64) -> Result<Zone, AppError> {
+        actor.must(Action::Read)?;
+        self.snapshot
+            .zones
+            .iter()
+            .find(|z| z.id == zone_id && actor.sees(z))
+            .cloned()
+            .ok_or(AppError::NotFound)
     }
 }
 
@@ -170,8 +224,8 @@ pub async fn overview(
     today: NaiveDate,
 ) -> Result<Overview, AppError> {
     let (scope, in_scope) = crate::reports::zones_in_scope(db, actor, region).await?;
-    let due = rules::deadline(month, deadline_day(db).await?);
     let books = Books::of(db, month).await?;
+    let due = books.due;
     let approved: HashMap<i64, Amount> = kfq_store::approved_totals(db, month)
         .await?
         .into_iter()
@@ -181,8 +235,8 @@ pub async fn overview(
     let standings: Vec<Standing> = zones
         .into_iter()
         .map(|zone| {
-            let state = books.state(zone.id, month);
-            let projects = books.projects(zone.id, month);
+            let state = books.state(zone.id);
+            let projects = books.projects(zone.id);
             let figures: Vec<&MonthFigure> = projects
                 .iter()
                 .filter_map(|p| books.figures.get(&p.id))
@@ -196,7 +250,7 @@ pub async fn overview(
                 revision: state.revision,
                 projects: projects.len(),
                 filled: figures.len(),
-                missing: !projects.is_empty() && state.missing(today, due),
+                missing: books.missing(&state, today),
                 late: state.late,
                 locked: state.locked(today, due),
                 submitted_at: state.submitted_at,
@@ -296,21 +350,6 @@ pub struct Sheet {
     pub history: Vec<HistoryEntry>,
 }
 
-/// The zone, if the actor sees it (else: not found).
-fn visible_zone(
-    snapshot: &kfq_store::Snapshot,
-    actor: &Actor,
-    zone_id: i64,
-) -> Result<Zone, AppError> {
-    actor.must(Action::Read)?;
-    snapshot
-        .zones
-        .iter()
-        .find(|z| z.id == zone_id && actor.sees(z))
-        .cloned()
-        .ok_or(AppError::NotFound)
-}
-
 /// One zone's return of a month.
 pub async fn sheet(
     db: &Db,
@@ -320,10 +359,10 @@ pub async fn sheet(
     today: NaiveDate,
 ) -> Result<Sheet, AppError> {
     let books = Books::of(db, month).await?;
-    let zone = visible_zone(&books.snapshot, actor, zone_id)?;
-    let due = rules::deadline(month, deadline_day(db).await?);
-    let state = books.state(zone_id, month);
-    let projects = books.projects(zone_id, month);
+    let zone = books.zone(actor, zone_id)?;
+    let due = books.due;
+    let state = books.state(zone_id);
+    let projects = books.projects(zone_id);
     let codes: HashMap<i64, String> = books
         .snapshot
         .projects
@@ -393,21 +432,21 @@ pub async fn sheet(
         .await?
         .into_iter()
         .map(|e| HistoryEntry {
-            action_label: step_label(&e.action, actor.lang),
+            action_label: Step::parse(&e.action).map_or("", |step| step.label(actor.lang)),
             at: e.at,
             user: e.actor,
             action: e.action,
             comment: e.comment,
         })
         .collect();
-    let reviewer = actor.role.allows(Action::ReviewMonthly);
-    let open = state.may_fill(today, due).is_ok();
+    let fills = actor.role.allows(Action::FillMonthly) && state.may_fill(today, due).is_ok();
+    let reviews = actor.role.allows(Action::ReviewMonthly) && state.may_review().is_ok();
     let allowed = Allowed {
-        fill: actor.role.allows(Action::FillMonthly) && open,
-        submit: actor.role.allows(Action::FillMonthly) && open,
-        approve: reviewer && state.status == ReturnStatus::Submitted,
-        send_back: reviewer && state.status == ReturnStatus::Submitted,
-        reopen: reviewer && (state.status == ReturnStatus::Approved || state.locked(today, due)),
+        fill: fills,
+        submit: fills,
+        approve: reviews,
+        send_back: reviews,
+        reopen: actor.role.allows(Action::ReviewMonthly) && state.may_reopen(today, due).is_ok(),
     };
     Ok(Sheet {
         zone: zone.name,
@@ -415,7 +454,7 @@ pub async fn sheet(
         status_label: state.status.label(actor.lang),
         deadline: due,
         locked: state.locked(today, due),
-        missing: !lines.is_empty() && state.missing(today, due),
+        missing: books.missing(&state, today),
         total_wan: lines.iter().filter_map(|l| l.invested_wan).sum(),
         allowed,
         lines,
@@ -423,40 +462,6 @@ pub async fn sheet(
         history,
         state,
     })
-}
-
-/// A step of the cycle, as the history names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// 报送
-    Submit,
-    /// 审核通过
-    Approve,
-    /// 退回
-    SendBack,
-    /// 重新打开
-    Reopen,
-}
-
-impl Step {
-    pub fn code(self) -> &'static str {
-        match self {
-            Step::Submit => "submit",
-            Step::Approve => "approve",
-            Step::SendBack => "return",
-            Step::Reopen => "reopen",
-        }
-    }
-}
-
-fn step_label(code: &str, lang: Lang) -> &'static str {
-    match code {
-        "submit" => lang.pick("报送", "submitted"),
-        "approve" => lang.pick("审核通过", "approved"),
-        "return" => lang.pick("退回", "sent back"),
-        "reopen" => lang.pick("重新打开", "reopened"),
-        _ => lang.pick("填报", "filled"),
-    }
 }
 
 /// A step asked for, from the version of the return the user saw, with its comment.
@@ -488,7 +493,7 @@ pub async fn fill(
     today: NaiveDate,
 ) -> Result<Sheet, AppError> {
     let books = Books::of(db, month).await?;
-    let zone = visible_zone(&books.snapshot, actor, zone_id)?;
+    let zone = books.zone(actor, zone_id)?;
     actor.must(Action::FillMonthly)?;
     let projects: HashMap<i64, &Project> = books
         .snapshot
@@ -565,10 +570,9 @@ pub async fn fill(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let due = rules::deadline(month, deadline_day(db).await?);
     let mut tx = db.begin().await?;
     let stored = current(&mut tx, zone_id, month, version).await?;
-    stored.may_fill(today, due)?;
+    stored.may_fill(today, books.due)?;
     let now: HashMap<i64, MonthFigure> = kfq_store::month_figures_in(&mut tx, month)
         .await?
         .into_iter()
@@ -597,7 +601,7 @@ pub async fn fill(
 }
 
 /// The audit trail's record of a month's figure (as the import writes it).
-fn figure_json(f: &MonthFigure) -> String {
+pub(crate) fn figure_json(f: &MonthFigure) -> String {
     serde_json::json!({"invested_wan": f.invested, "progress": f.progress}).to_string()
 }
 
@@ -634,13 +638,13 @@ pub async fn step(
         comment,
     } = turn;
     let books = Books::of(db, month).await?;
-    let zone = visible_zone(&books.snapshot, actor, zone_id)?;
+    let zone = books.zone(actor, zone_id)?;
     actor.must(match step {
         Step::Submit => Action::FillMonthly,
         _ => Action::ReviewMonthly,
     })?;
-    let due = rules::deadline(month, deadline_day(db).await?);
-    let lines: Vec<&Project> = books.projects(zone_id, month);
+    let due = books.due;
+    let lines: Vec<&Project> = books.projects(zone_id);
     let mut tx = db.begin().await?;
     let stored = current(&mut tx, zone_id, month, version).await?;
     let figures: Vec<MonthFigure> = kfq_store::month_figures_in(&mut tx, month)
@@ -723,22 +727,12 @@ pub async fn set_plan(
     db: &Db,
     actor: &Actor,
     project_id: i64,
-    year: i32,
+    year: &str,
     planned_wan: &str,
-) -> Result<Amount, AppError> {
+) -> Result<(i32, Amount), AppError> {
     actor.must(Action::EditProject)?;
     let snapshot = db.snapshot().await?;
-    let project = snapshot
-        .projects
-        .iter()
-        .find(|p| p.id == project_id)
-        .filter(|p| {
-            snapshot
-                .zones
-                .iter()
-                .any(|z| z.id == p.zone_id && actor.sees(z))
-        })
-        .ok_or(AppError::NotFound)?;
+    let project = actor.project(&snapshot, project_id)?;
     let planned = Amount::parse_wan(planned_wan)
         .ok()
         .filter(|a| *a >= Amount::ZERO)
@@ -747,13 +741,16 @@ pub async fn set_plan(
             value: planned_wan.into(),
             expected: Expected::Amount,
         })?;
-    if !(1900..=2200).contains(&year) {
-        return Err(AppError::BadArgument {
+    let year = year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
+        .ok_or_else(|| AppError::BadArgument {
             name: "year",
-            value: year.to_string(),
+            value: year.into(),
             expected: Expected::Between(1900, 2200),
-        });
-    }
+        })?;
     let before = kfq_store::annual_plans(db, year)
         .await?
         .into_iter()
@@ -773,5 +770,5 @@ pub async fn set_plan(
     )
     .await?;
     tx.commit_outside_ledger().await?;
-    Ok(planned)
+    Ok((year, planned))
 }

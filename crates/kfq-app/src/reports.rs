@@ -307,19 +307,7 @@ pub async fn trend(
     };
     let mut months = vec![until];
     while months.len() < count.max(1) {
-        let first = months[0];
-        let previous = if first.month == 1 {
-            Month {
-                year: first.year - 1,
-                month: 12,
-            }
-        } else {
-            Month {
-                year: first.year,
-                month: first.month - 1,
-            }
-        };
-        months.insert(0, previous);
+        months.insert(0, months[0].previous());
     }
     let mut invested = vec![kfq_core::Amount::ZERO; months.len()];
     for (zone, month, amount) in kfq_store::monthly_by_zone(db, months[0], until).await? {

@@ -69,6 +69,21 @@ impl Month {
         }
     }
 
+    /// The month before.
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
     pub fn next(self) -> Month {
         if self.month == 12 {
             Month {

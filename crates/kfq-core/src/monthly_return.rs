@@ -35,6 +35,28 @@ coded!(ReturnStatus {
     Approved => "approved", "已审核", "approved";
 });
 
+/// 报送环节 — a step of the cycle, as the history records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// 报送 — the zone sends the month up.
+    Submit,
+    /// 审核通过 — the level above accepts it.
+    Approve,
+    /// 退回 — the level above sends it back, saying why.
+    #[serde(rename = "return")]
+    SendBack,
+    /// 重新打开 — the level above opens it again.
+    Reopen,
+}
+
+coded!(Step {
+    Submit => "submit", "报送", "submitted";
+    Approve => "approve", "审核通过", "approved";
+    SendBack => "return", "退回", "sent back";
+    Reopen => "reopen", "重新打开", "reopened";
+});
+
 /// What a return's figures may not undergo now, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReturnFault {
@@ -170,6 +192,24 @@ impl ZoneReturn {
         }
     }
 
+    /// Whether the level above may approve it or send it back now: only once submitted.
+    pub fn may_review(&self) -> Result<(), ReturnFault> {
+        if self.status == ReturnStatus::Submitted {
+            Ok(())
+        } else {
+            Err(ReturnFault::NotSubmitted(self.status))
+        }
+    }
+
+    /// Whether the level above may reopen it now: approved, or locked by the deadline.
+    pub fn may_reopen(&self, today: NaiveDate, due: NaiveDate) -> Result<(), ReturnFault> {
+        if self.status == ReturnStatus::Approved || self.locked(today, due) {
+            Ok(())
+        } else {
+            Err(ReturnFault::NotReopenable(self.status))
+        }
+    }
+
     /// 报送 — the zone sends the month up for review.
     pub fn submit(
         mut self,
@@ -189,9 +229,7 @@ impl ZoneReturn {
 
     /// 审核通过 — the city accepts the figures; they are frozen as a new revision.
     pub fn approve(mut self, by: &str, at: DateTime<Utc>) -> Result<ZoneReturn, ReturnFault> {
-        if self.status != ReturnStatus::Submitted {
-            return Err(ReturnFault::NotSubmitted(self.status));
-        }
+        self.may_review()?;
         self.status = ReturnStatus::Approved;
         self.revision += 1;
         self.reopened = false;
@@ -208,9 +246,7 @@ impl ZoneReturn {
         at: DateTime<Utc>,
         comment: &str,
     ) -> Result<ZoneReturn, ReturnFault> {
-        if self.status != ReturnStatus::Submitted {
-            return Err(ReturnFault::NotSubmitted(self.status));
-        }
+        self.may_review()?;
         self.comment = required(comment)?;
         self.status = ReturnStatus::Returned;
         self.reviewed_at = Some(at);
@@ -227,10 +263,7 @@ impl ZoneReturn {
         due: NaiveDate,
         reason: &str,
     ) -> Result<ZoneReturn, ReturnFault> {
-        let locked = self.locked(at.date_naive(), due);
-        if self.status != ReturnStatus::Approved && !locked {
-            return Err(ReturnFault::NotReopenable(self.status));
-        }
+        self.may_reopen(at.date_naive(), due)?;
         self.comment = required(reason)?;
         self.status = ReturnStatus::Draft;
         self.reopened = true;
@@ -275,23 +308,6 @@ pub fn behind_plan(planned: Amount, completed: Amount, month: Month) -> bool {
 /// The year's months up to and including `month`.
 pub fn year_to(month: Month) -> impl Iterator<Item = Month> {
     (1..=month.month).filter_map(move |m| Month::new(month.year, m))
-}
-
-impl Month {
-    /// The month before.
-    pub fn previous(self) -> Month {
-        if self.month == 1 {
-            Month {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -195,20 +195,19 @@ impl From<FigureRow> for MonthFigure {
 }
 
 /// Every project's figure of a month, as being filled (the live ledger).
+const MONTH_FIGURES: &str =
+    "SELECT project_id, invested_yuan, progress FROM monthly_reports WHERE month = $1";
+
 pub async fn month_figures(db: &Db, month: Month) -> Result<Vec<MonthFigure>, StoreError> {
-    const SQL: &str =
-        "SELECT project_id, invested_yuan, progress FROM monthly_reports WHERE month = $1";
     let rows: Vec<FigureRow> =
-        on_db!(db, pool => sqlx::query_as(SQL).bind(month.key()).fetch_all(pool).await)?;
+        on_db!(db, pool => sqlx::query_as(MONTH_FIGURES).bind(month.key()).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(MonthFigure::from).collect())
 }
 
 /// The same, inside a transaction (what an approval freezes).
 pub async fn month_figures_in(tx: &mut Tx, month: Month) -> Result<Vec<MonthFigure>, StoreError> {
-    const SQL: &str =
-        "SELECT project_id, invested_yuan, progress FROM monthly_reports WHERE month = $1";
     let rows: Vec<FigureRow> =
-        on_tx!(tx, conn => sqlx::query_as(SQL).bind(month.key()).fetch_all(conn).await)?;
+        on_tx!(tx, conn => sqlx::query_as(MONTH_FIGURES).bind(month.key()).fetch_all(conn).await)?;
     Ok(rows.into_iter().map(MonthFigure::from).collect())
 }
 

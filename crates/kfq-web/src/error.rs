@@ -63,6 +63,10 @@ impl ApiError {
             AppError::RoundLocked(_) | AppError::CannotEnrol(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": message}))
             }
+            // A stale version: 412 when it came in If-Match, as for a project.
+            AppError::Store(kfq_store::StoreError::Conflict) if self.precondition => {
+                (StatusCode::PRECONDITION_FAILED, json!({"error": message}))
+            }
             AppError::UserExists(_)
             | AppError::RoundExists(_)
             | AppError::AlreadyDismissed(_)

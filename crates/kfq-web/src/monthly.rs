@@ -1,16 +1,17 @@
 //! `/api/v1/monthly…` — the monthly statistics cycle (月统计) through the API: the overview of
-//! a month, a zone's return, filling it, its steps, annual plans, progress photos and the
-//! deadline.
+//! a month, a zone's return, filling it, its steps, annual plans and the deadline.
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kfq_app::monthly::{FigureInput, Step, Turn};
+use kfq_app::monthly::{month_named, FigureInput, Sheet, Step, Turn};
 use kfq_app::{AppError, Expected};
+use kfq_core::coded::Coded;
 use kfq_core::monthly::Month;
+use kfq_core::Lang;
 use serde_json::{json, Map, Value};
 
 use crate::auth::{Body, Signed};
@@ -18,27 +19,28 @@ use crate::{ApiError, AppState};
 
 type ApiResult = Result<Response, ApiError>;
 
-pub(crate) fn month(text: &str, lang: kfq_core::Lang) -> Result<Month, ApiError> {
-    Month::parse(text).map_err(|_| {
-        ApiError::new(
-            AppError::BadArgument {
-                name: "month",
-                value: text.into(),
-                expected: Expected::Month,
-            },
-            lang,
-        )
-    })
-}
-
-/// A zone's id in a path: one that is not a number names no zone.
-fn zone_id(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::new(AppError::NotFound, lang))
-}
-
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+/// The zone and month a path names: a zone id that is not a number names no zone.
+fn target(zone: &str, month: &str, lang: Lang) -> Result<(i64, Month), ApiError> {
+    let zone = zone
+        .parse()
+        .map_err(|_| ApiError::new(AppError::NotFound, lang))?;
+    let month = month_named("month", Some(month), today()).map_err(|e| ApiError::new(e, lang))?;
+    Ok((zone, month))
+}
+
+/// A changed return as the answer; a stale version that came in `If-Match` answers 412.
+fn changed(result: Result<Sheet, AppError>, if_match: Option<i64>, lang: Lang) -> ApiResult {
+    match result {
+        Ok(sheet) => Ok(Json(sheet).into_response()),
+        Err(e) => Err(ApiError {
+            precondition: if_match.is_some(),
+            ..ApiError::new(e, lang)
+        }),
+    }
 }
 
 /// `GET /api/v1/monthly?month=2026-10&region=`: every zone's return of the month in scope,
@@ -49,19 +51,12 @@ pub async fn overview(
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let month = match params.get("month").filter(|m| !m.trim().is_empty()) {
-        Some(m) => month(m, lang)?,
-        None => Month::of(today()),
+    let result = async {
+        let month = month_named("month", params.get("month").map(String::as_str), today())?;
+        let region = params.get("region").map(String::as_str);
+        kfq_app::monthly::overview(&s.db, &signed.actor, region, month, today()).await
     };
-    let overview = kfq_app::monthly::overview(
-        &s.db,
-        &signed.actor,
-        params.get("region").map(String::as_str),
-        month,
-        today(),
-    )
-    .await
-    .map_err(|e| ApiError::new(e, lang))?;
+    let overview = result.await.map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(overview).into_response())
 }
 
@@ -70,28 +65,15 @@ pub async fn overview(
 pub async fn sheet(
     State(s): State<AppState>,
     signed: Signed,
-    Path((zone, m)): Path<(String, String)>,
+    Path((zone, month)): Path<(String, String)>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let sheet = kfq_app::monthly::sheet(
-        &s.db,
-        &signed.actor,
-        zone_id(&zone, lang)?,
-        month(&m, lang)?,
-        today(),
-    )
-    .await
-    .map_err(|e| ApiError::new(e, lang))?;
+    let (zone, month) = target(&zone, &month, lang)?;
+    let sheet = kfq_app::monthly::sheet(&s.db, &signed.actor, zone, month, today())
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
     let etag = format!("\"{}\"", sheet.state.version);
     Ok(([(header::ETAG, etag)], Json(sheet)).into_response())
-}
-
-fn version(
-    headers: &HeaderMap,
-    body: &Map<String, Value>,
-    lang: kfq_core::Lang,
-) -> Result<i64, ApiError> {
-    crate::api::edited_version(headers, body, lang).map(|(v, _)| v)
 }
 
 /// `PATCH /api/v1/monthly/{zone_id}/{month}` `{"version", "figures": [{"project_id",
@@ -99,68 +81,48 @@ fn version(
 pub async fn fill(
     State(s): State<AppState>,
     signed: Signed,
-    Path((zone, m)): Path<(String, String)>,
+    Path((zone, month)): Path<(String, String)>,
     headers: HeaderMap,
     Body(body): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let version = version(&headers, &body, lang)?;
-    let inputs = figures(&body, lang)?;
-    let sheet = kfq_app::monthly::fill(
-        &s.db,
-        &signed.actor,
-        zone_id(&zone, lang)?,
-        month(&m, lang)?,
-        version,
-        &inputs,
-        today(),
-    )
-    .await
-    .map_err(|e| ApiError::new(e, lang))?;
-    Ok(Json(sheet).into_response())
+    let (zone, month) = target(&zone, &month, lang)?;
+    let (version, if_match) = crate::api::edited_version(&headers, &body, lang)?;
+    let inputs = figures(&body).map_err(|e| ApiError::new(e, lang))?;
+    let result =
+        kfq_app::monthly::fill(&s.db, &signed.actor, zone, month, version, &inputs, today()).await;
+    changed(result, if_match, lang)
 }
 
 /// The `figures` of a fill: each with a project id, the amount (a string or a number of 万元)
-/// and the progress.
-fn figures(body: &Map<String, Value>, lang: kfq_core::Lang) -> Result<Vec<FigureInput>, ApiError> {
-    let bad = || {
-        ApiError::new(
-            AppError::BadArgument {
-                name: "figures",
-                value: body
-                    .get("figures")
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
-                expected: Expected::Figures,
-            },
-            lang,
-        )
+/// and the progress. A malformed item is refused by its place in the list.
+fn figures(body: &Map<String, Value>) -> Result<Vec<FigureInput>, AppError> {
+    let bad = |name: &'static str, value: &Value| AppError::BadArgument {
+        name,
+        value: value.to_string(),
+        expected: Expected::Figures,
     };
-    let list = body
-        .get("figures")
-        .and_then(Value::as_array)
-        .ok_or_else(bad)?;
+    let list = match body.get("figures") {
+        Some(Value::Array(list)) => list,
+        other => return Err(bad("figures", other.unwrap_or(&Value::Null))),
+    };
+    let text = |item: &Value, key: &str| match item.get(key) {
+        None | Some(Value::Null) => Some(String::new()),
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(Value::Number(n)) if key == "invested_wan" => Some(n.to_string()),
+        Some(_) => None,
+    };
     list.iter()
         .map(|item| {
             let project_id = item
                 .get("project_id")
                 .and_then(Value::as_i64)
-                .ok_or_else(bad)?;
-            let invested_wan = match item.get("invested_wan") {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(t)) => t.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                Some(_) => return Err(bad()),
-            };
-            let progress = match item.get("progress") {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(t)) => t.clone(),
-                Some(_) => return Err(bad()),
-            };
+                .ok_or_else(|| bad("figures[].project_id", item))?;
             Ok(FigureInput {
                 project_id,
-                invested_wan,
-                progress,
+                invested_wan: text(item, "invested_wan")
+                    .ok_or_else(|| bad("figures[].invested_wan", item))?,
+                progress: text(item, "progress").ok_or_else(|| bad("figures[].progress", item))?,
             })
         })
         .collect()
@@ -172,37 +134,34 @@ fn figures(body: &Map<String, Value>, lang: kfq_core::Lang) -> Result<Vec<Figure
 pub async fn step(
     State(s): State<AppState>,
     signed: Signed,
-    Path((zone, m, step)): Path<(String, String, String)>,
+    Path((zone, month, step)): Path<(String, String, String)>,
     headers: HeaderMap,
     Body(body): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let step = match step.as_str() {
-        "submit" => Step::Submit,
-        "approve" => Step::Approve,
-        "return" => Step::SendBack,
-        "reopen" => Step::Reopen,
-        _ => return Err(ApiError::new(AppError::NotFound, lang)),
-    };
+    let step = Step::parse(&step).ok_or_else(|| ApiError::new(AppError::NotFound, lang))?;
+    let (zone, month) = target(&zone, &month, lang)?;
+    let (version, if_match) = crate::api::edited_version(&headers, &body, lang)?;
     let turn = Turn {
         step,
-        version: version(&headers, &body, lang)?,
+        version,
         comment: body
             .get("comment")
             .and_then(Value::as_str)
             .unwrap_or_default(),
     };
-    let sheet = kfq_app::monthly::step(
-        &s.db,
-        &signed.actor,
-        zone_id(&zone, lang)?,
-        month(&m, lang)?,
-        turn,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(|e| ApiError::new(e, lang))?;
-    Ok(Json(sheet).into_response())
+    let now = chrono::Utc::now();
+    let result = kfq_app::monthly::step(&s.db, &signed.actor, zone, month, turn, now).await;
+    changed(result, if_match, lang)
+}
+
+/// A JSON value as the text a use case parses: a string as it is, a number written out.
+fn text_of(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(t)) => t.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 /// `PUT /api/v1/projects/{id}/plans/{year}` `{"planned_wan": "1200"}`: a project's investment
@@ -217,22 +176,8 @@ pub async fn set_plan(
     let id: i64 = id
         .parse()
         .map_err(|_| ApiError::new(AppError::NotFound, lang))?;
-    let year: i32 = year.parse().map_err(|_| {
-        ApiError::new(
-            AppError::BadArgument {
-                name: "year",
-                value: year.clone(),
-                expected: Expected::Between(1900, 2200),
-            },
-            lang,
-        )
-    })?;
-    let planned = match body.get("planned_wan") {
-        Some(Value::String(t)) => t.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        other => other.map(Value::to_string).unwrap_or_default(),
-    };
-    let planned = kfq_app::monthly::set_plan(&s.db, &signed.actor, id, year, &planned)
+    let planned = text_of(body.get("planned_wan"));
+    let (year, planned) = kfq_app::monthly::set_plan(&s.db, &signed.actor, id, &year, &planned)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(json!({"project_id": id, "year": year, "planned_wan": planned})).into_response())
@@ -258,12 +203,17 @@ pub async fn change_settings(
     Body(body): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let day = body
-        .get("deadline_day")
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
-    let day = kfq_app::monthly::set_deadline_day(&s.db, &signed.actor, day)
-        .await
-        .map_err(|e| ApiError::new(e, lang))?;
-    Ok((StatusCode::OK, Json(json!({ "deadline_day": day }))).into_response())
+    let result = async {
+        let raw = body.get("deadline_day");
+        let day = raw
+            .and_then(Value::as_i64)
+            .ok_or_else(|| AppError::BadArgument {
+                name: "deadline_day",
+                value: text_of(raw),
+                expected: Expected::DeadlineDay,
+            })?;
+        kfq_app::monthly::set_deadline_day(&s.db, &signed.actor, day).await
+    };
+    let day = result.await.map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(json!({ "deadline_day": day })).into_response())
 }

@@ -490,16 +490,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 );
             }
             let today = chrono::Local::now().date_naive();
-            let month = match month.as_deref() {
-                Some(m) => kfq_core::monthly::Month::parse(m).map_err(|_| {
-                    kfq_app::AppError::BadArgument {
-                        name: "--month",
-                        value: m.into(),
-                        expected: kfq_app::Expected::Month,
-                    }
-                })?,
-                None => kfq_core::monthly::Month::of(today),
-            };
+            let month = kfq_app::monthly::month_named("--month", month.as_deref(), today)?;
             let overview =
                 kfq_app::monthly::overview(&db, &operator, region.as_deref(), month, today).await?;
             let table = render::monthly_table(&overview, lang);

@@ -176,6 +176,8 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
         }
     }
     let previous = current.previous();
+    // Zones that did not report last month (未报): they filled nothing either.
+    let mut missing = std::collections::HashSet::new();
     let mut lvliang_seen = 0;
     let mut returns = Vec::new();
     let mut log = Vec::new();
@@ -196,12 +198,18 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
             match lvliang_seen {
                 1 => (ReturnStatus::Submitted, false),
                 2 => (ReturnStatus::Returned, false),
-                3 => continue,
+                3 => {
+                    missing.insert(*zone_id);
+                    continue;
+                }
                 _ => (ReturnStatus::Approved, false),
             }
         } else {
             match zone.id % 9 {
-                4 => continue,
+                4 => {
+                    missing.insert(*zone_id);
+                    continue;
+                }
                 6 => (ReturnStatus::Approved, true),
                 7 => (ReturnStatus::Submitted, false),
                 _ => (ReturnStatus::Approved, false),
@@ -217,18 +225,7 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
         }
     }
 
-    // Last month's missing zones filled nothing; everything else is written at once.
-    let missing: std::collections::HashSet<i64> = snapshot
-        .zones
-        .iter()
-        .map(|z| z.id)
-        .filter(|z| {
-            figures.contains_key(&(previous, *z))
-                && !returns
-                    .iter()
-                    .any(|r| r.zone_id == *z && r.month == previous)
-        })
-        .collect();
+    // Everything but what the missing zones did not fill is written at once.
     let written: Vec<&(Month, MonthFigure, String)> = new_figures
         .iter()
         .filter(|(m, f, _)| {
@@ -250,9 +247,7 @@ pub(super) async fn seed(db: &Db, today: NaiveDate, deadline_day: u32) -> Result
             object_type: "monthly_report".into(),
             object_id: format!("{code}/{month}"),
             before: None,
-            after: Some(
-                serde_json::json!({"invested_wan": f.invested, "progress": f.progress}).to_string(),
-            ),
+            after: Some(crate::monthly::figure_json(f)),
             ip: None,
         });
     }

@@ -16,7 +16,7 @@ use kfq_core::access::Action;
 use kfq_core::blocker::{BlockerCategory, BlockerLevel, BlockerStatus};
 use kfq_core::{Lang, Localized};
 
-use super::format::optional_date;
+use super::format::{moment, optional_date};
 use super::{error_page, render, words, Choice, Chrome, PageUser};
 use crate::AppState;
 
@@ -162,13 +162,7 @@ async fn blocker_page(
         edits,
         notes: notes
             .iter()
-            .map(|n: &BlockerNote| {
-                let at =
-                    n.at.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string();
-                (at, n.author.clone(), n.note.clone())
-            })
+            .map(|n: &BlockerNote| (moment(n.at), n.author.clone(), n.note.clone()))
             .collect(),
         b: row(&b, lang),
         error,
@@ -220,12 +214,6 @@ fn labelled(error: AppError, lang: Lang) -> AppError {
     )
 }
 
-fn version_of(form: &HashMap<String, String>) -> i64 {
-    form.get("version")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_default()
-}
-
 async fn after(s: &AppState, user: &PageUser, id: i64, result: Result<(), AppError>) -> Response {
     match result {
         // Post, then redirect: a refresh of the page does not send the change again.
@@ -245,7 +233,7 @@ pub async fn save(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let version = version_of(&form);
+    let version = super::form_version(&form);
     let today = chrono::Local::now().date_naive();
     let fields = super::form_fields(form);
     let result = kfq_app::blockers::update(&s.db, &user.actor, id, version, &fields, today).await;
@@ -259,7 +247,7 @@ pub async fn escalate(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let version = version_of(&form);
+    let version = super::form_version(&form);
     let note = form.get("note").cloned().unwrap_or_default();
     let today = chrono::Local::now().date_naive();
     let result = kfq_app::blockers::escalate(&s.db, &user.actor, id, version, &note, today).await;

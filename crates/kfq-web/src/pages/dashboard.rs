@@ -293,11 +293,7 @@ async fn build(
     let by_city = matches!(actor.scope, Scope::Country | Scope::Province { .. });
     let reported = frozen.map(|(moment, changes)| Reported {
         named: moment.named,
-        at: moment
-            .at
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
+        at: super::format::moment(moment.at),
         changes: changes
             .into_iter()
             .map(|c| super::projects::ChangeRow {
@@ -305,11 +301,7 @@ async fn build(
                 from: c.from,
                 to: c.to,
                 by: c.by,
-                at: c
-                    .at
-                    .with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                at: super::format::moment(c.at),
             })
             .collect(),
     });

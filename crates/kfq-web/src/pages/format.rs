@@ -1,6 +1,6 @@
 //! How figures read on a page: amounts with their unit, dates as officials write them.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kfq_core::money::Amount;
 use kfq_core::Lang;
 
@@ -51,6 +51,13 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
 
 pub fn optional_date(d: Option<NaiveDate>, lang: Lang) -> String {
     d.map_or_else(|| "—".into(), |d| date(d, lang))
+}
+
+/// A moment as the server's clock reads it, to the minute: `2026-11-23 09:40`.
+pub fn moment(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]

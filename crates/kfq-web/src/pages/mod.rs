@@ -424,6 +424,13 @@ async fn asset(Path(file): Path<String>) -> Response {
 
 /// A `<select>` option.
 /// A submitted form as the fields of a change, the way the API receives them.
+/// The version a form was filled from (its hidden `version` field; 0 when it has none).
+pub fn form_version(form: &HashMap<String, String>) -> i64 {
+    form.get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_default()
+}
+
 pub fn form_fields(form: HashMap<String, String>) -> serde_json::Map<String, serde_json::Value> {
     form.into_iter()
         .map(|(k, v)| (k, serde_json::Value::String(v)))

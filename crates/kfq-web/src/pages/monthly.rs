@@ -9,13 +9,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use kfq_app::monthly::{FigureInput, Line, Overview, Sheet, Standing, Step, Turn};
+use kfq_app::monthly::{month_named, FigureInput, Line, Overview, Sheet, Standing, Step, Turn};
 use kfq_app::AppError;
 use kfq_core::monthly::Month;
 use kfq_core::monthly_return::Coded;
 use kfq_core::{Amount, Lang, Localized};
 
-use super::{error_page, render, words, Chrome, PageUser};
+use super::format::moment;
+use super::{error_page, form_version, render, words, Chrome, PageUser};
 use crate::AppState;
 
 fn today() -> chrono::NaiveDate {
@@ -23,12 +24,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn local(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map(|t| {
-        t.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    })
-    .unwrap_or_default()
+    at.map(moment).unwrap_or_default()
 }
 
 fn wan(a: Option<Amount>) -> String {
@@ -36,14 +32,7 @@ fn wan(a: Option<Amount>) -> String {
 }
 
 fn parse_month(text: Option<&String>) -> Result<Month, AppError> {
-    match text.map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        None => Ok(Month::of(today())),
-        Some(t) => Month::parse(t).map_err(|_| AppError::BadArgument {
-            name: "month",
-            value: t.into(),
-            expected: kfq_app::Expected::Month,
-        }),
-    }
+    month_named("month", text.map(String::as_str), today())
 }
 
 #[derive(Template)]
@@ -189,7 +178,7 @@ async fn sheet_page(
             .iter()
             .map(|h| {
                 (
-                    local(Some(h.at)),
+                    moment(h.at),
                     h.user.clone(),
                     h.action_label.to_string(),
                     h.comment.clone(),
@@ -220,12 +209,6 @@ pub async fn sheet(
         .contains_key("saved")
         .then(|| words(user.lang()).saved.to_string());
     sheet_page(&s, &user, zone, month, done, None).await
-}
-
-fn version_of(form: &HashMap<String, String>) -> i64 {
-    form.get("version")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_default()
 }
 
 /// A refusal named as the form names things: `figures[0].invested_wan` is the project's line.
@@ -290,7 +273,7 @@ pub async fn fill(
         &user.actor,
         zone,
         month,
-        version_of(&form),
+        form_version(&form),
         &inputs,
         today(),
     )
@@ -309,17 +292,13 @@ pub async fn step(
         Ok(m) => m,
         Err(e) => return error_page(&user, e),
     };
-    let step = match step.as_str() {
-        "submit" => Step::Submit,
-        "approve" => Step::Approve,
-        "return" => Step::SendBack,
-        "reopen" => Step::Reopen,
-        _ => return error_page(&user, AppError::NotFound),
+    let Some(step) = Step::parse(&step) else {
+        return error_page(&user, AppError::NotFound);
     };
     let comment = form.get("comment").cloned().unwrap_or_default();
     let turn = Turn {
         step,
-        version: version_of(&form),
+        version: form_version(&form),
         comment: &comment,
     };
     let result =
@@ -334,12 +313,10 @@ pub async fn set_plan(
     Path(id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let year = form
-        .get("year")
-        .and_then(|y| y.trim().parse::<i32>().ok())
-        .unwrap_or_default();
-    let planned = form.get("planned_wan").cloned().unwrap_or_default();
-    match kfq_app::monthly::set_plan(&s.db, &user.actor, id, year, &planned).await {
+    let field = |k: &str| form.get(k).map_or("", String::as_str);
+    match kfq_app::monthly::set_plan(&s.db, &user.actor, id, field("year"), field("planned_wan"))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/projects/{id}?saved=1")).into_response(),
         Err(e) => error_page(&user, e),
     }

@@ -597,20 +597,13 @@ async fn show_page(
             from: show(&c.from),
             to: show(&c.to),
             by: c.by.clone(),
-            at: c
-                .at
-                .with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            at: super::format::moment(c.at),
         })
         .collect();
     let history_rows = history
         .iter()
         .flat_map(|h| {
-            let at =
-                h.at.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string();
+            let at = super::format::moment(h.at);
             h.changes.iter().map(move |(field, from, to)| ChangeRow {
                 field: field.clone(),
                 from: from.clone(),

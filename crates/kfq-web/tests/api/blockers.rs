@@ -105,6 +105,20 @@ async fn a_blocker_is_raised_escalated_to_the_province_and_resolved_within_scope
             StatusCode::CONFLICT,
             "{engine}: the second save from version 1"
         );
+        let (status, _) = app
+            .call_with(
+                "PATCH",
+                &path,
+                Some(&city),
+                Some(json!({"owner": "李强"})),
+                &[("if-match", "\"1\"")],
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::PRECONDITION_FAILED,
+            "{engine}: the same, with the version in If-Match"
+        );
 
         // Escalated by the zone to the city, by the city to the province — not by the zone twice.
         let (status, up) = app

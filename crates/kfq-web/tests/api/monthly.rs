@@ -37,6 +37,12 @@ async fn approved_total(app: &App, token: &str, month: &str) -> String {
     overview["approved_wan"].as_str().unwrap().to_string()
 }
 
+/// A step of a return (`submit`, `approve`, `return`, `reopen`) as a user takes it.
+async fn step(app: &App, path: &str, token: &str, step: &str, body: Value) -> (StatusCode, Value) {
+    app.call("POST", &format!("{path}/{step}"), Some(token), Some(body))
+        .await
+}
+
 fn fill(version: i64, project: i64, wan: &str, progress: &str) -> Value {
     json!({"version": version, "figures": [
         {"project_id": project, "invested_wan": wan, "progress": progress}]})
@@ -67,14 +73,7 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
         assert_eq!(sheet["lines"][0]["invested_wan"], Value::Null);
 
         // Submitting with a line unfilled is refused naming the project.
-        let (status, refused) = app
-            .call(
-                "POST",
-                &format!("{path}/submit"),
-                Some(&zone),
-                Some(json!({"version": 0})),
-            )
-            .await;
+        let (status, refused) = step(&app, &path, &zone, "submit", json!({"version": 0})).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -122,15 +121,19 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
             .call("PATCH", &path, Some(&zone), Some(fill(0, ll, "1", "")))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{engine}");
-
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/submit"),
+        // …and says so as a failed precondition when the version came in If-Match.
+        let (status, _) = app
+            .call_with(
+                "PATCH",
+                &path,
                 Some(&zone),
-                Some(json!({"version": 1})),
+                Some(json!({"figures": []})),
+                &[("if-match", "\"0\"")],
             )
             .await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{engine}");
+
+        let (status, sheet) = step(&app, &path, &zone, "submit", json!({"version": 1})).await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         assert_eq!(sheet["status"], "submitted");
         // Submitted figures are frozen; the zone cannot approve itself.
@@ -142,43 +145,29 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
             frozen["error"].as_str().unwrap().contains("冻结"),
             "{frozen}"
         );
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("{path}/approve"),
-                Some(&zone),
-                Some(json!({"version": 2})),
-            )
-            .await;
+        let (status, _) = step(&app, &path, &zone, "approve", json!({"version": 2})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("{path}/approve"),
-                Some(&other_city),
-                Some(json!({"version": 2})),
-            )
-            .await;
+        let (status, _) = step(&app, &path, &other_city, "approve", json!({"version": 2})).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{engine}");
 
         // The city sends it back, saying why; the zone sees why, fixes and submits again.
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("{path}/return"),
-                Some(&city),
-                Some(json!({"version": 2, "comment": " "})),
-            )
-            .await;
+        let (status, _) = step(
+            &app,
+            &path,
+            &city,
+            "return",
+            json!({"version": 2, "comment": " "}),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/return"),
-                Some(&city),
-                Some(json!({"version": 2, "comment": "本月投资与形象进度不符"})),
-            )
-            .await;
+        let (status, sheet) = step(
+            &app,
+            &path,
+            &city,
+            "return",
+            json!({"version": 2, "comment": "本月投资与形象进度不符"}),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         let (_, sheet) = app.call("GET", &path, Some(&zone), None).await;
         assert_eq!(sheet["status"], "returned");
@@ -197,21 +186,8 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
-        app.call(
-            "POST",
-            &format!("{path}/submit"),
-            Some(&zone),
-            Some(json!({"version": 4})),
-        )
-        .await;
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/approve"),
-                Some(&city),
-                Some(json!({"version": 5})),
-            )
-            .await;
+        step(&app, &path, &zone, "submit", json!({"version": 4})).await;
+        let (status, sheet) = step(&app, &path, &city, "approve", json!({"version": 5})).await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         assert_eq!(
             (sheet["status"].as_str(), sheet["revision"].as_i64()),
@@ -224,14 +200,14 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
         );
 
         // Reopened by the province: the approved figures stay reported until approved again.
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/reopen"),
-                Some(&province),
-                Some(json!({"version": 6, "comment": "统计口径更正"})),
-            )
-            .await;
+        let (status, sheet) = step(
+            &app,
+            &path,
+            &province,
+            "reopen",
+            json!({"version": 6, "comment": "统计口径更正"}),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         app.call(
             "PATCH",
@@ -245,21 +221,8 @@ async fn a_month_goes_up_sent_back_fixed_approved_and_reopened_with_both_revisio
             raised,
             "{engine}"
         );
-        app.call(
-            "POST",
-            &format!("{path}/submit"),
-            Some(&zone),
-            Some(json!({"version": 8})),
-        )
-        .await;
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/approve"),
-                Some(&city),
-                Some(json!({"version": 9})),
-            )
-            .await;
+        step(&app, &path, &zone, "submit", json!({"version": 8})).await;
+        let (status, sheet) = step(&app, &path, &city, "approve", json!({"version": 9})).await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         let totals: Vec<&str> = sheet["revisions"]
             .as_array()
@@ -332,14 +295,14 @@ async fn after_the_deadline_an_unsent_month_locks_shows_as_missing_and_is_reopen
             "孝义 has nothing under construction: {overview}"
         );
 
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/reopen"),
-                Some(&city),
-                Some(json!({"version": 0, "comment": "同意补报"})),
-            )
-            .await;
+        let (status, sheet) = step(
+            &app,
+            &path,
+            &city,
+            "reopen",
+            json!({"version": 0, "comment": "同意补报"}),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         let (status, _) = app
             .call(
@@ -350,14 +313,7 @@ async fn after_the_deadline_an_unsent_month_locks_shows_as_missing_and_is_reopen
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
-        let (status, sheet) = app
-            .call(
-                "POST",
-                &format!("{path}/submit"),
-                Some(&zone),
-                Some(json!({"version": 2})),
-            )
-            .await;
+        let (status, sheet) = step(&app, &path, &zone, "submit", json!({"version": 2})).await;
         assert_eq!(status, StatusCode::OK, "{engine}: {sheet}");
         assert_eq!(sheet["late"], true, "{engine}: 迟报");
         assert_eq!(sheet["missing"], false);
@@ -419,34 +375,17 @@ async fn plans_and_the_deadline_are_set_by_whom_they_belong_to() {
         assert_eq!(line["year_to_date_wan"], "1200");
         assert_eq!(line["behind_plan"], true);
 
-        let settings = "/api/v1/settings/monthly";
-        let (status, _) = app
-            .call(
-                "PATCH",
-                settings,
-                Some(&zone),
-                Some(json!({"deadline_day": 5})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
-        let (status, _) = app
-            .call(
-                "PATCH",
-                settings,
-                Some(&province),
-                Some(json!({"deadline_day": 40})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}");
-        let (status, _) = app
-            .call(
-                "PATCH",
-                settings,
-                Some(&province),
-                Some(json!({"deadline_day": 5})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{engine}");
+        for (token, day, expected) in [
+            (&zone, 5, StatusCode::FORBIDDEN),
+            (&province, 40, StatusCode::BAD_REQUEST),
+            (&province, 5, StatusCode::OK),
+        ] {
+            let body = json!({ "deadline_day": day });
+            let (status, _) = app
+                .call("PATCH", "/api/v1/settings/monthly", Some(token), Some(body))
+                .await;
+            assert_eq!(status, expected, "{engine}: {day}");
+        }
         let (_, sheet) = app
             .call(
                 "GET",
@@ -468,15 +407,13 @@ async fn an_import_cannot_change_figures_reported_up_but_may_repeat_them() {
         let zid = zone_id(&app, &zone, "吕梁经济技术开发区").await;
         // March 2024 (LL-1: 1,200 万元) is past its deadline: reopened, submitted, approved.
         let path = format!("/api/v1/monthly/{zid}/2024-03");
-        for (token, step, body) in [
+        for (token, name, body) in [
             (&city, "reopen", json!({"version": 0, "comment": "补报"})),
             (&zone, "submit", json!({"version": 1})),
             (&city, "approve", json!({"version": 2})),
         ] {
-            let (status, answer) = app
-                .call("POST", &format!("{path}/{step}"), Some(token), Some(body))
-                .await;
-            assert_eq!(status, StatusCode::OK, "{engine} {step}: {answer}");
+            let (status, answer) = step(&app, &path, token, name, body).await;
+            assert_eq!(status, StatusCode::OK, "{engine} {name}: {answer}");
         }
         let dir = tempfile::tempdir().unwrap();
         let import = |figure: &str| {
