@@ -144,7 +144,7 @@ pub async fn list(
     Ok(list)
 }
 
-fn view(
+pub(crate) fn view(
     b: &Blocker,
     project: &kfq_core::project::Project,
     zone: &kfq_core::zone::Zone,
@@ -297,6 +297,20 @@ pub async fn create(
     fields: &Map<String, Value>,
     today: NaiveDate,
 ) -> Result<BlockerView, AppError> {
+    let (blocker, project) = new_blocker(db, actor, fields, today).await?;
+    let mut tx = db.begin().await?;
+    let id = insert_in(&mut tx, actor, &project, blocker, note_of(fields)).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await.map(|(v, _)| v)
+}
+
+/// A blocker to raise from the fields of a request, checked, with its project.
+pub(crate) async fn new_blocker(
+    db: &Db,
+    actor: &Actor,
+    fields: &Map<String, Value>,
+    today: NaiveDate,
+) -> Result<(Blocker, kfq_core::project::Project), AppError> {
     actor.must(Action::EditProject)?;
     let project_id = fields
         .get("project_id")
@@ -316,16 +330,30 @@ pub async fn create(
         })?;
     let snapshot = db.snapshot().await?;
     let project = actor.project(&snapshot, project_id)?.clone();
-    let fresh = Blocker::new(project.id, "", BlockerCategory::Other);
+    let fresh = Blocker {
+        raised_on: Some(today),
+        ..Blocker::new(project.id, "", BlockerCategory::Other)
+    };
     let blocker = apply(fresh, fields, actor.lang)?
         .settle(today)
         .map_err(|f| faults(f, actor.lang))?;
     described_once(&snapshot, &blocker, actor.lang)?;
-    let mut tx = db.begin().await?;
-    let id = kfq_store::insert_blocker(&mut tx, &blocker).await?;
+    Ok((blocker, project))
+}
+
+/// Writes a new blocker with its audit event (and first note) in the caller's transaction;
+/// its id.
+pub(crate) async fn insert_in(
+    tx: &mut kfq_store::Tx,
+    actor: &Actor,
+    project: &kfq_core::project::Project,
+    blocker: Blocker,
+    note: Option<String>,
+) -> Result<i64, AppError> {
+    let id = kfq_store::insert_blocker(tx, &blocker).await?;
     let saved = Blocker { id, ..blocker };
     crate::audit::append(
-        &mut tx,
+        tx,
         actor,
         "create",
         "blocker",
@@ -334,11 +362,10 @@ pub async fn create(
         Some(json(&saved)),
     )
     .await?;
-    if let Some(note) = note_of(fields) {
-        kfq_store::insert_blocker_note(&mut tx, id, Utc::now(), &actor.username, &note).await?;
+    if let Some(note) = note {
+        kfq_store::insert_blocker_note(tx, id, Utc::now(), &actor.username, &note).await?;
     }
-    tx.commit().await?;
-    get(db, actor, id, today).await.map(|(v, _)| v)
+    Ok(id)
 }
 
 /// A project's blockers are told apart by their descriptions (the ledger's key): another of
@@ -367,7 +394,7 @@ fn described_once(
     Ok(())
 }
 
-fn note_of(fields: &Map<String, Value>) -> Option<String> {
+pub(crate) fn note_of(fields: &Map<String, Value>) -> Option<String> {
     fields
         .get("note")
         .and_then(Value::as_str)
@@ -386,6 +413,31 @@ pub async fn update(
     fields: &Map<String, Value>,
     today: NaiveDate,
 ) -> Result<BlockerView, AppError> {
+    let (stored, changed, project) = change(db, actor, id, version, fields, today).await?;
+    let mut tx = db.begin().await?;
+    save_in(
+        &mut tx,
+        actor,
+        &project,
+        &stored,
+        changed,
+        note_of(fields),
+        "update",
+    )
+    .await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await.map(|(v, _)| v)
+}
+
+/// A blocker as stored and as the fields of a request change it, checked, with its project.
+pub(crate) async fn change(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    fields: &Map<String, Value>,
+    today: NaiveDate,
+) -> Result<(Blocker, Blocker, kfq_core::project::Project), AppError> {
     let (stored, project, _) = visible(db, actor, id).await?;
     actor.must(Action::EditProject)?;
     let changed = apply(
@@ -399,22 +451,12 @@ pub async fn update(
     .settle(today)
     .map_err(|f| faults(f, actor.lang))?;
     described_once(&*db.snapshot().await?, &changed, actor.lang)?;
-    save(
-        db,
-        actor,
-        &project,
-        &stored,
-        changed,
-        note_of(fields),
-        "update",
-    )
-    .await?;
-    get(db, actor, id, today).await.map(|(v, _)| v)
+    Ok((stored, changed, project))
 }
 
-/// Writes a changed blocker with its audit event (and note) in one transaction.
-async fn save(
-    db: &Db,
+/// Writes a changed blocker with its audit event (and note) in the caller's transaction.
+pub(crate) async fn save_in(
+    tx: &mut kfq_store::Tx,
     actor: &Actor,
     project: &kfq_core::project::Project,
     before: &Blocker,
@@ -422,21 +464,20 @@ async fn save(
     note: Option<String>,
     action: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
     // The version is checked against the database itself, not the snapshot.
-    let current = kfq_store::blocker_in(&mut tx, after.id)
+    let current = kfq_store::blocker_in(tx, after.id)
         .await?
         .ok_or(AppError::NotFound)?;
     if current.version != after.version {
         return Err(AppError::Store(StoreError::Conflict));
     }
-    kfq_store::update_blocker(&mut tx, &after).await?;
+    kfq_store::update_blocker(tx, &after).await?;
     let saved = Blocker {
         version: after.version + 1,
         ..after
     };
     crate::audit::append(
-        &mut tx,
+        tx,
         actor,
         action,
         "blocker",
@@ -446,10 +487,8 @@ async fn save(
     )
     .await?;
     if let Some(note) = note {
-        kfq_store::insert_blocker_note(&mut tx, saved.id, Utc::now(), &actor.username, &note)
-            .await?;
+        kfq_store::insert_blocker_note(tx, saved.id, Utc::now(), &actor.username, &note).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -493,8 +532,9 @@ pub async fn escalate(
         version,
         ..stored.clone()
     };
-    save(
-        db,
+    let mut tx = db.begin().await?;
+    save_in(
+        &mut tx,
         actor,
         &project,
         &stored,
@@ -503,6 +543,7 @@ pub async fn escalate(
         "escalate",
     )
     .await?;
+    tx.commit().await?;
     get(db, actor, id, today).await.map(|(v, _)| v)
 }
 

@@ -82,6 +82,9 @@ pub enum AppError {
     /// The month's return does not allow this now (frozen, locked, not submitted…).
     #[error(transparent)]
     Return(#[from] kfq_core::monthly_return::ReturnFault),
+    /// The meeting does not allow this now (its minutes are final, …).
+    #[error("meeting: {0:?}")]
+    Meeting(kfq_core::meeting::MeetingFault),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -104,6 +107,7 @@ impl Localized for AppError {
                 format!("no such region or zone: '{r}' (use a GB/T 2260 code, a city name or a zone name)")
             }
             (AppError::Return(fault), _) => fault.message(lang),
+            (AppError::Meeting(fault), _) => fault.message(lang).into(),
             (AppError::Forbidden, _) => lang
                 .pick("您的角色无权进行此操作。", "your role does not allow this.")
                 .into(),
@@ -346,6 +350,10 @@ pub enum Expected {
     Project,
     /// A blocker still open, at a level the caller works at or below, not at the province.
     EscalateFrom,
+    /// A zone, a city or a province to hold a meeting for.
+    MeetingRegion,
+    /// The blocker belongs to the agenda item's project.
+    ItemBlocker,
     /// A code of the authenticator app, now.
     TotpCode,
     /// Text without NUL characters.
@@ -455,6 +463,18 @@ impl Expected {
                 .into(),
             (Expected::Project, _) => lang
                 .pick("请给出项目的 id（project_id）", "give the project's id (project_id)")
+                .into(),
+            (Expected::MeetingRegion, _) => lang
+                .pick(
+                    "调度会须属于一个开发区、一个地市或一个省",
+                    "a meeting belongs to a zone, a city or a province",
+                )
+                .into(),
+            (Expected::ItemBlocker, _) => lang
+                .pick(
+                    "只能更新本议题所涉项目的堵点",
+                    "only a blocker of this item's project",
+                )
                 .into(),
             (Expected::EscalateFrom, _) => lang
                 .pick(

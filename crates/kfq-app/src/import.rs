@@ -992,7 +992,10 @@ impl<'a> Planner<'a> {
             // it, and taking it away reopens it.
             let kept = before.clone().unwrap_or_else(|| {
                 let kind = BlockerCategory::guess(&record.description);
-                Blocker::new(id, &record.description, kind)
+                Blocker {
+                    raised_on: Some(chrono::Local::now().date_naive()),
+                    ..Blocker::new(id, &record.description, kind)
+                }
             });
             let status = match (record.resolved_on, kept.status) {
                 (Some(_), _) => BlockerStatus::Resolved,

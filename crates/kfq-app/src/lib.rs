@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod frozen;
 pub mod import;
+pub mod meetings;
 pub mod monthly;
 pub mod policy;
 pub mod projects;

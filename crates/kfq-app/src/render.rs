@@ -710,6 +710,59 @@ pub fn blockers_table(list: &[crate::blockers::BlockerView], lang: Lang) -> Repo
     }
 }
 
+/// 调度会 — the meetings of a region, the latest first.
+pub fn meetings_table(list: &[crate::meetings::MeetingSummary], lang: Lang) -> ReportTable {
+    ReportTable {
+        title: lang.pick("调度会", "Dispatch meetings").into(),
+        unit: match lang {
+            Lang::Zh => format!("共 {} 次", list.len()),
+            Lang::En => format!("{} meetings", list.len()),
+        },
+        headers: match lang {
+            Lang::Zh => [
+                "编号",
+                "召开日期",
+                "会议名称",
+                "地区",
+                "主持人",
+                "议题",
+                "已议定",
+                "纪要",
+            ],
+            Lang::En => [
+                "Id", "Held on", "Title", "Region", "Chair", "Items", "Decided", "Minutes",
+            ],
+        }
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: list
+            .iter()
+            .map(|m| {
+                vec![
+                    Val::Text(m.id.to_string()),
+                    Val::Text(m.held_on.to_string()),
+                    Val::Text(m.title.clone()),
+                    Val::Text(m.region_name.clone()),
+                    Val::Text(m.chair.clone()),
+                    Val::Text(m.items.to_string()),
+                    Val::Text(m.decided.to_string()),
+                    Val::Text(
+                        if m.closed {
+                            lang.pick("已定稿", "final")
+                        } else {
+                            lang.pick("议定中", "open")
+                        }
+                        .into(),
+                    ),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 /// 月报汇总 — every zone's return of a month, with the approved total.
 pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
     let flags = |z: &crate::monthly::Standing| {

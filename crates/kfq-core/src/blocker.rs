@@ -150,6 +150,8 @@ pub struct Blocker {
     pub due_on: Option<NaiveDate>,
     /// 解决日期 — set when resolved (销号).
     pub resolved_on: Option<NaiveDate>,
+    /// 提出日期 — the day it was raised (unknown for blockers recorded before kfq kept it).
+    pub raised_on: Option<NaiveDate>,
     pub category: BlockerCategory,
     pub status: BlockerStatus,
     pub level: BlockerLevel,
@@ -205,6 +207,7 @@ impl Blocker {
             owner: String::new(),
             due_on: None,
             resolved_on: None,
+            raised_on: None,
             category,
             status: BlockerStatus::Open,
             level: BlockerLevel::Zone,

@@ -12,6 +12,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// A day as documents write it: `2024年11月26日` / `2024-11-26`.
+    pub fn date(self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        match self {
+            Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Lang::En => d.to_string(),
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Lang> {
         match text.trim().to_ascii_lowercase().as_str() {
             "zh" | "zh-cn" | "cn" | "中文" => Some(Lang::Zh),

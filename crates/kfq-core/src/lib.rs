@@ -11,6 +11,7 @@ pub mod coded;
 pub mod duplicates;
 pub mod enterprise;
 pub mod lang;
+pub mod meeting;
 pub mod money;
 pub mod monthly;
 pub mod monthly_return;

@@ -5,6 +5,7 @@
 //! parsed; the template's sheets and headers are defined once, in `template.rs`.
 
 pub mod cell;
+pub mod docx;
 pub mod error;
 pub mod records;
 pub mod template;

@@ -25,6 +25,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/sqlite/0010_monthly_statistics.sql"),
     ),
+    (
+        11,
+        include_str!("../migrations/sqlite/0011_dispatch_meetings.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -57,6 +61,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         10,
         include_str!("../migrations/postgres/0010_monthly_statistics.sql"),
+    ),
+    (
+        11,
+        include_str!("../migrations/postgres/0011_dispatch_meetings.sql"),
     ),
 ];
 

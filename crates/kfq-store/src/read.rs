@@ -269,6 +269,7 @@ struct BlockerRow {
     owner: String,
     due_on: Option<NaiveDate>,
     resolved_on: Option<NaiveDate>,
+    raised_on: Option<NaiveDate>,
     category: String,
     status: String,
     level: String,
@@ -291,6 +292,7 @@ impl BlockerRow {
             owner: self.owner,
             due_on: self.due_on,
             resolved_on: self.resolved_on,
+            raised_on: self.raised_on,
             resolution: self.resolution,
             version: self.version,
         })
@@ -298,7 +300,7 @@ impl BlockerRow {
 }
 
 const BLOCKER_COLUMNS: &str = "id, project_id, description, owner_unit, owner, due_on, \
-    resolved_on, category, status, level, resolution, version";
+    resolved_on, raised_on, category, status, level, resolution, version";
 
 pub async fn load_blockers(db: &Db) -> Result<Vec<Blocker>, StoreError> {
     let sql = format!("SELECT {BLOCKER_COLUMNS} FROM blockers ORDER BY project_id, id");

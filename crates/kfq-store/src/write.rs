@@ -284,6 +284,7 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
                 Value::Date(b.resolved_on),
                 Value::Text(Some(b.status.code().into())),
                 Value::Text(Some(b.category.code().into())),
+                Value::Date(b.raised_on),
             ]
         })
         .collect();
@@ -299,6 +300,7 @@ pub async fn upsert_blockers(tx: &mut Tx, blockers: &[Blocker]) -> Result<(), St
             "resolved_on",
             "status",
             "category",
+            "raised_on",
         ],
         // A ledger that gives a day of resolution resolves the blocker; one that takes it away
         // reopens it. A stored blocker keeps its category, level and notes (the template has no
@@ -452,8 +454,8 @@ pub async fn prune_audit(
 /// Adds a blocker made in kfq; its id.
 pub async fn insert_blocker(tx: &mut Tx, b: &Blocker) -> Result<i64, StoreError> {
     const SQL: &str = "INSERT INTO blockers (project_id, description, owner_unit, owner, due_on, \
-        resolved_on, category, status, level, resolution, version) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1) RETURNING id";
+        resolved_on, category, status, level, resolution, raised_on, version) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING id";
     Ok(on_tx!(tx, conn => sqlx::query_scalar(SQL)
         .bind(b.project_id)
         .bind(&b.description)
@@ -465,6 +467,7 @@ pub async fn insert_blocker(tx: &mut Tx, b: &Blocker) -> Result<i64, StoreError>
         .bind(b.status.code())
         .bind(b.level.code())
         .bind(&b.resolution)
+        .bind(b.raised_on)
         .fetch_one(conn)
         .await)?)
 }

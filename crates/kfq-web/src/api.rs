@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 use crate::auth::{visitor_lang, Body, Signed};
 use crate::{ApiError, AppState};
 
-type Params = Query<HashMap<String, String>>;
+pub(crate) type Params = Query<HashMap<String, String>>;
 type ApiResult = Result<Response, ApiError>;
 
 pub async fn openapi() -> Response {

@@ -71,6 +71,7 @@ impl ApiError {
             | AppError::RoundExists(_)
             | AppError::AlreadyDismissed(_)
             | AppError::Return(_)
+            | AppError::Meeting(_)
             | AppError::Store(kfq_store::StoreError::Conflict) => {
                 (StatusCode::CONFLICT, json!({"error": message}))
             }

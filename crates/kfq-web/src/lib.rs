@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod error;
 mod links;
+mod meetings;
 mod monthly;
 mod pages;
 pub mod rate;
@@ -83,6 +84,24 @@ fn routes() -> routes::Routes {
         .put("/api/v1/projects/{id}/plans/{year}", monthly::set_plan)
         .get("/api/v1/settings/monthly", monthly::settings)
         .patch("/api/v1/settings/monthly", monthly::change_settings)
+        .get("/api/v1/meetings", meetings::list)
+        .post("/api/v1/meetings", meetings::create)
+        .get("/api/v1/meetings/{id}", meetings::get)
+        .patch("/api/v1/meetings/{id}", meetings::update)
+        .post("/api/v1/meetings/{id}/close", meetings::close)
+        .post("/api/v1/meetings/{id}/reopen", meetings::reopen)
+        .get("/api/v1/meetings/{id}/minutes.docx", meetings::minutes)
+        .post("/api/v1/meetings/{id}/items", meetings::add_item)
+        .patch("/api/v1/meetings/{id}/items/{item}", meetings::decide)
+        .delete("/api/v1/meetings/{id}/items/{item}", meetings::remove_item)
+        .post(
+            "/api/v1/meetings/{id}/items/{item}/blockers",
+            meetings::open_blocker,
+        )
+        .patch(
+            "/api/v1/meetings/{id}/items/{item}/blockers/{blocker}",
+            meetings::update_blocker,
+        )
         .get("/api/v1/policy", api::policy)
         .patch("/api/v1/policy", api::change_policy)
         .get("/api/v1/checks", api::checks)

@@ -126,6 +126,20 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Dispatch meetings (调度会) of a region, the latest first; `--minutes ID -o FILE.docx`
+    /// writes a meeting's minutes (纪要) as a Word document
+    Meetings {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// The meeting whose minutes to write to --output
+        #[arg(long)]
+        minutes: Option<i64>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Monthly statistics (月统计): every zone's return of a month, with the approved total
     Monthly {
         /// The month, 2026-10 (default: the month being filled)
@@ -467,6 +481,38 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &serde_json::json!({ "total": list.len(), "items": list }),
                 vec![(lang.pick("堵点台账", "Blockers").into(), table)],
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Meetings {
+            region,
+            minutes,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let today = chrono::Local::now().date_naive();
+            if let Some(id) = minutes {
+                let path = output.ok_or(AppError::BadArgument {
+                    name: "output",
+                    value: String::new(),
+                    expected: Expected::OutputFile,
+                })?;
+                let bytes = kfq_app::meetings::minutes_docx(&db, &operator, id, today).await?;
+                return std::fs::write(&path, bytes).map_err(|e| AppError::Output {
+                    path: path.display().to_string(),
+                    why: e.to_string(),
+                });
+            }
+            let list = kfq_app::meetings::list(&db, &operator, region.as_deref()).await?;
+            let table = render::meetings_table(&list, lang);
+            emit(
+                &serde_json::json!({ "total": list.len(), "items": list }),
+                vec![(lang.pick("调度会", "Meetings").into(), table)],
                 None,
                 format,
                 output.as_deref(),

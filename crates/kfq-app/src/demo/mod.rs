@@ -10,6 +10,7 @@
 
 mod calibration;
 mod cycle;
+mod meetings;
 mod names;
 mod naming;
 pub use naming::PLANTED as PLANTED_DUPLICATES;
@@ -189,6 +190,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     ];
     crate::blockers::escalate_overdue(db, &operator, &rules, today).await?;
     cycle::seed(db, today, crate::monthly::deadline_day(db).await?).await?;
+    meetings::seed(db, &operator, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

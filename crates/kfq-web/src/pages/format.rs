@@ -1,6 +1,6 @@
 //! How figures read on a page: amounts with their unit, dates as officials write them.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kfq_core::money::Amount;
 use kfq_core::Lang;
 
@@ -43,10 +43,7 @@ fn group(text: &str) -> String {
 
 /// `2024年11月26日` / `2024-11-26`.
 pub fn date(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => d.to_string(),
-    }
+    lang.date(d)
 }
 
 pub fn optional_date(d: Option<NaiveDate>, lang: Lang) -> String {

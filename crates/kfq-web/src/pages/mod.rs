@@ -7,6 +7,7 @@ mod blockers;
 mod checks;
 mod dashboard;
 mod format;
+mod meetings;
 mod monthly;
 mod projects;
 mod rounds;
@@ -58,6 +59,17 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/blockers/{id}", blockers::save)
         .post("/blockers/{id}/escalate", blockers::escalate)
         .post("/blockers/{id}/notes", blockers::note)
+        .get("/meetings", meetings::list)
+        .post("/meetings", meetings::create)
+        .get("/meetings/{id}", meetings::page)
+        .post("/meetings/{id}/items", meetings::add_item)
+        .post("/meetings/{id}/items/{item}", meetings::decide)
+        .post("/meetings/{id}/items/{item}/remove", meetings::remove_item)
+        .post(
+            "/meetings/{id}/items/{item}/blockers",
+            meetings::open_blocker,
+        )
+        .post("/meetings/{id}/{step}", meetings::settle)
         .get("/monthly", monthly::overview)
         .get("/monthly/{zone}/{month}", monthly::sheet)
         .post("/monthly/{zone}/{month}", monthly::fill)

@@ -276,25 +276,33 @@ async fn every_answer_carries_the_security_headers() {
 
 /// What a path's parameters are filled with: everything names 太原's project or the province's
 /// account, which a 吕梁 city user must not reach.
-fn out_of_scope(
-    path: &str,
-    taiyuan_project: i64,
-    taiyuan_blocker: i64,
-    taiyuan_zone: i64,
-) -> String {
-    let id = if path.contains("blockers") {
-        taiyuan_blocker
+fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
+    let id = if path.contains("meetings") {
+        taiyuan.meeting
+    } else if path.contains("blockers") {
+        taiyuan.blocker
     } else {
-        taiyuan_project
+        taiyuan.project
     };
     path.replace("{id}", &id.to_string())
         .replace("{round}", "2024-1")
         .replace("{username}", "province")
         .replace("{file}", "app.css")
-        .replace("{zone}", &taiyuan_zone.to_string())
+        .replace("{zone}", &taiyuan.zone.to_string())
+        .replace("{item}", &taiyuan.item.to_string())
+        .replace("{blocker}", &taiyuan.blocker.to_string())
         .replace("{month}", "2024-04")
         .replace("{step}", "approve")
         .replace("{year}", "2024")
+}
+
+/// 太原's objects, by id.
+struct Taiyuan {
+    project: i64,
+    blocker: i64,
+    zone: i64,
+    meeting: i64,
+    item: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -332,6 +340,30 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .unwrap();
         // An API token: the walk signs out and ends sessions on its way, a token stays.
         let operator = kfq_app::Actor::operator("test", kfq_core::Lang::Zh);
+        // 太原's dispatch meeting, with its project on the agenda.
+        let new = kfq_app::meetings::NewMeeting {
+            region: Some("140100".into()),
+            title: None,
+            held_on: "2024-04-05".parse().unwrap(),
+            chair: String::new(),
+            attendees: String::new(),
+            propose: false,
+        };
+        let held = kfq_app::meetings::create(&app.db.db, &operator, &new)
+            .await
+            .unwrap();
+        let today = "2024-04-05".parse().unwrap();
+        let meeting =
+            kfq_app::meetings::add_item(&app.db.db, &operator, held.meeting.id, ty, today)
+                .await
+                .unwrap();
+        let objects = Taiyuan {
+            project: ty,
+            blocker: ty_blocker,
+            zone: ty_zone,
+            meeting: meeting.meeting.id,
+            item: meeting.agenda[0].id,
+        };
         let city = kfq_app::users::create_token(&app.db.db, &operator, WALKER, "walk")
             .await
             .unwrap();
@@ -352,7 +384,7 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
              project_id={ty}&round=2024-9&username=sneaky&code=123456&stage=started"
         );
         for &(method, path) in &table {
-            let uri = out_of_scope(path, ty, ty_blocker, ty_zone);
+            let uri = out_of_scope(path, &objects);
             // Unsigned: only the public routes answer; the rest ask for a sign-in.
             let (status, _, _) = app.call_raw(method, &uri, None, None).await;
             if !PUBLIC.contains(&(method, path)) {
@@ -428,5 +460,9 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             province_before,
             "{engine}"
         );
+        let meeting_after = kfq_app::meetings::get(&app.db.db, &operator, objects.meeting, today)
+            .await
+            .unwrap();
+        assert_eq!(meeting_after, meeting, "{engine}: 太原's meeting unchanged");
     }
 }
