@@ -3,7 +3,8 @@
 // a dashboard chart and switches to English; a provincial user creates a round, enrols a project
 // and locks the round, then finds a planted duplicate by city, sets it aside with a reason and
 // sets the dashboard back to the figures as reported; the three administrators of 三员分立 create,
-// grant and audit an account; a zone raises an overdue blocker and escalates it to its city. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+// grant and audit an account; a zone raises an overdue blocker and escalates it to its city;
+// the monthly cycle goes round once; a zone's dispatch meeting opens a blocker by decision. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -352,4 +353,55 @@ test("the monthly cycle: the zone fills and submits, the city sends it back, the
   const after = amount(await province.textContent("#approved-total"));
   assert.equal(Math.round((after - before) * 100) / 100, reported, "the province total grows by what was approved");
   for (const page of [province, zone, city]) await page.context().close();
+});
+
+test("a dispatch meeting: the zone holds it on the proposed agenda, a decision opens a blocker that shows as overdue, and the minutes come as Word", async () => {
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/meetings");
+  await zone.fill("#m-title", "开发区项目调度会（测试）");
+  await zone.fill("#m-held-on", day(-10));
+  await zone.fill("#m-chair", "李明");
+  await Promise.all([zone.waitForURL(/\/meetings\/\d+$/), zone.click("#hold-meeting")]);
+  const meetingUrl = zone.url();
+  assert.equal((await zone.textContent("#meeting-title")).trim(), "开发区项目调度会（测试）");
+  const item = zone.locator(".agenda-item").first();
+  assert.ok((await item.locator(".reason").count()) > 0, "each proposed item says why it is on the agenda");
+  const code = await item.getAttribute("data-project");
+
+  await item.locator("textarea[name=decision]").fill("限期打通配套道路，规划建设部牵头（测试）");
+  await Promise.all([zone.waitForURL(/saved=1/), item.locator(".save-decision").click()]);
+  await item.locator(".open-blocker summary").click();
+  const form = item.locator(".open-blocker-form");
+  await form.locator("input[name=description]").fill("配套道路未接通（测试）");
+  await form.locator("select[name=category]").selectOption("construction");
+  await form.locator("input[name=owner_unit]").fill("规划建设部");
+  await form.locator("input[name=owner]").fill("王建军");
+  await form.locator("input[name=due_on]").fill(day(-3));
+  await Promise.all([zone.waitForURL(/saved=1/), form.locator(".open-blocker-button").click()]);
+  const opened = zone.locator(`.agenda-item[data-project="${code}"] .item-blocker[data-decided="opened"]`);
+  assert.equal(await opened.getAttribute("data-overdue"), "true", "due three days ago: overdue at once");
+
+  // The minutes download as a Word document (a zip holding word/document.xml).
+  const response = await zone.request.get(base + (await zone.getAttribute("#minutes", "href")));
+  assert.equal(response.status(), 200);
+  const body = await response.body();
+  assert.equal(body.subarray(0, 2).toString(), "PK");
+  assert.ok(body.includes("word/document.xml"));
+  await shot(zone, "meeting");
+
+  // Final minutes take no more decisions.
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#close-minutes")]);
+  assert.equal(await zone.getAttribute("#meeting-status", "data-closed"), "true");
+  assert.equal(await zone.locator(".decision-form").count(), 0);
+  await zone.context().close();
+
+  // The city finds the decided blocker among the overdue ones of its ledger.
+  const city = await signedIn(CITY);
+  await city.goto(base + "/blockers?overdue=1");
+  const rows = await city.$$eval("#blocker-table tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
+  assert.ok(rows.includes("配套道路未接通（测试）"), "the decision's blocker is overdue in the city's ledger");
+  await city.goto(meetingUrl);
+  assert.equal(await city.getAttribute("#meeting-status", "data-closed"), "true");
+  await city.context().close();
 });

@@ -1,5 +1,5 @@
 //! The demo's dispatch meetings (调度会): 吕梁经开区's Friday meetings of the last three weeks,
-//! decided and final — the latest opened a blocker that is overdue by now — a 吕梁市 meeting of
+//! decided and final — the first opened a blocker that is overdue by now — a 吕梁市 meeting of
 //! last month on what its zones escalated, and today's meeting of the zone with the agenda kfq
 //! proposes, still to be decided. The ledger's blockers are dated back first, a few of them
 //! raised this week, so that the agenda has new blockers as well as overdue ones.
@@ -69,7 +69,7 @@ async fn held(
     region: &str,
     day: NaiveDate,
     chair: &str,
-    opens: Option<NaiveDate>,
+    opens: Option<(NaiveDate, &str)>,
 ) -> Result<(), AppError> {
     let new = NewMeeting {
         region: Some(region.into()),
@@ -86,9 +86,9 @@ async fn held(
         let decision = DECISIONS[(n + day.day() as usize) % DECISIONS.len()];
         view = meetings::decide(db, actor, id, *item, *version, decision, day).await?;
     }
-    if let (Some(due), Some((item, _))) = (opens, items.first()) {
+    if let (Some((due, what)), Some((item, _))) = (opens, items.first()) {
         let blocker = fields(&[
-            ("description", "调度会交办：配套道路及雨污管网接入".into()),
+            ("description", what.into()),
             ("category", "utilities".into()),
             ("owner_unit", "规划建设部".into()),
             ("owner", "王建军".into()),
@@ -108,8 +108,13 @@ pub async fn seed(db: &Db, actor: &Actor, today: NaiveDate) -> Result<(), AppErr
     date_blockers(db, today).await?;
     let fridays = fridays_before(today, 3);
     for (n, day) in fridays.iter().enumerate() {
-        // The latest past meeting gave its new blocker five days: overdue by now.
-        let opens = (n + 1 == fridays.len()).then(|| *day + Days::new(5));
+        // The first meeting gave the blocker it opened five days: overdue by now; the latest
+        // gave its own a fortnight.
+        let opens = match n {
+            0 => Some((*day + Days::new(5), "调度会交办：配套道路及雨污管网接入")),
+            2 => Some((*day + Days::new(14), "调度会交办：施工用电临时接入")),
+            _ => None,
+        };
         held(db, actor, ZONE, *day, "管委会常务副主任 李明", opens).await?;
     }
     let city_day = fridays[0] - Days::new(14);
