@@ -175,7 +175,8 @@ pub async fn get(
         .iter()
         .filter_map(|item| {
             let project = projects.get(&item.project_id)?;
-            let zone = zones.get(&project.zone_id)?;
+            // A project moved out of the caller's scope since it was put on is not shown.
+            let zone = zones.get(&project.zone_id).filter(|z| actor.sees(z))?;
             let blockers = blockers
                 .get(&project.id)
                 .into_iter()
@@ -223,7 +224,11 @@ async fn proposal(
         .filter(|m| m.scope == stored && m.held_on < held_on)
         .map(|m| m.held_on)
         .max()
-        .unwrap_or(held_on - chrono::Days::new(7));
+        .unwrap_or_else(|| {
+            held_on
+                .checked_sub_days(chrono::Days::new(7))
+                .unwrap_or(held_on)
+        });
     let snapshot = db.snapshot().await?;
     let in_scope: HashSet<i64> = snapshot
         .zones
@@ -320,6 +325,13 @@ pub async fn create(db: &Db, actor: &Actor, new: &NewMeeting) -> Result<MeetingV
             expected: Expected::MeetingRegion,
         });
     }
+    if !meeting::plausible_day(new.held_on) {
+        return Err(AppError::BadArgument {
+            name: "held_on",
+            value: new.held_on.to_string(),
+            expected: Expected::Date,
+        });
+    }
     let title = match new.title.as_deref().map(str::trim) {
         None => meeting::default_title(new.held_on, actor.lang),
         Some("") => return Err(no_title(actor.lang)),
@@ -380,6 +392,18 @@ async fn open_for_change(tx: &mut Tx, id: i64) -> Result<Meeting, AppError> {
     Ok(current)
 }
 
+/// The meeting opened for change (as [`open_for_change`]) and the item as stored now: gone
+/// since the caller read it, not found.
+async fn open_item(tx: &mut Tx, id: i64, item_id: i64) -> Result<(Meeting, AgendaItem), AppError> {
+    let meeting = open_for_change(tx, id).await?;
+    let item = kfq_store::agenda_in(tx, id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == item_id)
+        .ok_or(AppError::NotFound)?;
+    Ok((meeting, item))
+}
+
 /// A meeting's details changed (title, held_on, chair, attendees) from the version seen.
 pub async fn update(
     db: &Db,
@@ -398,15 +422,26 @@ pub async fn update(
     };
     let mut errors = Vec::new();
     for (field, value) in fields {
-        let text = value.as_str().map(str::trim).unwrap_or_default();
+        let text = match value {
+            Value::String(t) => t.trim(),
+            Value::Null => "",
+            _ if field == "version" => "",
+            _ => {
+                errors.push(FieldError {
+                    field: field.clone(),
+                    message: Expected::Text.describe(actor.lang),
+                });
+                continue;
+            }
+        };
         match field.as_str() {
             "title" if text.is_empty() => return Err(no_title(actor.lang)),
             "title" => changed.title = text.into(),
             "chair" => changed.chair = text.into(),
             "attendees" => changed.attendees = text.into(),
-            "held_on" => match text.parse() {
-                Ok(d) => changed.held_on = d,
-                Err(_) => errors.push(FieldError {
+            "held_on" => match text.parse().ok().filter(|d| meeting::plausible_day(*d)) {
+                Some(d) => changed.held_on = d,
+                None => errors.push(FieldError {
                     field: "held_on".into(),
                     message: Expected::Date.describe(actor.lang),
                 }),
@@ -427,7 +462,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    write_meeting(db, actor, &stored, changed, "update").await?;
+    write_meeting(db, actor, &stored, changed, "update", None).await?;
     get(db, actor, id, today).await
 }
 
@@ -437,9 +472,11 @@ async fn write_meeting(
     before: &Meeting,
     after: Meeting,
     action: &str,
+    minutes: Option<&[u8]>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     kfq_store::update_meeting(&mut tx, &after).await?;
+    kfq_store::set_minutes(&mut tx, after.id, minutes).await?;
     let saved = Meeting {
         version: after.version + 1,
         ..after
@@ -458,7 +495,8 @@ async fn write_meeting(
     Ok(())
 }
 
-/// 纪要定稿 (`close`) or 重新打开 (`reopen`), from the version seen.
+/// 纪要定稿 (`close`) or 重新打开 (`reopen`), from the version seen. Final minutes are kept as
+/// they were made final (in the language of whoever made them so), until reopened.
 pub async fn settle(
     db: &Db,
     actor: &Actor,
@@ -475,7 +513,12 @@ pub async fn settle(
     };
     let changed = if close { seen.close() } else { seen.reopen() }.map_err(AppError::Meeting)?;
     let action = if close { "close" } else { "reopen" };
-    write_meeting(db, actor, &stored, changed, action).await?;
+    let kept = if close {
+        Some(rendered(db, actor, id, today).await?.0)
+    } else {
+        None
+    };
+    write_meeting(db, actor, &stored, changed, action, kept.as_deref()).await?;
     get(db, actor, id, today).await
 }
 
@@ -498,7 +541,9 @@ pub async fn add_item(
     {
         return Err(AppError::NotFound);
     }
-    let items = kfq_store::agenda(db, id).await?;
+    let mut tx = db.begin().await?;
+    let meeting = open_for_change(&mut tx, id).await?;
+    let items = kfq_store::agenda_in(&mut tx, id).await?;
     if items.iter().any(|i| i.project_id == project.id) {
         return Err(AppError::Meeting(MeetingFault::OnAgenda));
     }
@@ -511,8 +556,6 @@ pub async fn add_item(
         decision: String::new(),
         version: 1,
     };
-    let mut tx = db.begin().await?;
-    let meeting = open_for_change(&mut tx, id).await?;
     kfq_store::insert_agenda_item(&mut tx, &item).await?;
     crate::audit::append(
         &mut tx,
@@ -542,29 +585,32 @@ async fn item_of(
         .into_iter()
         .find(|i| i.id == item_id)
         .ok_or(AppError::NotFound)?;
-    let code = db
-        .snapshot()
-        .await?
-        .projects
-        .iter()
-        .find(|p| p.id == item.project_id)
-        .map(|p| p.code.to_string())
-        .ok_or(AppError::NotFound)?;
+    let snapshot = db.snapshot().await?;
+    let code = actor.project(&snapshot, item.project_id)?.code.to_string();
     Ok((meeting, item, code))
 }
 
-/// Takes an item off the agenda (the blockers its decision touched stay as they are).
+/// Takes an item off the agenda from the item's version seen (a decision recorded since is
+/// not thrown away unseen); the blockers its decision touched stay as they are.
 pub async fn remove_item(
     db: &Db,
     actor: &Actor,
     id: i64,
     item_id: i64,
+    version: i64,
     today: NaiveDate,
 ) -> Result<MeetingView, AppError> {
-    let (_, item, code) = item_of(db, actor, id, item_id).await?;
+    let (_, _, code) = item_of(db, actor, id, item_id).await?;
     let mut tx = db.begin().await?;
-    let meeting = open_for_change(&mut tx, id).await?;
-    kfq_store::delete_agenda_item(&mut tx, item_id).await?;
+    let (meeting, item) = open_item(&mut tx, id, item_id).await?;
+    kfq_store::delete_agenda_item(
+        &mut tx,
+        &AgendaItem {
+            version,
+            ..item.clone()
+        },
+    )
+    .await?;
     crate::audit::append(
         &mut tx,
         actor,
@@ -589,14 +635,14 @@ pub async fn decide(
     decision: &str,
     today: NaiveDate,
 ) -> Result<MeetingView, AppError> {
-    let (_, item, code) = item_of(db, actor, id, item_id).await?;
+    let (_, _, code) = item_of(db, actor, id, item_id).await?;
+    let mut tx = db.begin().await?;
+    let (meeting, item) = open_item(&mut tx, id, item_id).await?;
     let changed = AgendaItem {
         decision: decision.trim().to_string(),
         version,
         ..item.clone()
     };
-    let mut tx = db.begin().await?;
-    let meeting = open_for_change(&mut tx, id).await?;
     kfq_store::update_agenda_item(&mut tx, &changed).await?;
     crate::audit::append(
         &mut tx,
@@ -660,7 +706,7 @@ pub async fn open_blocker(
         actor.lang,
     );
     let mut tx = db.begin().await?;
-    open_for_change(&mut tx, id).await?;
+    open_item(&mut tx, id, item_id).await?;
     let blocker_id =
         crate::blockers::insert_in(&mut tx, actor, &project, blocker, Some(note)).await?;
     kfq_store::link_decision_blocker(&mut tx, item_id, blocker_id, "opened").await?;
@@ -699,7 +745,7 @@ pub async fn update_blocker(
         actor.lang,
     );
     let mut tx = db.begin().await?;
-    open_for_change(&mut tx, id).await?;
+    open_item(&mut tx, id, item_id).await?;
     crate::blockers::save_in(
         &mut tx,
         actor,
@@ -850,23 +896,47 @@ pub fn minutes(view: &MeetingView, lang: Lang) -> Document {
     Document { blocks }
 }
 
-/// The minutes as a DOCX file's bytes, the export recorded in the audit trail.
+/// The minutes as a DOCX file's bytes — as kept when made final, else as they stand — the
+/// export recorded in the audit trail.
 pub async fn minutes_docx(
     db: &Db,
     actor: &Actor,
     id: i64,
     today: NaiveDate,
 ) -> Result<Vec<u8>, AppError> {
-    let view = get(db, actor, id, today).await?;
-    let bytes = minutes(&view, actor.lang)
-        .write()
-        .map_err(|_| AppError::Internal)?;
+    let (meeting, _) = visible(db, actor, id).await?;
+    let kept = if meeting.closed {
+        kfq_store::final_minutes(db, id).await?
+    } else {
+        None
+    };
+    let (bytes, rows) = match kept {
+        Some(bytes) => (bytes, None),
+        None => {
+            let (bytes, rows) = rendered(db, actor, id, today).await?;
+            (bytes, Some(rows))
+        }
+    };
     crate::audit::record_export(
         db,
         actor,
         "minutes",
-        serde_json::json!({"meeting": id, "title": view.meeting.title, "rows": view.agenda.len()}),
+        serde_json::json!({"meeting": id, "title": meeting.title, "rows": rows, "final": meeting.closed}),
     )
     .await?;
     Ok(bytes)
+}
+
+/// The minutes as they stand now, as a DOCX file's bytes, with the number of items.
+async fn rendered(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<(Vec<u8>, usize), AppError> {
+    let view = get(db, actor, id, today).await?;
+    let bytes = minutes(&view, actor.lang)
+        .write()
+        .map_err(|_| AppError::Internal)?;
+    Ok((bytes, view.agenda.len()))
 }

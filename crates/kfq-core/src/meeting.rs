@@ -218,6 +218,13 @@ impl Meeting {
     }
 }
 
+/// A day a meeting can be held on: kfq keeps meetings from 1949 to 2100 (a year typed wrong,
+/// 0226 or 20266, is refused rather than stored).
+pub fn plausible_day(day: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1949..=2100).contains(&day.year())
+}
+
 /// The default title of a meeting held on a day: 第 N 周项目调度会 (ISO week).
 pub fn default_title(held_on: NaiveDate, lang: Lang) -> String {
     use chrono::Datelike;
@@ -348,6 +355,8 @@ mod tests {
         assert_eq!(closed.may_change(), Err(MeetingFault::Closed));
         assert_eq!(closed.clone().close(), Err(MeetingFault::Closed));
         assert!(closed.reopen().unwrap().may_change().is_ok());
+        assert!(plausible_day(d("2026-11-20")));
+        assert!(!plausible_day(d("0226-11-20")) && !plausible_day(d("+20266-11-20")));
         let reasons = [AgendaReason::OverdueBlocker, AgendaReason::BehindPlan];
         assert_eq!(
             reasons_parse(&reasons_text(&reasons)).as_deref(),

@@ -128,13 +128,21 @@ impl ItemRow {
 
 const ITEM_COLUMNS: &str = "id, meeting_id, project_id, position, reasons, decision, version";
 
+const AGENDA: &str = "FROM agenda_items WHERE meeting_id = $1 ORDER BY position, id";
+
 /// A meeting's agenda, in order.
 pub async fn agenda(db: &Db, meeting_id: i64) -> Result<Vec<AgendaItem>, StoreError> {
-    let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM agenda_items WHERE meeting_id = $1 ORDER BY position, id"
-    );
+    let sql = format!("SELECT {ITEM_COLUMNS} {AGENDA}");
     let rows: Vec<ItemRow> =
         on_db!(db, pool => sqlx::query_as(&sql).bind(meeting_id).fetch_all(pool).await)?;
+    rows.into_iter().map(ItemRow::item).collect()
+}
+
+/// A meeting's agenda as stored now, inside a transaction.
+pub async fn agenda_in(tx: &mut Tx, meeting_id: i64) -> Result<Vec<AgendaItem>, StoreError> {
+    let sql = format!("SELECT {ITEM_COLUMNS} {AGENDA}");
+    let rows: Vec<ItemRow> =
+        on_tx!(tx, conn => sqlx::query_as(&sql).bind(meeting_id).fetch_all(conn).await)?;
     rows.into_iter().map(ItemRow::item).collect()
 }
 
@@ -178,13 +186,40 @@ pub async fn update_agenda_item(tx: &mut Tx, item: &AgendaItem) -> Result<(), St
     }
 }
 
-/// Takes an item off the agenda (with its links to blockers; the blockers stay).
-pub async fn delete_agenda_item(tx: &mut Tx, item_id: i64) -> Result<(), StoreError> {
-    on_tx!(tx, conn => sqlx::query("DELETE FROM decision_blockers WHERE item_id = $1")
-        .bind(item_id).execute(conn).await.map(|r| r.rows_affected()))?;
-    on_tx!(tx, conn => sqlx::query("DELETE FROM agenda_items WHERE id = $1")
-        .bind(item_id).execute(conn).await.map(|r| r.rows_affected()))?;
+/// Takes an item off the agenda (with its links to blockers; the blockers stay) if it is
+/// still at the version it was read at. [`StoreError::Conflict`] when it changed or went.
+pub async fn delete_agenda_item(tx: &mut Tx, item: &AgendaItem) -> Result<(), StoreError> {
+    const LINKS: &str = "DELETE FROM decision_blockers WHERE item_id IN \
+        (SELECT id FROM agenda_items WHERE id = $1 AND version = $2)";
+    const ITEM: &str = "DELETE FROM agenda_items WHERE id = $1 AND version = $2";
+    on_tx!(tx, conn => sqlx::query(LINKS)
+        .bind(item.id).bind(item.version).execute(conn).await.map(|r| r.rows_affected()))?;
+    let deleted = on_tx!(tx, conn => sqlx::query(ITEM)
+        .bind(item.id).bind(item.version).execute(conn).await.map(|r| r.rows_affected()))?;
+    if deleted == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// Keeps the minutes as they were made final (None: they are open again).
+pub async fn set_minutes(
+    tx: &mut Tx,
+    meeting_id: i64,
+    minutes: Option<&[u8]>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query("UPDATE meetings SET minutes = $1 WHERE id = $2")
+        .bind(minutes).bind(meeting_id).execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// The minutes kept when the meeting's minutes were made final.
+pub async fn final_minutes(db: &Db, meeting_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    const SQL: &str = "SELECT minutes FROM meetings WHERE id = $1";
+    let found: Option<Option<Vec<u8>>> =
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(meeting_id).fetch_optional(pool).await)?;
+    Ok(found.flatten())
 }
 
 /// Records that an item's decision opened (`opened`) or changed (`updated`) a blocker; a

@@ -26,8 +26,28 @@ fn id(text: &str, lang: Lang) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::new(AppError::NotFound, lang))
 }
 
-fn text(fields: &Map<String, Value>, key: &str) -> Option<String> {
-    fields.get(key).and_then(Value::as_str).map(str::to_string)
+fn refused(name: &'static str, value: &Value, expected: Expected, lang: Lang) -> ApiError {
+    ApiError::new(
+        AppError::BadArgument {
+            name,
+            value: value.to_string(),
+            expected,
+        },
+        lang,
+    )
+}
+
+/// A text field: absent or null is none; anything but a string is refused, naming the field.
+fn text(
+    fields: &Map<String, Value>,
+    key: &'static str,
+    lang: Lang,
+) -> Result<Option<String>, ApiError> {
+    match fields.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(t)) => Ok(Some(t.clone())),
+        Some(other) => Err(refused(key, other, Expected::Text, lang)),
+    }
 }
 
 /// The meeting as the answer; a stale version that came in `If-Match` answers 412.
@@ -65,7 +85,7 @@ pub async fn create(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let held_on = match text(&fields, "held_on").filter(|t| !t.trim().is_empty()) {
+    let held_on = match text(&fields, "held_on", lang)?.filter(|t| !t.trim().is_empty()) {
         None => today(),
         Some(t) => t.trim().parse().map_err(|_| {
             ApiError::new(
@@ -78,16 +98,18 @@ pub async fn create(
             )
         })?,
     };
+    let propose = match fields.get("propose") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(refused("propose", other, Expected::Flag, lang)),
+    };
     let new = NewMeeting {
-        region: text(&fields, "region"),
-        title: text(&fields, "title"),
+        region: text(&fields, "region", lang)?,
+        title: text(&fields, "title", lang)?,
         held_on,
-        chair: text(&fields, "chair").unwrap_or_default(),
-        attendees: text(&fields, "attendees").unwrap_or_default(),
-        propose: fields
-            .get("propose")
-            .and_then(Value::as_bool)
-            .unwrap_or(true),
+        chair: text(&fields, "chair", lang)?.unwrap_or_default(),
+        attendees: text(&fields, "attendees", lang)?.unwrap_or_default(),
+        propose,
     };
     let result = kfq_app::meetings::create(&s.db, &signed.actor, &new).await;
     answer(result, StatusCode::CREATED, None, lang)
@@ -205,7 +227,8 @@ pub async fn decide(
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let (version, if_match) = crate::api::edited_version(&headers, &fields, lang)?;
-    let decision = text(&fields, "decision").unwrap_or_default();
+    let decision = text(&fields, "decision", lang)?
+        .ok_or_else(|| refused("decision", &Value::Null, Expected::Text, lang))?;
     let result = kfq_app::meetings::decide(
         &s.db,
         &signed.actor,
@@ -219,22 +242,33 @@ pub async fn decide(
     answer(result, StatusCode::OK, if_match, lang)
 }
 
-/// `DELETE /api/v1/meetings/{id}/items/{item}`: takes it off the agenda.
+/// `DELETE /api/v1/meetings/{id}/items/{item}?version=` (or `If-Match`): takes it off the
+/// agenda from the item's version seen.
 pub async fn remove_item(
     State(s): State<AppState>,
     signed: Signed,
     Path((m, item)): Path<(String, String)>,
+    headers: HeaderMap,
+    params: Params,
 ) -> ApiResult {
     let lang = signed.actor.lang;
+    let query: Map<String, Value> = params
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .map(|v| ("version".to_string(), Value::from(v)))
+        .into_iter()
+        .collect();
+    let (version, if_match) = crate::api::edited_version(&headers, &query, lang)?;
     let result = kfq_app::meetings::remove_item(
         &s.db,
         &signed.actor,
         id(&m, lang)?,
         id(&item, lang)?,
+        version,
         today(),
     )
     .await;
-    answer(result, StatusCode::OK, None, lang)
+    answer(result, StatusCode::OK, if_match, lang)
 }
 
 /// `POST /api/v1/meetings/{id}/items/{item}/blockers` `{"description","category",

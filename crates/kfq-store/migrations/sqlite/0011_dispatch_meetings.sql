@@ -1,7 +1,8 @@
 -- 调度会: a blocker carries the day it was raised (new blockers come before the next meeting);
 -- a meeting belongs to a zone, a city or the province (its scope, stored as a user's is), has
 -- an agenda of projects with the reasons each is on it and what was decided, and a version (a
--- stale change is refused); the blockers a decision opened or changed are linked to its item.
+-- stale change is refused) and, once final, the minutes as they were made final (a DOCX file);
+-- the blockers a decision opened or changed are linked to its item.
 ALTER TABLE blockers ADD COLUMN raised_on DATE;
 
 CREATE TABLE meetings (
@@ -13,6 +14,7 @@ CREATE TABLE meetings (
     chair      TEXT    NOT NULL DEFAULT '',
     attendees  TEXT    NOT NULL DEFAULT '',
     closed     BOOLEAN NOT NULL DEFAULT FALSE,
+    minutes    BLOB,
     version    BIGINT  NOT NULL DEFAULT 1
 );
 CREATE INDEX meetings_by_scope ON meetings (scope, held_on);

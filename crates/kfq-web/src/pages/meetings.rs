@@ -294,8 +294,11 @@ pub async fn remove_item(
     State(s): State<AppState>,
     user: PageUser,
     Path((id, item)): Path<(i64, i64)>,
+    Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let result = kfq_app::meetings::remove_item(&s.db, &user.actor, id, item, today()).await;
+    let version = super::form_version(&form);
+    let result =
+        kfq_app::meetings::remove_item(&s.db, &user.actor, id, item, version, today()).await;
     after(&s, &user, id, result).await
 }
 

@@ -284,6 +284,23 @@ async fn a_zone_meeting_decides_opens_an_overdue_blocker_and_its_minutes_become_
             refused["error"].as_str().unwrap().contains("定稿"),
             "{refused}"
         );
+        // Final minutes stay as they were made final: the blocker resolved since is still
+        // listed overdue in them, until they are reopened.
+        let final_minutes = minutes_text(&app, &format!("{path}/minutes.docx"), &zone).await;
+        assert!(final_minutes.contains("未解决（逾期）"), "{final_minutes}");
+        let (status, _) = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/blockers/{new_id}"),
+                Some(&zone),
+                Some(json!({"version": 1, "status": "resolved", "resolution": "道路已接通"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        assert_eq!(
+            minutes_text(&app, &format!("{path}/minutes.docx"), &city).await,
+            final_minutes
+        );
         let (status, _) = app
             .call(
                 "POST",
@@ -293,6 +310,41 @@ async fn a_zone_meeting_decides_opens_an_overdue_blocker_and_its_minutes_become_
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
+        let reopened = minutes_text(&app, &format!("{path}/minutes.docx"), &city).await;
+        assert!(
+            reopened.contains("已解决") && !reopened.contains("（逾期）"),
+            "{engine}: {reopened}"
+        );
+
+        // Off the agenda only from the item's version seen.
+        let (_, current) = app.call("GET", &path, Some(&zone), None).await;
+        let seen = item(&current["meeting"], "LL-1")["version"]
+            .as_i64()
+            .unwrap();
+        let (status, _) = app.call("DELETE", &item_path, Some(&zone), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}: no version");
+        let stale = format!("{item_path}?version={}", seen - 1);
+        let (status, _) = app.call("DELETE", &stale, Some(&zone), None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{engine}");
+        let (status, removed) = app
+            .call(
+                "DELETE",
+                &format!("{item_path}?version={seen}"),
+                Some(&zone),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {removed}");
+        assert!(codes(&removed["meeting"]).is_empty());
+        let (_, still) = app
+            .call(
+                "GET",
+                &format!("/api/v1/blockers/{new_id}"),
+                Some(&zone),
+                None,
+            )
+            .await;
+        assert_eq!(still["blocker"]["status"], "resolved", "the blockers stay");
 
         // Every step audited, with who.
         let (_, trail) = app
@@ -321,9 +373,34 @@ async fn a_zone_meeting_decides_opens_an_overdue_blocker_and_its_minutes_become_
                 None,
             )
             .await;
-        assert_eq!(trail["entries"][0]["action"], "decide", "{engine}: {trail}");
-        assert_eq!(trail["entries"][0]["after"]["decision"], decision);
-        assert_eq!(trail["entries"][0]["before"]["decision"], "");
+        let (removal, decided) = (&trail["entries"][0], &trail["entries"][1]);
+        assert_eq!(removal["action"], "delete", "{engine}: {trail}");
+        assert_eq!(removal["before"]["decision"], decision);
+        assert_eq!(decided["action"], "decide", "{engine}: {trail}");
+        assert_eq!(decided["after"]["decision"], decision);
+        assert_eq!(decided["before"]["decision"], "");
+
+        // A project moved to another zone since it was put on leaves this zone's view of the
+        // meeting; the city, which sees both zones, still finds it there.
+        let (status, _) = app.call("POST", &items, Some(&zone), Some(add(ll))).await;
+        assert_eq!(status, StatusCode::CREATED, "{engine}");
+        let (_, project) = app
+            .call("GET", &format!("/api/v1/projects/{ll}"), Some(&city), None)
+            .await;
+        let moved = json!({"version": project["version"], "zone": "孝义经济开发区"});
+        let (status, answer) = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/projects/{ll}"),
+                Some(&city),
+                Some(moved),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {answer}");
+        let (_, seen) = app.call("GET", &path, Some(&zone), None).await;
+        assert!(codes(&seen["meeting"]).is_empty(), "{engine}: {seen}");
+        let (_, seen) = app.call("GET", &path, Some(&city), None).await;
+        assert_eq!(codes(&seen["meeting"]), ["LL-1"], "{engine}");
     }
 }
 
@@ -434,6 +511,27 @@ async fn a_city_meeting_takes_what_its_zones_escalated_and_only_within_the_city(
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {bad}");
         assert_eq!(bad["errors"][0]["field"], "title");
+        // Values of the wrong kind, or a year typed wrong, are refused, not taken as empty.
+        let meeting_path = format!("/api/v1/meetings/{}", provincial["meeting"]["id"]);
+        for body in [
+            json!({"version": 1, "chair": 5}),
+            json!({"version": 1, "held_on": "20266-11-20"}),
+        ] {
+            let (status, bad) = app
+                .call("PATCH", &meeting_path, Some(&province), Some(body))
+                .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {bad}");
+        }
+        for body in [
+            json!({"held_on": "0226-11-20"}),
+            json!({"chair": ["李明"]}),
+            json!({"propose": "false"}),
+        ] {
+            let (status, bad) = app
+                .call("POST", "/api/v1/meetings", Some(&province), Some(body))
+                .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}: {bad}");
+        }
         // The city lists its own meetings, not the province's.
         let (_, list) = app.call("GET", "/api/v1/meetings", Some(&city), None).await;
         assert_eq!(list["total"], 2, "{engine}: {list}");
