@@ -4,7 +4,8 @@
 // and locks the round, then finds a planted duplicate by city, sets it aside with a reason and
 // sets the dashboard back to the figures as reported; the three administrators of 三员分立 create,
 // grant and audit an account; a zone raises an overdue blocker and escalates it to its city;
-// the monthly cycle goes round once; a zone's dispatch meeting opens a blocker by decision. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+// the monthly cycle goes round once; a zone's dispatch meeting opens a blocker by decision; a
+// project's A角 goes away and its B角 finds the work in 我的工作. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -20,6 +21,7 @@ const env = { ...process.env, KFQ_DATABASE_URL: `sqlite://${join(dir, "kfq.db")}
 const CITY = ["city.e2e", "Lvliang-e2e-2024"];
 const PROVINCE = ["province.e2e", "Shanxi-e2e-2024"];
 const ZONE = ["zone.e2e", "Zone-e2e-2024"];
+const DEPT = ["dept.e2e", "Dept-e2e-2024"];
 const ADMINS = { sysadmin: ["xitong.e2e", "Xitong-e2e-2024"], secadmin: ["anquan.e2e", "Anquan-e2e-2024"], auditadmin: ["shenji.e2e", "Shenji-e2e-2024"] };
 let server, base, browser, demoUsers;
 
@@ -35,6 +37,7 @@ before(async () => {
   kfq(["user", "add", "--username", CITY[0], "--role", "city", "--region", "141100", "--password-stdin"], CITY[1] + "\n");
   kfq(["user", "add", "--username", PROVINCE[0], "--role", "province", "--region", "140000", "--password-stdin"], PROVINCE[1] + "\n");
   kfq(["user", "add", "--username", ZONE[0], "--role", "zone", "--region", "吕梁经济技术开发区", "--password-stdin"], ZONE[1] + "\n");
+  kfq(["user", "add", "--username", DEPT[0], "--role", "department", "--region", "吕梁经济技术开发区", "--password-stdin"], DEPT[1] + "\n");
   for (const [role, [name, password]] of Object.entries(ADMINS)) {
     kfq(["user", "add", "--username", name, "--role", role, "--region", "140000", "--password-stdin"], password + "\n");
   }
@@ -404,4 +407,36 @@ test("a dispatch meeting: the zone holds it on the proposed agenda, a decision o
   await city.goto(meetingUrl);
   assert.equal(await city.getAttribute("#meeting-status", "data-closed"), "true");
   await city.context().close();
+});
+
+test("包联责任: the zone names a project's A角 and B角; when the A角 marks themselves away, the B角 finds the project in 我的工作", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/projects?stage=started");
+  await Promise.all([zone.waitForURL(/\/projects\/\d+$/), zone.click("#project-table tbody tr:first-child td a")]);
+  const projectUrl = zone.url();
+  await zone.selectOption("#as-a_role", ZONE[0]);
+  await zone.selectOption("#as-b_role", DEPT[0]);
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#assignment-save")]);
+  assert.equal((await zone.textContent("#responsible")).trim(), ZONE[0]);
+  await zone.goto(base + "/work");
+  const code = await zone.locator("#my-projects tbody tr").first().getAttribute("data-code");
+  assert.ok(code, "the A角 has the project in their work");
+  await Promise.all([zone.waitForURL(base + "/work"), zone.click("#toggle-away")]);
+  assert.equal(await zone.getAttribute("#away-form", "data-away"), "true");
+  await zone.context().close();
+
+  const dept = await signedIn(DEPT);
+  await dept.goto(base + "/work");
+  const row = dept.locator(`#my-projects tbody tr[data-code="${code}"]`);
+  assert.equal(await row.getAttribute("data-covering"), ZONE[0], "the B角 stands in for the away A角");
+  await shot(dept, "work");
+  await dept.goto(projectUrl);
+  assert.equal((await dept.textContent("#responsible")).trim(), DEPT[0]);
+  await dept.context().close();
+
+  const back = await signedIn(ZONE);
+  await back.goto(base + "/work");
+  await Promise.all([back.waitForURL(base + "/work"), back.click("#toggle-away")]);
+  assert.equal(await back.getAttribute("#away-form", "data-away"), "false");
+  await back.context().close();
 });

@@ -352,6 +352,10 @@ pub enum Expected {
     EscalateFrom,
     /// A zone, a city or a province to hold a meeting for.
     MeetingRegion,
+    /// One of an assignment's duties.
+    AssignmentField,
+    /// An account that may hold the duty (named) in the project's zone, not this one.
+    Holder(String, String),
     /// The blocker belongs to the agenda item's project.
     ItemBlocker,
     /// A code of the authenticator app, now.
@@ -464,6 +468,18 @@ impl Expected {
             (Expected::Project, _) => lang
                 .pick("请给出项目的 id（project_id）", "give the project's id (project_id)")
                 .into(),
+            (Expected::AssignmentField, _) => lang
+                .pick(
+                    "包联责任没有这一项（leader、a_role、b_role、agent）",
+                    "not a duty of an assignment (leader, a_role, b_role, agent)",
+                )
+                .into(),
+            (Expected::Holder(duty, user), Lang::Zh) => format!(
+                "“{user}”不能担任本项目的{duty}：须为本开发区范围内、角色相符且未停用的账号"
+            ),
+            (Expected::Holder(duty, user), Lang::En) => format!(
+                "'{user}' cannot be this project's {duty}: it must be an active account of a fitting role whose region holds the project"
+            ),
             (Expected::MeetingRegion, _) => lang
                 .pick(
                     "调度会须属于一个开发区、一个地市或一个省",

@@ -5,6 +5,7 @@
 //! written in one transaction together with its audit events.
 
 pub mod actor;
+pub mod assignments;
 pub mod audit;
 pub mod blockers;
 pub mod checks;

@@ -710,6 +710,88 @@ pub fn blockers_table(list: &[crate::blockers::BlockerView], lang: Lang) -> Repo
     }
 }
 
+/// 我的工作 — what falls due and the projects of one user.
+pub fn work_tables(w: &crate::assignments::MyWork, lang: Lang) -> Vec<(String, ReportTable)> {
+    let text = |s: &str| Val::Text(s.to_string());
+    let due = ReportTable {
+        title: lang.pick("待办事项", "Due").into(),
+        unit: w.username.clone(),
+        headers: [
+            ("类别", "Kind"),
+            ("事项", "Item"),
+            ("期限", "Due"),
+            ("逾期", "Overdue"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: w
+            .due
+            .iter()
+            .map(|d| {
+                vec![
+                    text(match d.kind {
+                        "blocker" => lang.pick("堵点", "blocker"),
+                        "review" => lang.pick("月统计审核", "review"),
+                        _ => lang.pick("月统计报送", "monthly return"),
+                    }),
+                    text(&d.title),
+                    text(&d.due_on.map(|d| d.to_string()).unwrap_or_default()),
+                    text(if d.overdue {
+                        lang.pick("是", "yes")
+                    } else {
+                        ""
+                    }),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    };
+    let projects = ReportTable {
+        title: lang.pick("我的项目", "My projects").into(),
+        unit: if w.away {
+            lang.pick("外出中", "away").into()
+        } else {
+            String::new()
+        },
+        headers: [
+            ("项目编号", "Code"),
+            ("项目名称", "Project"),
+            ("开发区", "Zone"),
+            ("职责", "Duties"),
+            ("代A角", "Standing in for"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: w
+            .projects
+            .iter()
+            .map(|p| {
+                let duties: Vec<&str> = p.duties.iter().map(|d| d.label(lang)).collect();
+                vec![
+                    text(&p.code),
+                    text(&p.name),
+                    text(&p.zone),
+                    text(&duties.join(lang.pick("、", ", "))),
+                    text(p.covering_for.as_deref().unwrap_or_default()),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    };
+    vec![
+        (lang.pick("待办", "Due").into(), due),
+        (lang.pick("项目", "Projects").into(), projects),
+        (
+            lang.pick("堵点", "Blockers").into(),
+            blockers_table(&w.blockers, lang),
+        ),
+    ]
+}
+
 /// 调度会 — the meetings of a region, the latest first.
 pub fn meetings_table(list: &[crate::meetings::MeetingSummary], lang: Lang) -> ReportTable {
     ReportTable {

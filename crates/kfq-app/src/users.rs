@@ -199,6 +199,7 @@ pub async fn add_user(db: &Db, actor: &Actor, new: NewUser) -> Result<UserView, 
         totp_secret: None,
         totp_pending: None,
         totp_last_step: None,
+        away: false,
     };
     let now = Utc::now();
     let mut tx = db.begin().await?;
@@ -583,6 +584,23 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<UserView>, AppError> {
         .iter()
         .map(|row| view(row, &zones, &policy))
         .collect()
+}
+
+/// The operator at the command line seeing kfq as an account does (`kfq work --user`): that
+/// account's role and scope, the operator's language.
+pub async fn acting_as(db: &Db, operator: &Actor, username: &str) -> Result<Actor, AppError> {
+    if operator.role != Role::Operator {
+        return Err(AppError::Forbidden);
+    }
+    let row = kfq_store::user_by_name(db, username)
+        .await?
+        .ok_or_else(|| AppError::UnknownUser(username.into()))?;
+    let zones = kfq_store::zones(db).await?;
+    let user = view(&row, &zones, &Policy::load(db).await?)?;
+    Ok(Actor {
+        lang: operator.lang,
+        ..user.actor()
+    })
 }
 
 /// The account another administrator's work is about: it must exist, not be the actor's own

@@ -5,6 +5,7 @@
 //! ascending order, which SQLite binds by position too); the `on_db!`/`on_tx!` macros expand
 //! it once per engine. Money is integer 元, months are `yyyymm` integers, dates are dates.
 
+mod assignments;
 mod backup;
 mod bulk;
 mod db;
@@ -20,6 +21,7 @@ pub mod testing;
 mod users;
 mod write;
 
+pub use assignments::*;
 pub use backup::{backup_to, integrity_check, restore_from};
 pub use bulk::Value;
 pub use db::{Backend, Db, DbUrl, FileProblem, StoreError, Tx};

@@ -29,6 +29,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         11,
         include_str!("../migrations/sqlite/0011_dispatch_meetings.sql"),
     ),
+    (
+        12,
+        include_str!("../migrations/sqlite/0012_assignments.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -65,6 +69,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         11,
         include_str!("../migrations/postgres/0011_dispatch_meetings.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_assignments.sql"),
     ),
 ];
 

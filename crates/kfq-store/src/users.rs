@@ -23,10 +23,12 @@ pub struct UserRow {
     pub totp_pending: Option<String>,
     /// The last step whose code signed in.
     pub totp_last_step: Option<i64>,
+    /// Marked away (外出): the B角 takes the work of the projects this user is the A角 of.
+    pub away: bool,
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, scope, lang, \
-    must_change_password, disabled, totp_secret, totp_pending, totp_last_step";
+    must_change_password, disabled, totp_secret, totp_pending, totp_last_step, away";
 
 pub async fn insert_user(tx: &mut Tx, u: &UserRow, at: DateTime<Utc>) -> Result<i64, StoreError> {
     const SQL: &str =

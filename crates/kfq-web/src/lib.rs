@@ -13,6 +13,7 @@ mod monthly;
 mod pages;
 pub mod rate;
 mod routes;
+mod work;
 
 use axum::Router;
 use kfq_core::Lang;
@@ -84,6 +85,10 @@ fn routes() -> routes::Routes {
         .put("/api/v1/projects/{id}/plans/{year}", monthly::set_plan)
         .get("/api/v1/settings/monthly", monthly::settings)
         .patch("/api/v1/settings/monthly", monthly::change_settings)
+        .get("/api/v1/me/work", work::my_work)
+        .post("/api/v1/me/away", work::away)
+        .get("/api/v1/projects/{id}/assignment", work::get)
+        .put("/api/v1/projects/{id}/assignment", work::set)
         .get("/api/v1/meetings", meetings::list)
         .post("/api/v1/meetings", meetings::create)
         .get("/api/v1/meetings/{id}", meetings::get)

@@ -126,6 +126,16 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 我的工作 of an account: what falls due, its projects (包联领导, A角, B角, 代办员) and blockers
+    Work {
+        /// The account, by username
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Dispatch meetings (调度会) of a region, the latest first; `--minutes ID -o FILE.docx`
     /// writes a meeting's minutes (纪要) as a Word document
     Meetings {
@@ -481,6 +491,25 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &serde_json::json!({ "total": list.len(), "items": list }),
                 vec![(lang.pick("堵点台账", "Blockers").into(), table)],
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Work {
+            user,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let as_user = kfq_app::users::acting_as(&db, &operator, &user).await?;
+            let today = chrono::Local::now().date_naive();
+            let work = kfq_app::assignments::my_work(&db, &as_user, today).await?;
+            emit(
+                &work,
+                render::work_tables(&work, lang),
                 None,
                 format,
                 output.as_deref(),

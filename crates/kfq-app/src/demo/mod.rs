@@ -16,6 +16,7 @@ mod naming;
 pub use naming::PLANTED as PLANTED_DUPLICATES;
 pub mod planted;
 mod rng;
+mod work;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use kfq_core::access::Role;
@@ -213,6 +214,8 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
             password,
         });
     }
+    // Assignments name the demo users, so they come after them.
+    work::seed(db, &operator, today).await?;
     Ok((summary, created))
 }
 

@@ -12,6 +12,7 @@ mod monthly;
 mod projects;
 mod rounds;
 mod words;
+mod work;
 
 use std::collections::HashMap;
 
@@ -59,6 +60,9 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/blockers/{id}", blockers::save)
         .post("/blockers/{id}/escalate", blockers::escalate)
         .post("/blockers/{id}/notes", blockers::note)
+        .get("/work", work::page)
+        .post("/work/away", work::away)
+        .post("/projects/{id}/assignment", work::assign)
         .get("/meetings", meetings::list)
         .post("/meetings", meetings::create)
         .get("/meetings/{id}", meetings::page)

@@ -403,6 +403,9 @@ struct ProjectPageView {
     history: Vec<ChangeRow>,
     findings: Vec<super::checks::FindingRow>,
     back: String,
+    assignment_version: i64,
+    duties: Vec<super::work::DutyRow>,
+    responsible: String,
 }
 
 pub(super) fn field_label(name: &str, w: &super::Words) -> &'static str {
@@ -564,6 +567,11 @@ async fn show_page(
         Ok(x) => x,
         Err(e) => return error_page(user, e),
     };
+    let (assignment_version, duties, responsible) = match super::work::duty_rows(s, user, id).await
+    {
+        Ok(x) => x,
+        Err(e) => return error_page(user, e),
+    };
     let today = chrono::Local::now().date_naive();
     let dates = kfq_core::stage::StageDates {
         signed_on: p.signed_on,
@@ -622,6 +630,9 @@ async fn show_page(
         .take(200)
         .collect();
     let page = ProjectPageView {
+        assignment_version,
+        duties,
+        responsible,
         chrome: user.chrome(p.name.clone(), "projects"),
         p: Summary {
             id: p.id,

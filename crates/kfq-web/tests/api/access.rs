@@ -464,5 +464,13 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .await
             .unwrap();
         assert_eq!(meeting_after, meeting, "{engine}: 太原's meeting unchanged");
+        assert!(
+            kfq_store::assignments(&app.db.db)
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.project_id != ty),
+            "{engine}: nobody assigned 太原's project"
+        );
     }
 }

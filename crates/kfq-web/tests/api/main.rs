@@ -21,6 +21,7 @@ mod outage;
 mod projects;
 mod rounds;
 mod security;
+mod work;
 
 /// Two cities, two zones in 吕梁 and one in 太原, a project in each zone, one round.
 const ZONES: &str = "开发区名称,所属市,级别\n吕梁经济技术开发区,141100,省级\n孝义经济开发区,141100,省级\n中北高新区,140100,省级\n";
