@@ -67,8 +67,13 @@ async fn users_by_name(db: &Db) -> Result<HashMap<String, UserRow>, AppError> {
         .collect())
 }
 
+/// Away, or no longer able to work at all: a disabled account's B角 stands in too.
+fn absent(users: &HashMap<String, UserRow>, username: &str) -> bool {
+    users.get(username).is_some_and(|u| u.away || u.disabled)
+}
+
 fn view(a: &Assignment, code: &str, users: &HashMap<String, UserRow>) -> AssignmentView {
-    let away = |u: &str| users.get(u).is_some_and(|u| u.away);
+    let away = |u: &str| absent(users, u);
     AssignmentView {
         project_id: a.project_id,
         code: code.to_string(),
@@ -211,7 +216,10 @@ pub async fn set(
                 continue;
             }
         };
+        // A holder kept as they were is not checked again: another duty can change even when
+        // this one's holder has since been disabled or moved.
         let fits = username.is_empty()
+            || username == stored.holder(duty)
             || users
                 .get(username)
                 .is_some_and(|u| eligible(u, duty, zone, &snapshot.zones));
@@ -263,6 +271,9 @@ pub async fn set(
 pub async fn set_away(db: &Db, actor: &Actor, away: bool) -> Result<(), AppError> {
     actor.must(Action::Read)?;
     let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let was = kfq_store::user_by_id(db, user_id)
+        .await?
+        .is_some_and(|u| u.away);
     let mut tx = db.begin().await?;
     kfq_store::set_user_away(&mut tx, user_id, away).await?;
     crate::audit::append(
@@ -271,7 +282,7 @@ pub async fn set_away(db: &Db, actor: &Actor, away: bool) -> Result<(), AppError
         if away { "away" } else { "back" },
         "user",
         &actor.username,
-        None,
+        Some(serde_json::json!({ "away": was }).to_string()),
         Some(serde_json::json!({ "away": away }).to_string()),
     )
     .await?;
@@ -323,7 +334,7 @@ pub async fn my_work(db: &Db, actor: &Actor, today: NaiveDate) -> Result<MyWork,
     let users = users_by_name(db).await?;
     let me = users.get(&actor.username);
     let display_name = me.map(|u| u.display_name.clone()).unwrap_or_default();
-    let away = |u: &str| users.get(u).is_some_and(|u| u.away);
+    let away = |u: &str| absent(&users, u);
     let snapshot = db.snapshot().await?;
     let assignments: HashMap<i64, Assignment> = kfq_store::assignments(db)
         .await?
@@ -388,7 +399,8 @@ pub async fn my_work(db: &Db, actor: &Actor, today: NaiveDate) -> Result<MyWork,
         })
         .collect();
     due.extend(returns_due(db, actor, today).await?);
-    due.sort_by_key(|d| (!d.overdue, d.due_on));
+    // Overdue first, then by date; undated (reviews) last.
+    due.sort_by_key(|d| (!d.overdue, d.due_on.is_none(), d.due_on));
     Ok(MyWork {
         username: actor.username.clone(),
         away: me.is_some_and(|u| u.away),
@@ -416,8 +428,10 @@ async fn returns_due(db: &Db, actor: &Actor, today: NaiveDate) -> Result<Vec<Due
         let overview = crate::monthly::overview(db, actor, None, month, today).await?;
         for z in &overview.zones {
             let link = format!("/monthly/{}/{}", z.zone_id, overview.month);
-            let to_submit = z.status == ReturnStatus::Returned
-                || (z.status == ReturnStatus::Draft && overview.deadline <= soon);
+            // A zone with nothing under construction that month owes no return.
+            let to_submit = z.projects > 0
+                && (z.status == ReturnStatus::Returned
+                    || (z.status == ReturnStatus::Draft && overview.deadline <= soon));
             if fills && to_submit && !z.locked {
                 due.push(DueItem {
                     kind: "monthly_return",

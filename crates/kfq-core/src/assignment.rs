@@ -126,12 +126,13 @@ impl Assignment {
             .collect()
     }
 
-    /// Whether `user` stands in for the A角 now (the B角 while the A角 is away).
+    /// Whether `user` stands in for the A角 now: the B角 while there is an A角 and they are away.
     pub fn covering(&self, user: &str, away: impl Fn(&str) -> bool) -> bool {
         !user.is_empty()
             && self.b_role == user
+            && !self.a_role.is_empty()
             && self.a_role != user
-            && self.responsible(away) == Some(user)
+            && away(&self.a_role)
     }
 }
 
@@ -167,6 +168,7 @@ mod tests {
             ..assignment()
         };
         assert_eq!(no_a.responsible(nobody_away), Some("li"));
+        assert!(!no_a.covering("li", nobody_away), "nobody to stand in for");
         assert_eq!(Assignment::default().responsible(nobody_away), None);
     }
 

@@ -41,6 +41,20 @@ pub async fn duty_rows(
         .map(|h| {
             let current = h.person.as_ref().map_or("", |p| p.username.as_str());
             let mut choices = vec![Choice::new("", words(lang).nobody, current)];
+            // The holder stays a choice even when no longer eligible, so that saving another
+            // duty does not silently take this one away (kept as it was, it is not checked again).
+            if let Some(p) = h.person.as_ref() {
+                let listed = candidates.iter().any(|(d, people)| {
+                    *d == h.duty && people.iter().any(|c| c.username == p.username)
+                });
+                if !listed {
+                    choices.push(Choice::new(
+                        &p.username,
+                        format!("{} {}", p.display_name, p.username),
+                        current,
+                    ));
+                }
+            }
             choices.extend(
                 candidates
                     .iter()
