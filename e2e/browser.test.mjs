@@ -440,3 +440,24 @@ test("包联责任: the zone names a project's A角 and B角; when the A角 mark
   assert.equal(await back.getAttribute("#away-form", "data-away"), "false");
   await back.context().close();
 });
+
+test("审批事项: the zone records a procedure of its project and 领办代办 counts it", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/agency");
+  const before = Number(await zone.textContent("#handled"));
+  await zone.goto(base + "/projects?stage=signed");
+  await Promise.all([zone.waitForURL(/\/projects\/\d+$/), zone.click("#project-table tbody tr:first-child td a")]);
+  const pending = zone.locator('#procedure-table tbody tr[data-status="pending"]').first();
+  const name = await pending.getAttribute("data-name");
+  await Promise.all([zone.waitForURL(/\/procedures\//), pending.locator("a").click()]);
+  const today = new Date().toISOString().slice(0, 10);
+  await zone.fill("#pr-accepted", today);
+  await zone.check("#pr-commitment");
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#procedure-save")]);
+  const row = zone.locator(`#procedure-table tbody tr[data-name="${name}"]`);
+  assert.equal(await row.getAttribute("data-status"), "accepted");
+  await zone.goto(base + "/agency");
+  assert.equal(Number(await zone.textContent("#handled")), before + 1, "this year's matters handled grow by one");
+  await shot(zone, "agency");
+  await zone.context().close();
+});

@@ -111,7 +111,7 @@ pub async fn get(db: &Db, actor: &Actor, project_id: i64) -> Result<AssignmentVi
 
 /// Whether an account may hold a duty on a project of this zone: active, of a role that holds
 /// the duty, with the zone in its scope.
-fn eligible(
+pub(crate) fn eligible(
     user: &UserRow,
     duty: Duty,
     zone: &kfq_core::zone::Zone,

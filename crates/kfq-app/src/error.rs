@@ -354,6 +354,10 @@ pub enum Expected {
     MeetingRegion,
     /// One of an assignment's duties.
     AssignmentField,
+    /// Names of procedures: not empty, at most 50 characters, none repeated.
+    ProcedureNames,
+    /// A field of a procedure.
+    ProcedureField,
     /// An account that may hold the duty (named) in the project's zone, not this one.
     Holder(String, String),
     /// The blocker belongs to the agenda item's project.
@@ -467,6 +471,18 @@ impl Expected {
                 .into(),
             (Expected::Project, _) => lang
                 .pick("请给出项目的 id（project_id）", "give the project's id (project_id)")
+                .into(),
+            (Expected::ProcedureNames, _) => lang
+                .pick(
+                    "事项名称不能为空、不超过50字、不能重复",
+                    "procedure names are not empty, at most 50 characters, none repeated",
+                )
+                .into(),
+            (Expected::ProcedureField, _) => lang
+                .pick(
+                    "审批事项没有这一项（agent、accepted_on、submitted_on、approved_on、commitment、note）",
+                    "not a field of a procedure (agent, accepted_on, submitted_on, approved_on, commitment, note)",
+                )
                 .into(),
             (Expected::AssignmentField, _) => lang
                 .pick(

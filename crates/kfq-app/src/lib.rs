@@ -17,6 +17,7 @@ pub mod import;
 pub mod meetings;
 pub mod monthly;
 pub mod policy;
+pub mod procedures;
 pub mod projects;
 pub mod render;
 pub mod reports;

@@ -710,6 +710,65 @@ pub fn blockers_table(list: &[crate::blockers::BlockerView], lang: Lang) -> Repo
     }
 }
 
+/// 领办代办 — a region's matters handled, by zone and by procedure.
+pub fn agency_tables(
+    r: &crate::procedures::AgencyReport,
+    lang: Lang,
+) -> Vec<(String, ReportTable)> {
+    let table = |title: &str, first: &str, lines: &[crate::procedures::AgencyLine]| ReportTable {
+        title: title.to_string(),
+        unit: format!("{} {} — {}", r.name, r.from, r.to),
+        headers: [
+            (first, first),
+            ("领办代办事项（件）", "Handled"),
+            ("已办结", "Approved"),
+            ("承诺制", "Commitment"),
+            ("平均办理天数", "Average days"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Val::Text(l.name.clone()),
+                    Val::Text(l.figures.handled.to_string()),
+                    Val::Text(l.figures.approved.to_string()),
+                    Val::Text(l.figures.commitment.to_string()),
+                    Val::Text(l.figures.average_days.clone().unwrap_or_default()),
+                ]
+            })
+            .collect(),
+        total: Some(vec![
+            Val::Text(lang.pick("合计", "Total").into()),
+            Val::Text(r.figures.handled.to_string()),
+            Val::Text(r.figures.approved.to_string()),
+            Val::Text(r.figures.commitment.to_string()),
+            Val::Text(r.figures.average_days.clone().unwrap_or_default()),
+        ]),
+        notes: Vec::new(),
+    };
+    vec![
+        (
+            lang.pick("按开发区", "By zone").into(),
+            table(
+                lang.pick("领办代办 · 按开发区", "Agency services by zone"),
+                lang.pick("开发区", "Zone"),
+                &r.zones,
+            ),
+        ),
+        (
+            lang.pick("按事项", "By procedure").into(),
+            table(
+                lang.pick("领办代办 · 按事项", "Agency services by procedure"),
+                lang.pick("事项", "Procedure"),
+                &r.procedures,
+            ),
+        ),
+    ]
+}
+
 /// 我的工作 — what falls due and the projects of one user.
 pub fn work_tables(w: &crate::assignments::MyWork, lang: Lang) -> Vec<(String, ReportTable)> {
     let text = |s: &str| Val::Text(s.to_string());

@@ -55,6 +55,9 @@ pub enum Action {
     /// Approve a monthly return, send it back or reopen it (审核、退回、重新打开): the level
     /// above the zone.
     ReviewMonthly,
+    /// Record the approval procedures of a project (审批事项): the zone's staff, the level above
+    /// and the 代办员 who handle them.
+    HandleProcedures,
 }
 
 impl Role {
@@ -156,6 +159,10 @@ impl Role {
             Action::ReadAudit => matches!(self, Role::Province | Role::AuditAdmin),
             Action::FillMonthly => matches!(self, Role::Zone | Role::Department),
             Action::ReviewMonthly => matches!(self, Role::Province | Role::City),
+            Action::HandleProcedures => matches!(
+                self,
+                Role::Province | Role::City | Role::Zone | Role::Department | Role::Agent
+            ),
         }
     }
 }
@@ -179,6 +186,11 @@ mod tests {
         );
         assert!(!Role::Leader.allows(Action::EditProject));
         assert!(!Role::Agent.allows(Action::EditProject));
+        assert!(
+            Role::Agent.allows(Action::HandleProcedures),
+            "代办员 handle procedures"
+        );
+        assert!(!Role::Leader.allows(Action::HandleProcedures));
         assert!(Role::Zone.allows(Action::EditProject));
         assert!(Role::Province.allows(Action::ManageRounds));
         assert!(Role::Zone.allows(Action::FillMonthly));

@@ -16,6 +16,7 @@ pub mod meeting;
 pub mod money;
 pub mod monthly;
 pub mod monthly_return;
+pub mod procedure;
 pub mod project;
 pub mod rates;
 pub mod region;

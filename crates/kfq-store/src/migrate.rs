@@ -33,6 +33,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/sqlite/0012_assignments.sql"),
     ),
+    (13, include_str!("../migrations/sqlite/0013_procedures.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -73,6 +74,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../migrations/postgres/0012_assignments.sql"),
+    ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_procedures.sql"),
     ),
 ];
 

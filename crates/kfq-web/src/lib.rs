@@ -11,6 +11,7 @@ mod links;
 mod meetings;
 mod monthly;
 mod pages;
+mod procedures;
 pub mod rate;
 mod routes;
 mod work;
@@ -85,6 +86,11 @@ fn routes() -> routes::Routes {
         .put("/api/v1/projects/{id}/plans/{year}", monthly::set_plan)
         .get("/api/v1/settings/monthly", monthly::settings)
         .patch("/api/v1/settings/monthly", monthly::change_settings)
+        .get("/api/v1/projects/{id}/procedures", procedures::checklist)
+        .put("/api/v1/projects/{id}/procedures/{name}", procedures::save)
+        .get("/api/v1/reports/agency", procedures::report)
+        .get("/api/v1/settings/procedures", procedures::standard)
+        .patch("/api/v1/settings/procedures", procedures::set_standard)
         .get("/api/v1/me/work", work::my_work)
         .post("/api/v1/me/away", work::away)
         .get("/api/v1/projects/{id}/assignment", work::get)

@@ -126,6 +126,23 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 领办代办 of a region: approval matters handled, approved, under 承诺制, average days — by
+    /// zone and by procedure
+    Agency {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// First day of the period (default: 1 January this year)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period (default: today)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 我的工作 of an account: what falls due, its projects (包联领导, A角, B角, 代办员) and blockers
     Work {
         /// The account, by username
@@ -491,6 +508,33 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &serde_json::json!({ "total": list.len(), "items": list }),
                 vec![(lang.pick("堵点台账", "Blockers").into(), table)],
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Agency {
+            region,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let today = chrono::Local::now().date_naive();
+            let from = match from {
+                Some(t) => kfq_app::reports::parse_date("--from", &t)?,
+                None => chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)
+                    .unwrap_or(today),
+            };
+            let to = kfq_app::reports::as_of_or_today("--to", to.as_deref())?;
+            let report =
+                kfq_app::procedures::report(&db, &operator, region.as_deref(), from, to).await?;
+            emit(
+                &report,
+                render::agency_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

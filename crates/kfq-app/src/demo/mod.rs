@@ -13,6 +13,7 @@ mod cycle;
 mod meetings;
 mod names;
 mod naming;
+mod procedures;
 pub use naming::PLANTED as PLANTED_DUPLICATES;
 pub mod planted;
 mod rng;
@@ -192,6 +193,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     crate::blockers::escalate_overdue(db, &operator, &rules, today).await?;
     cycle::seed(db, today, crate::monthly::deadline_day(db).await?).await?;
     meetings::seed(db, &operator, today).await?;
+    procedures::seed(db, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

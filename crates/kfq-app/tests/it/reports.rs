@@ -31,6 +31,21 @@ async fn the_demo_reproduces_the_published_figures() {
         kfq_app::demo::load(db, Lang::Zh).await.expect("demo loads");
         let op = kfq_app::Actor::operator("tester", Lang::Zh);
 
+        // 领办代办 in 2023: 忻州 559 件, 吕梁 232 个 (published-figures.md).
+        let year = |y: &str| y.parse::<chrono::NaiveDate>().unwrap();
+        for (city, handled) in [("140900", 559), ("141100", 232)] {
+            let agency = kfq_app::procedures::report(
+                db,
+                &op,
+                Some(city),
+                year("2023-01-01"),
+                year("2023-12-31"),
+            )
+            .await
+            .unwrap();
+            assert_eq!(agency.figures.handled, handled, "{city}");
+        }
+
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
         let published: &[PublishedRow] = &[
             ("140100", 14, None, None, None, None, None),

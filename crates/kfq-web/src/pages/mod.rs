@@ -9,6 +9,7 @@ mod dashboard;
 mod format;
 mod meetings;
 mod monthly;
+mod procedures;
 mod projects;
 mod rounds;
 mod words;
@@ -60,6 +61,10 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/blockers/{id}", blockers::save)
         .post("/blockers/{id}/escalate", blockers::escalate)
         .post("/blockers/{id}/notes", blockers::note)
+        .get("/agency", procedures::agency)
+        .get("/projects/{id}/procedures", procedures::other)
+        .get("/projects/{id}/procedures/{name}", procedures::page)
+        .post("/projects/{id}/procedures/{name}", procedures::save)
         .get("/work", work::page)
         .post("/work/away", work::away)
         .post("/projects/{id}/assignment", work::assign)

@@ -404,6 +404,7 @@ struct ProjectPageView {
     findings: Vec<super::checks::FindingRow>,
     back: String,
     assignment_version: i64,
+    procedures: Vec<super::procedures::ProcedureRow>,
     duties: Vec<super::work::DutyRow>,
     responsible: String,
 }
@@ -572,6 +573,10 @@ async fn show_page(
         Ok(x) => x,
         Err(e) => return error_page(user, e),
     };
+    let procedures = match kfq_app::procedures::checklist(&s.db, &user.actor, id).await {
+        Ok(list) => super::procedures::rows(&list.items, lang),
+        Err(e) => return error_page(user, e),
+    };
     let today = chrono::Local::now().date_naive();
     let dates = kfq_core::stage::StageDates {
         signed_on: p.signed_on,
@@ -630,6 +635,7 @@ async fn show_page(
         .take(200)
         .collect();
     let page = ProjectPageView {
+        procedures,
         assignment_version,
         duties,
         responsible,

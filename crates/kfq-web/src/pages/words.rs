@@ -247,6 +247,19 @@ pub struct Words {
     pub due_kind_blocker: &'static str,
     pub due_kind_monthly_return: &'static str,
     pub due_kind_review: &'static str,
+    pub procedures: &'static str,
+    pub agency: &'static str,
+    pub days_taken: &'static str,
+    pub agent: &'static str,
+    pub accepted_on: &'static str,
+    pub submitted_on: &'static str,
+    pub approved_on: &'static str,
+    pub commitment: &'static str,
+    pub note: &'static str,
+    pub matters_handled: &'static str,
+    pub matters_approved: &'static str,
+    pub average_days: &'static str,
+    pub other_procedure: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -493,6 +506,19 @@ pub const ZH: Words = Words {
     due_kind_blocker: "堵点",
     due_kind_monthly_return: "月统计报送",
     due_kind_review: "月统计审核",
+    procedures: "审批事项",
+    agency: "领办代办",
+    days_taken: "办理天数",
+    agent: "代办员",
+    accepted_on: "受理日期",
+    submitted_on: "报审日期",
+    approved_on: "办结日期",
+    commitment: "承诺制",
+    note: "备注",
+    matters_handled: "领办代办事项（件）",
+    matters_approved: "已办结（件）",
+    average_days: "平均办理天数",
+    other_procedure: "其他事项名称",
 };
 
 pub const EN: Words = Words {
@@ -740,6 +766,19 @@ pub const EN: Words = Words {
     due_kind_blocker: "blocker",
     due_kind_monthly_return: "monthly return",
     due_kind_review: "review",
+    procedures: "Approval procedures",
+    agency: "Agency services",
+    days_taken: "days taken",
+    agent: "Agent",
+    accepted_on: "Accepted on",
+    submitted_on: "Submitted on",
+    approved_on: "Approved on",
+    commitment: "Under commitment (承诺制)",
+    note: "Note",
+    matters_handled: "Matters handled",
+    matters_approved: "Approved",
+    average_days: "Average days",
+    other_procedure: "Another procedure",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

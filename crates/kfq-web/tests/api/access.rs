@@ -290,6 +290,7 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         .replace("{file}", "app.css")
         .replace("{zone}", &taiyuan.zone.to_string())
         .replace("{item}", &taiyuan.item.to_string())
+        .replace("{name}", "permit")
         .replace("{blocker}", &taiyuan.blocker.to_string())
         .replace("{month}", "2024-04")
         .replace("{step}", "approve")

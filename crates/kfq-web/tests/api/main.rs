@@ -18,6 +18,7 @@ mod duties;
 mod meetings;
 mod monthly;
 mod outage;
+mod procedures;
 mod projects;
 mod rounds;
 mod security;
