@@ -474,8 +474,8 @@ impl Expected {
                 .into(),
             (Expected::ProcedureNames, _) => lang
                 .pick(
-                    "事项名称不能为空、不超过50字、不能重复",
-                    "procedure names are not empty, at most 50 characters, none repeated",
+                    "事项名称不能为空、不超过50字、不能重复，且不含 / ? # % 等字符",
+                    "procedure names are not empty, at most 50 characters, none repeated, without / ? # %",
                 )
                 .into(),
             (Expected::ProcedureField, _) => lang

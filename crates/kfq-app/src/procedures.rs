@@ -39,7 +39,7 @@ pub async fn set_standard(
     if names.is_empty()
         || names
             .iter()
-            .any(|n| n.is_empty() || n.contains('\n') || n.chars().count() > 50 || !seen.insert(n))
+            .any(|n| !procedure::valid_name(n) || !seen.insert(n))
     {
         return Err(AppError::BadArgument {
             name: "names",
@@ -192,7 +192,7 @@ pub async fn save(
     let snapshot = db.snapshot().await?;
     let project = actor.project(&snapshot, project_id)?.clone();
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
+    if !procedure::valid_name(name) {
         return Err(AppError::BadArgument {
             name: "name",
             value: name.into(),

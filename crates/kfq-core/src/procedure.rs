@@ -22,6 +22,15 @@ pub const STANDARD: &[&str] = &[
     "竣工验收备案",
 ];
 
+/// A name a procedure may have: not empty, at most 50 characters, none of the characters that
+/// would break the address of its page (`/ ? # %`) or a line.
+pub fn valid_name(name: &str) -> bool {
+    let name = name.trim();
+    !name.is_empty()
+        && name.chars().count() <= 50
+        && !name.contains(['/', '?', '#', '%', '\n', '\r'])
+}
+
 /// Where a procedure stands, read from its dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -200,6 +209,14 @@ mod tests {
             approved_on: approved.map(d),
             ..Procedure::default()
         }
+    }
+
+    #[test]
+    fn names_that_would_break_an_address_are_not_names() {
+        assert!(valid_name("施工许可证"));
+        assert!(!valid_name("  "));
+        assert!(!valid_name("消防设计审查/备案"));
+        assert!(!valid_name(&"审".repeat(51)));
     }
 
     #[test]
