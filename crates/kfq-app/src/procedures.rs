@@ -161,7 +161,13 @@ fn date_of(
     match value {
         Value::Null => Ok(None),
         Value::String(t) if t.trim().is_empty() => Ok(None),
-        Value::String(t) => t.trim().parse().map(Some).map_err(|_| bad()),
+        Value::String(t) => t
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| kfq_core::meeting::plausible_day(*d))
+            .map(Some)
+            .ok_or_else(bad),
         _ => Err(bad()),
     }
 }
@@ -208,10 +214,11 @@ pub async fn save(
             name: name.into(),
             ..Procedure::default()
         });
-    let mut changed = Procedure {
-        version,
-        ..stored.clone()
-    };
+    // Fields not sent keep what is stored at the version the user saw, or it is stale.
+    if stored.version != version {
+        return Err(AppError::Store(StoreError::Conflict));
+    }
+    let mut changed = stored.clone();
     let lang = actor.lang;
     let mut errors = Vec::new();
     for (field, value) in fields {

@@ -23,12 +23,13 @@ pub const STANDARD: &[&str] = &[
 ];
 
 /// A name a procedure may have: not empty, at most 50 characters, none of the characters that
-/// would break the address of its page (`/ ? # %`) or a line.
+/// would break the address of its page (`/ \ ? # %`, `.` or `..` alone) or a line.
 pub fn valid_name(name: &str) -> bool {
     let name = name.trim();
     !name.is_empty()
         && name.chars().count() <= 50
-        && !name.contains(['/', '?', '#', '%', '\n', '\r'])
+        && !matches!(name, "." | "..")
+        && !name.contains(['/', '\\', '?', '#', '%', '\n', '\r'])
 }
 
 /// Where a procedure stands, read from its dates.
@@ -141,8 +142,7 @@ impl Procedure {
             }
         }
         if let Some(approved) = self.approved_on {
-            let before = self.submitted_on.or(accepted);
-            if accepted.is_none() || before.is_some_and(|b| approved < b) {
+            if self.submitted_on.is_none_or(|s| approved < s) {
                 faults.push(ProcedureFault::OutOfOrder("approved_on"));
             }
         }
@@ -155,7 +155,8 @@ impl Procedure {
 }
 
 /// 领办代办 figures over some procedures: those accepted in the period (件数), how many of them
-/// are approved, how many under 承诺制, and the average days from acceptance to approval.
+/// were approved by its end, how many under 承诺制, and the average days from acceptance to
+/// approval of those approved.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AgencyFigures {
     pub handled: usize,
@@ -179,7 +180,7 @@ pub fn figures<'a>(
         }
         f.handled += 1;
         f.commitment += usize::from(p.commitment);
-        if let Some(d) = p.days() {
+        if let Some(d) = p.days().filter(|_| p.approved_on.is_some_and(|a| a <= to)) {
             f.approved += 1;
             days += d;
             timed += 1;
@@ -216,6 +217,7 @@ mod tests {
         assert!(valid_name("施工许可证"));
         assert!(!valid_name("  "));
         assert!(!valid_name("消防设计审查/备案"));
+        assert!(!valid_name("..") && !valid_name("a\\b"));
         assert!(!valid_name(&"审".repeat(51)));
     }
 
@@ -275,6 +277,13 @@ mod tests {
         assert_eq!(
             figures(&list[..0], d("2023-01-01"), d("2023-12-31")).average_days,
             None
+        );
+        let late = [procedure("2023-12-20", Some("2024-01-05"))];
+        let f = figures(&late, d("2023-01-01"), d("2023-12-31"));
+        assert_eq!(
+            (f.handled, f.approved),
+            (1, 0),
+            "approved after the period's end"
         );
         let thirds = [
             procedure("2023-01-01", Some("2023-01-02")),

@@ -160,6 +160,14 @@ pub async fn other(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let name = params.get("name").map(|n| n.trim()).unwrap_or_default();
+    if !kfq_core::procedure::valid_name(name) {
+        let refused = AppError::BadArgument {
+            name: "name",
+            value: name.into(),
+            expected: kfq_app::Expected::ProcedureNames,
+        };
+        return error_page(&user, refused);
+    }
     procedure_page(&s, &user, id, name, None).await
 }
 

@@ -56,6 +56,14 @@ async fn a_procedure_is_recorded_step_by_step_and_counted_with_the_days_it_took(
                 json!({"version": 0, "accepted_on": "2024-13-01"}),
                 "accepted_on",
             ),
+            (
+                json!({"version": 0, "accepted_on": "0001-01-01"}),
+                "accepted_on",
+            ),
+            (
+                json!({"version": 0, "accepted_on": "2024-03-01", "approved_on": "2024-03-09"}),
+                "approved_on",
+            ),
         ] {
             let (status, refused) = app.call("PUT", &path, Some(&zone), Some(body)).await;
             assert_eq!(
