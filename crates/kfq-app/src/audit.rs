@@ -191,6 +191,38 @@ pub fn parse_since(text: &str) -> Result<DateTime<Utc>, AppError> {
     Ok(day.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
+/// Stores one setting, audited as `setting` with its value before and after, in one
+/// transaction.
+pub(crate) async fn change_setting(
+    db: &kfq_store::Db,
+    actor: &Actor,
+    key: &str,
+    before: String,
+    after: String,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    kfq_store::set_settings(
+        db,
+        &mut tx,
+        &[(key.into(), after.clone())],
+        Utc::now(),
+        &actor.username,
+    )
+    .await?;
+    append(
+        &mut tx,
+        actor,
+        "update",
+        "setting",
+        key,
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    tx.commit_outside_ledger().await?;
+    Ok(())
+}
+
 /// Records that data left kfq: what was exported, by whom, from where, with which filters and
 /// how many rows.
 pub async fn record_export(

@@ -68,26 +68,8 @@ pub async fn set_deadline_day(db: &Db, actor: &Actor, day: i64) -> Result<u32, A
             expected: Expected::DeadlineDay,
         })?;
     let before = deadline_day(db).await?;
-    let mut tx = db.begin().await?;
-    kfq_store::set_settings(
-        db,
-        &mut tx,
-        &[(DEADLINE_KEY.into(), day.to_string())],
-        Utc::now(),
-        &actor.username,
-    )
-    .await?;
-    crate::audit::append(
-        &mut tx,
-        actor,
-        "update",
-        "setting",
-        DEADLINE_KEY,
-        Some(before.to_string()),
-        Some(day.to_string()),
-    )
-    .await?;
-    tx.commit_outside_ledger().await?;
+    crate::audit::change_setting(db, actor, DEADLINE_KEY, before.to_string(), day.to_string())
+        .await?;
     Ok(day)
 }
 

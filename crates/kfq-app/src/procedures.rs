@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use kfq_core::access::Action;
 use kfq_core::assignment::Duty;
 use kfq_core::procedure::{self, AgencyFigures, Coded, Procedure, ProcedureStatus, STANDARD};
@@ -48,26 +48,8 @@ pub async fn set_standard(
         });
     }
     let before = standard(db).await?;
-    let mut tx = db.begin().await?;
-    kfq_store::set_settings(
-        db,
-        &mut tx,
-        &[(STANDARD_KEY.into(), names.join("\n"))],
-        Utc::now(),
-        &actor.username,
-    )
-    .await?;
-    crate::audit::append(
-        &mut tx,
-        actor,
-        "update",
-        "setting",
-        STANDARD_KEY,
-        Some(before.join("、")),
-        Some(names.join("、")),
-    )
-    .await?;
-    tx.commit_outside_ledger().await?;
+    crate::audit::change_setting(db, actor, STANDARD_KEY, before.join("\n"), names.join("\n"))
+        .await?;
     Ok(names)
 }
 
