@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use kfq_core::access::{Action, Role};
-use kfq_core::assignment::{Assignment, Coded, Duty};
+use kfq_core::assignment::{Assignment, Coded, DueKind, Duty};
 use kfq_core::monthly_return::ReturnStatus;
 use kfq_core::scope::Scope;
 use kfq_core::stage::Stage;
@@ -48,15 +48,45 @@ pub struct AssignmentView {
     pub version: i64,
 }
 
-fn person(users: &HashMap<String, UserRow>, username: &str) -> Option<Person> {
-    (!username.is_empty()).then(|| {
-        let user = users.get(username);
+impl From<&UserRow> for Person {
+    fn from(u: &UserRow) -> Person {
         Person {
-            username: username.to_string(),
-            display_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
-            away: user.is_some_and(|u| u.away),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            away: u.away,
         }
+    }
+}
+
+impl Person {
+    /// How a list names the account: its display name and username.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.display_name, self.username)
+            .trim()
+            .to_string()
+    }
+}
+
+/// The holder named by `username` (an account since removed keeps its name).
+fn person(users: &HashMap<String, UserRow>, username: &str) -> Option<Person> {
+    (!username.is_empty()).then(|| match users.get(username) {
+        Some(u) => Person::from(u),
+        None => Person {
+            username: username.to_string(),
+            display_name: String::new(),
+            away: false,
+        },
     })
+}
+
+/// A project's stored assignment, or an empty one (version 0).
+async fn stored(db: &Db, project_id: i64) -> Result<Assignment, AppError> {
+    Ok(kfq_store::assignment(db, project_id)
+        .await?
+        .unwrap_or(Assignment {
+            project_id,
+            ..Assignment::default()
+        }))
 }
 
 async fn users_by_name(db: &Db) -> Result<HashMap<String, UserRow>, AppError> {
@@ -94,14 +124,7 @@ pub async fn get(db: &Db, actor: &Actor, project_id: i64) -> Result<AssignmentVi
     actor.must(Action::Read)?;
     let snapshot = db.snapshot().await?;
     let project = actor.project(&snapshot, project_id)?;
-    let stored = kfq_store::assignments(db)
-        .await?
-        .into_iter()
-        .find(|a| a.project_id == project_id)
-        .unwrap_or(Assignment {
-            project_id,
-            ..Assignment::default()
-        });
+    let stored = stored(db, project_id).await?;
     Ok(view(
         &stored,
         project.code.as_str(),
@@ -143,11 +166,7 @@ pub async fn candidates(
             let people = users
                 .iter()
                 .filter(|u| eligible(u, *d, zone, &snapshot.zones))
-                .map(|u| Person {
-                    username: u.username.clone(),
-                    display_name: u.display_name.clone(),
-                    away: u.away,
-                })
+                .map(Person::from)
                 .collect();
             (*d, people)
         })
@@ -181,14 +200,7 @@ pub async fn set(
         .find(|z| z.id == project.zone_id)
         .ok_or(AppError::NotFound)?;
     let users = users_by_name(db).await?;
-    let stored = kfq_store::assignments(db)
-        .await?
-        .into_iter()
-        .find(|a| a.project_id == project_id)
-        .unwrap_or(Assignment {
-            project_id,
-            ..Assignment::default()
-        });
+    let stored = stored(db, project_id).await?;
     let mut changed = Assignment {
         version,
         ..stored.clone()
@@ -208,11 +220,10 @@ pub async fn set(
             fail(field, Expected::AssignmentField.describe(actor.lang));
             continue;
         };
-        let username = match value {
-            Value::String(t) => t.trim(),
-            Value::Null => "",
-            _ => {
-                fail(field, Expected::Text.describe(actor.lang));
+        let username = match crate::projects::text_field(field, value, actor.lang) {
+            Ok(name) => name,
+            Err(e) => {
+                fail(field, e.message);
                 continue;
             }
         };
@@ -306,8 +317,7 @@ pub struct MyProject {
 /// What falls due: a blocker, a zone's monthly return to submit, one to review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueItem {
-    /// `blocker`, `monthly_return` or `review`.
-    pub kind: &'static str,
+    pub kind: DueKind,
     pub title: String,
     pub due_on: Option<NaiveDate>,
     pub overdue: bool,
@@ -391,7 +401,7 @@ pub async fn my_work(db: &Db, actor: &Actor, today: NaiveDate) -> Result<MyWork,
         .iter()
         .filter(|b| b.due_on.is_some_and(|d| d <= soon))
         .map(|b| DueItem {
-            kind: "blocker",
+            kind: DueKind::Blocker,
             title: format!("{} · {}", b.project, b.description),
             due_on: b.due_on,
             overdue: b.overdue,
@@ -434,7 +444,7 @@ async fn returns_due(db: &Db, actor: &Actor, today: NaiveDate) -> Result<Vec<Due
                     || (z.status == ReturnStatus::Draft && overview.deadline <= soon));
             if fills && to_submit && !z.locked {
                 due.push(DueItem {
-                    kind: "monthly_return",
+                    kind: DueKind::MonthlyReturn,
                     title: match actor.lang {
                         kfq_core::Lang::Zh => {
                             format!("报送{}月统计（{}）", overview.month, z.status_label)
@@ -449,7 +459,7 @@ async fn returns_due(db: &Db, actor: &Actor, today: NaiveDate) -> Result<Vec<Due
                 });
             } else if reviews && z.status == ReturnStatus::Submitted {
                 due.push(DueItem {
-                    kind: "review",
+                    kind: DueKind::Review,
                     title: match actor.lang {
                         kfq_core::Lang::Zh => format!("审核{}{}月统计", z.zone, overview.month),
                         kfq_core::Lang::En => {

@@ -312,22 +312,7 @@ pub(crate) async fn new_blocker(
     today: NaiveDate,
 ) -> Result<(Blocker, kfq_core::project::Project), AppError> {
     actor.must(Action::EditProject)?;
-    let project_id = fields
-        .get("project_id")
-        .and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        })
-        .ok_or_else(|| {
-            bad(
-                "project_id",
-                &fields
-                    .get("project_id")
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
-                Expected::Project,
-            )
-        })?;
+    let project_id = project_id_of(fields)?;
     let snapshot = db.snapshot().await?;
     let project = actor.project(&snapshot, project_id)?.clone();
     let fresh = Blocker {
@@ -366,6 +351,20 @@ pub(crate) async fn insert_in(
         kfq_store::insert_blocker_note(tx, id, Utc::now(), &actor.username, &note).await?;
     }
     Ok(id)
+}
+
+/// The `project_id` of a request, a number or a string of one; refused naming it otherwise.
+pub fn project_id_of(fields: &Map<String, Value>) -> Result<i64, AppError> {
+    let given = fields.get("project_id");
+    given
+        .and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        })
+        .ok_or_else(|| {
+            let value = given.map(|v| v.to_string()).unwrap_or_default();
+            bad("project_id", &value, Expected::Project)
+        })
 }
 
 /// A project's blockers are told apart by their descriptions (the ledger's key): another of

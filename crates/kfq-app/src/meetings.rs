@@ -218,12 +218,8 @@ async fn proposal(
     held_on: NaiveDate,
 ) -> Result<Vec<meeting::Proposal>, AppError> {
     let stored = scope.stored();
-    let since = kfq_store::meetings(db)
+    let since = kfq_store::previous_meeting_day(db, &stored, held_on)
         .await?
-        .iter()
-        .filter(|m| m.scope == stored && m.held_on < held_on)
-        .map(|m| m.held_on)
-        .max()
         .unwrap_or_else(|| {
             held_on
                 .checked_sub_days(chrono::Days::new(7))
@@ -241,14 +237,7 @@ async fn proposal(
         .await?
         .into_iter()
         .collect();
-    let mut done: HashMap<i64, Amount> = HashMap::new();
-    for r in snapshot
-        .monthly
-        .iter()
-        .filter(|r| r.month.year == month.year && r.month <= month)
-    {
-        *done.entry(r.project_id).or_insert(Amount::ZERO) += r.invested;
-    }
+    let done = plan_rules::year_to_date(&snapshot.monthly, month);
     let mut blockers: HashMap<i64, Vec<&Blocker>> = HashMap::new();
     for b in &snapshot.blockers {
         blockers.entry(b.project_id).or_default().push(b);
@@ -396,10 +385,8 @@ async fn open_for_change(tx: &mut Tx, id: i64) -> Result<Meeting, AppError> {
 /// since the caller read it, not found.
 async fn open_item(tx: &mut Tx, id: i64, item_id: i64) -> Result<(Meeting, AgendaItem), AppError> {
     let meeting = open_for_change(tx, id).await?;
-    let item = kfq_store::agenda_in(tx, id)
+    let item = kfq_store::agenda_item_in(tx, id, item_id)
         .await?
-        .into_iter()
-        .find(|i| i.id == item_id)
         .ok_or(AppError::NotFound)?;
     Ok((meeting, item))
 }
@@ -422,15 +409,13 @@ pub async fn update(
     };
     let mut errors = Vec::new();
     for (field, value) in fields {
-        let text = match value {
-            Value::String(t) => t.trim(),
-            Value::Null => "",
-            _ if field == "version" => "",
-            _ => {
-                errors.push(FieldError {
-                    field: field.clone(),
-                    message: Expected::Text.describe(actor.lang),
-                });
+        if field == "version" {
+            continue;
+        }
+        let text = match crate::projects::text_field(field, value, actor.lang) {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(e);
                 continue;
             }
         };
@@ -446,7 +431,6 @@ pub async fn update(
                     message: Expected::Date.describe(actor.lang),
                 }),
             },
-            "version" => {}
             other => errors.push(FieldError {
                 field: other.into(),
                 message: actor
@@ -699,14 +683,14 @@ pub async fn open_blocker(
     let mut fields = fields.clone();
     fields.insert("project_id".into(), Value::from(item.project_id));
     let (blocker, project) = crate::blockers::new_blocker(db, actor, &fields, today).await?;
+    let mut tx = db.begin().await?;
+    let (meeting, item) = open_item(&mut tx, id, item_id).await?;
     let note = decision_note(
         &meeting,
         &item,
         crate::blockers::note_of(&fields),
         actor.lang,
     );
-    let mut tx = db.begin().await?;
-    open_item(&mut tx, id, item_id).await?;
     let blocker_id =
         crate::blockers::insert_in(&mut tx, actor, &project, blocker, Some(note)).await?;
     kfq_store::link_decision_blocker(&mut tx, item_id, blocker_id, "opened").await?;
@@ -738,14 +722,14 @@ pub async fn update_blocker(
             expected: Expected::ItemBlocker,
         });
     }
+    let mut tx = db.begin().await?;
+    let (meeting, item) = open_item(&mut tx, id, item_id).await?;
     let note = decision_note(
         &meeting,
         &item,
         crate::blockers::note_of(fields),
         actor.lang,
     );
-    let mut tx = db.begin().await?;
-    open_item(&mut tx, id, item_id).await?;
     crate::blockers::save_in(
         &mut tx,
         actor,

@@ -382,15 +382,7 @@ pub async fn sheet(
         .await?
         .into_iter()
         .collect();
-    let mut year_to_date: HashMap<i64, Amount> = HashMap::new();
-    for r in books
-        .snapshot
-        .monthly
-        .iter()
-        .filter(|r| r.month.year == month.year && r.month <= month)
-    {
-        *year_to_date.entry(r.project_id).or_insert(Amount::ZERO) += r.invested;
-    }
+    let year_to_date = rules::year_to_date(&books.snapshot.monthly, month);
     let lines: Vec<Line> = projects
         .iter()
         .map(|p| {
@@ -491,10 +483,10 @@ pub async fn fill(
         let Some(project) = projects.get(&input.project_id) else {
             errors.push(FieldError {
                 field: field("project_id"),
-                message: actor
-                    .lang
-                    .pick("本开发区没有这个项目", "no such project in this zone")
-                    .into(),
+                message: match actor.lang {
+                    Lang::Zh => format!("本开发区没有 id 为 {} 的项目", input.project_id),
+                    Lang::En => format!("no project with id {} in this zone", input.project_id),
+                },
             });
             continue;
         };

@@ -72,6 +72,19 @@ pub struct ProcedureView {
     pub version: i64,
 }
 
+impl ProcedureView {
+    /// A procedure not on the standard list and not recorded yet.
+    pub fn blank(name: &str) -> ProcedureView {
+        view(
+            &Procedure {
+                name: name.to_string(),
+                ..Procedure::default()
+            },
+            false,
+        )
+    }
+}
+
 /// A project's checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Checklist {
@@ -187,10 +200,8 @@ pub async fn save(
             expected: Expected::ProcedureNames,
         });
     }
-    let stored = kfq_store::procedures_of(db, project_id)
+    let stored = kfq_store::procedure(db, project_id, name)
         .await?
-        .into_iter()
-        .find(|p| p.name == name)
         .unwrap_or(Procedure {
             project_id,
             name: name.into(),
@@ -204,14 +215,7 @@ pub async fn save(
     let lang = actor.lang;
     let mut errors = Vec::new();
     for (field, value) in fields {
-        let text = || match value {
-            Value::String(t) => Ok(t.trim().to_string()),
-            Value::Null => Ok(String::new()),
-            _ => Err(FieldError {
-                field: field.clone(),
-                message: Expected::Text.describe(lang),
-            }),
-        };
+        let text = || crate::projects::text_field(field, value, lang).map(str::to_string);
         let result = match field.as_str() {
             "version" | "name" => Ok(()),
             "agent" => text().map(|t| changed.agent = t),

@@ -452,6 +452,23 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A text field of a change as JSON carries it: a string, trimmed; null as empty; anything
+/// else refused naming the field.
+pub(crate) fn text_field<'a>(
+    field: &str,
+    value: &'a serde_json::Value,
+    lang: kfq_core::Lang,
+) -> Result<&'a str, FieldError> {
+    match value {
+        serde_json::Value::String(t) => Ok(t.trim()),
+        serde_json::Value::Null => Ok(""),
+        _ => Err(FieldError {
+            field: field.into(),
+            message: crate::Expected::Text.describe(lang),
+        }),
+    }
+}
+
 /// A field changed by someone else since the version the user edited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {

@@ -789,11 +789,7 @@ pub fn work_tables(w: &crate::assignments::MyWork, lang: Lang) -> Vec<(String, R
             .iter()
             .map(|d| {
                 vec![
-                    text(match d.kind {
-                        "blocker" => lang.pick("堵点", "blocker"),
-                        "review" => lang.pick("月统计审核", "review"),
-                        _ => lang.pick("月统计报送", "monthly return"),
-                    }),
+                    text(d.kind.label(lang)),
                     text(&d.title),
                     text(&d.due_on.map(|d| d.to_string()).unwrap_or_default()),
                     text(if d.overdue {

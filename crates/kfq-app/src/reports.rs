@@ -48,12 +48,34 @@ pub(crate) async fn zones_in_scope(
     Ok((scope, in_scope))
 }
 
+/// Today, on the server's clock: what reports and deadlines default to.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 /// The date given, or today when none is (reports default to today).
 pub fn as_of_or_today(name: &'static str, text: Option<&str>) -> Result<NaiveDate, AppError> {
     match text {
         Some(d) => parse_date(name, d),
-        None => Ok(chrono::Local::now().date_naive()),
+        None => Ok(today()),
     }
+}
+
+/// A period as users give it, each end named as they named it: from 1 January of this year
+/// and to today when an end is not given (or given empty).
+pub fn period(
+    (from_name, from): (&'static str, Option<&str>),
+    (to_name, to): (&'static str, Option<&str>),
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    fn given(t: Option<&str>) -> Option<&str> {
+        t.filter(|t| !t.trim().is_empty())
+    }
+    let today = today();
+    let from = match given(from) {
+        Some(t) => parse_date(from_name, t)?,
+        None => NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today),
+    };
+    Ok((from, as_of_or_today(to_name, given(to))?))
 }
 
 /// The rows of a summary for a scope: its cities (province), its zones (city) or itself (zone),

@@ -48,6 +48,24 @@ impl Duty {
     }
 }
 
+/// 待办事项 — what kind of thing falls due in a user's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueKind {
+    /// 堵点 — a blocker overdue or due soon.
+    Blocker,
+    /// 月统计报送 — the zone's monthly return to submit.
+    MonthlyReturn,
+    /// 月统计审核 — a zone's monthly return to review.
+    Review,
+}
+
+coded!(DueKind {
+    Blocker => "blocker", "堵点", "blocker";
+    MonthlyReturn => "monthly_return", "月统计报送", "monthly return";
+    Review => "review", "月统计审核", "review";
+});
+
 /// A project's assignment: each duty's holder by username (empty: nobody).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Assignment {

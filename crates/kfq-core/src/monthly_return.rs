@@ -305,9 +305,19 @@ pub fn behind_plan(planned: Amount, completed: Amount, month: Month) -> bool {
     completed < due_by(planned, month)
 }
 
-/// The year's months up to and including `month`.
-pub fn year_to(month: Month) -> impl Iterator<Item = Month> {
-    (1..=month.month).filter_map(move |m| Month::new(month.year, m))
+/// 本年累计 — each project's investment completed in `month`'s year up to and including it.
+pub fn year_to_date(
+    monthly: &[crate::monthly::MonthlyReport],
+    month: Month,
+) -> std::collections::HashMap<i64, Amount> {
+    let mut done = std::collections::HashMap::new();
+    for r in monthly
+        .iter()
+        .filter(|r| r.month.year == month.year && r.month <= month)
+    {
+        *done.entry(r.project_id).or_insert(Amount::ZERO) += r.invested;
+    }
+    done
 }
 
 #[cfg(test)]
@@ -415,7 +425,13 @@ mod tests {
         assert_eq!(due_by(plan, june), Amount::from_wan(600));
         assert!(behind_plan(plan, Amount::from_wan(599), june));
         assert!(!behind_plan(plan, Amount::from_wan(600), june));
-        assert_eq!(year_to(june).count(), 6);
+        let report = |m: u32, wan: i64| crate::monthly::MonthlyReport {
+            project_id: 1,
+            month: Month::new(2026, m).unwrap(),
+            invested: Amount::from_wan(wan),
+        };
+        let reports = [report(1, 100), report(6, 50), report(7, 999)];
+        assert_eq!(year_to_date(&reports, june)[&1], Amount::from_wan(150));
         assert_eq!(
             Month::new(2026, 1).unwrap().previous().to_string(),
             "2025-12"

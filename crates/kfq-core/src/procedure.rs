@@ -173,7 +173,7 @@ pub fn figures<'a>(
     to: NaiveDate,
 ) -> AgencyFigures {
     let mut f = AgencyFigures::default();
-    let (mut days, mut timed) = (0i64, 0i64);
+    let mut days = 0i64;
     for p in procedures {
         if !p.accepted_on.is_some_and(|d| d >= from && d <= to) {
             continue;
@@ -183,12 +183,12 @@ pub fn figures<'a>(
         if let Some(d) = p.days().filter(|_| p.approved_on.is_some_and(|a| a <= to)) {
             f.approved += 1;
             days += d;
-            timed += 1;
         }
     }
-    if timed > 0 {
+    if f.approved > 0 {
         // Tenths, rounded half up, in whole numbers: exact.
-        let tenths = (days * 20 + timed) / (2 * timed);
+        let n = f.approved as i64;
+        let tenths = (days * 20 + n) / (2 * n);
         f.average_days = Some(format!("{}.{}", tenths / 10, tenths % 10));
     }
     f

@@ -8,7 +8,7 @@ const COLUMNS: &str = "project_id, leader, a_role, b_role, agent, version";
 
 type Row = (i64, String, String, String, String, i64);
 
-fn assignment((project_id, leader, a_role, b_role, agent, version): Row) -> Assignment {
+fn from_row((project_id, leader, a_role, b_role, agent, version): Row) -> Assignment {
     Assignment {
         project_id,
         leader,
@@ -23,7 +23,15 @@ fn assignment((project_id, leader, a_role, b_role, agent, version): Row) -> Assi
 pub async fn assignments(db: &Db) -> Result<Vec<Assignment>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM project_assignments ORDER BY project_id");
     let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(assignment).collect())
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// A project's assignment, if one is stored.
+pub async fn assignment(db: &Db, project_id: i64) -> Result<Option<Assignment>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM project_assignments WHERE project_id = $1");
+    let row: Option<Row> =
+        on_db!(db, pool => sqlx::query_as(&sql).bind(project_id).fetch_optional(pool).await)?;
+    Ok(row.map(from_row))
 }
 
 /// A project's assignment as stored now, inside a transaction.
@@ -31,7 +39,7 @@ pub async fn assignment_in(tx: &mut Tx, project_id: i64) -> Result<Option<Assign
     let sql = format!("SELECT {COLUMNS} FROM project_assignments WHERE project_id = $1");
     let row: Option<Row> =
         on_tx!(tx, conn => sqlx::query_as(&sql).bind(project_id).fetch_optional(conn).await)?;
-    Ok(row.map(assignment))
+    Ok(row.map(from_row))
 }
 
 /// Saves an assignment if it is still at the version it was read at (0: none stored yet); its

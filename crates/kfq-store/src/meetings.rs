@@ -38,6 +38,27 @@ impl MeetingRow {
 
 const MEETING_COLUMNS: &str = "id, scope, level, title, held_on, chair, attendees, closed, version";
 
+/// Whether any meeting is stored.
+pub async fn any_meeting(db: &Db) -> Result<bool, StoreError> {
+    const SQL: &str = "SELECT id FROM meetings LIMIT 1";
+    let found: Option<i64> =
+        on_db!(db, pool => sqlx::query_scalar(SQL).fetch_optional(pool).await)?;
+    Ok(found.is_some())
+}
+
+/// The day of a region's last meeting before `day`, if any.
+pub async fn previous_meeting_day(
+    db: &Db,
+    scope: &str,
+    day: NaiveDate,
+) -> Result<Option<NaiveDate>, StoreError> {
+    const SQL: &str = "SELECT held_on FROM meetings WHERE scope = $1 AND held_on < $2 \
+        ORDER BY held_on DESC LIMIT 1";
+    Ok(
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(scope).bind(day).fetch_optional(pool).await)?,
+    )
+}
+
 /// Every meeting, the latest first.
 pub async fn meetings(db: &Db) -> Result<Vec<Meeting>, StoreError> {
     let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings ORDER BY held_on DESC, id DESC");
@@ -136,6 +157,17 @@ pub async fn agenda(db: &Db, meeting_id: i64) -> Result<Vec<AgendaItem>, StoreEr
     let rows: Vec<ItemRow> =
         on_db!(db, pool => sqlx::query_as(&sql).bind(meeting_id).fetch_all(pool).await)?;
     rows.into_iter().map(ItemRow::item).collect()
+}
+
+/// One item of a meeting's agenda as stored now, inside a transaction.
+pub async fn agenda_item_in(
+    tx: &mut Tx,
+    meeting_id: i64,
+    item_id: i64,
+) -> Result<Option<AgendaItem>, StoreError> {
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM agenda_items WHERE meeting_id = $1 AND id = $2");
+    let row: Option<ItemRow> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(meeting_id).bind(item_id).fetch_optional(conn).await)?;
+    row.map(ItemRow::item).transpose()
 }
 
 /// A meeting's agenda as stored now, inside a transaction.
@@ -245,16 +277,4 @@ pub async fn decision_blockers(
         JOIN agenda_items i ON i.id = d.item_id WHERE i.meeting_id = $1 \
         ORDER BY d.item_id, d.blocker_id";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(meeting_id).fetch_all(pool).await)?)
-}
-
-/// Sets the day blockers were raised (the demo dates its ledger's blockers this way).
-pub async fn set_blockers_raised_on(
-    tx: &mut Tx,
-    days: &[(i64, NaiveDate)],
-) -> Result<(), StoreError> {
-    for (id, day) in days {
-        on_tx!(tx, conn => sqlx::query("UPDATE blockers SET raised_on = $1 WHERE id = $2")
-            .bind(day).bind(id).execute(conn).await.map(|r| r.rows_affected()))?;
-    }
-    Ok(())
 }

@@ -55,6 +55,17 @@ pub async fn procedures_of(db: &Db, project_id: i64) -> Result<Vec<Procedure>, S
     Ok(rows.into_iter().map(Procedure::from).collect())
 }
 
+/// A project's procedure by name, if recorded.
+pub async fn procedure(
+    db: &Db,
+    project_id: i64,
+    name: &str,
+) -> Result<Option<Procedure>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM procedures WHERE project_id = $1 AND name = $2");
+    let row: Option<Row> = on_db!(db, pool => sqlx::query_as(&sql).bind(project_id).bind(name).fetch_optional(pool).await)?;
+    Ok(row.map(Procedure::from))
+}
+
 /// A project's procedure by name as stored now, inside a transaction.
 pub async fn procedure_in(
     tx: &mut Tx,

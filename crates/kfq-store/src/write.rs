@@ -513,3 +513,15 @@ pub async fn insert_blocker_note(
     on_tx!(tx, conn => sqlx::query(SQL).bind(blocker_id).bind(at).bind(author).bind(note).execute(conn).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Sets the day blockers were raised (the demo dates its ledger's blockers this way).
+pub async fn set_blockers_raised_on(
+    tx: &mut Tx,
+    days: &[(i64, chrono::NaiveDate)],
+) -> Result<(), StoreError> {
+    for (id, day) in days {
+        on_tx!(tx, conn => sqlx::query("UPDATE blockers SET raised_on = $1 WHERE id = $2")
+            .bind(day).bind(id).execute(conn).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

@@ -131,8 +131,8 @@ pub(crate) fn edited_version(
     Ok((version, if_match))
 }
 
-fn project_id(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
-    // An id that is not a number names no project: answered as any unknown one.
+/// An id in a path: one that is not a number names nothing, answered as any unknown one.
+pub(crate) fn path_id(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
     text.parse()
         .map_err(|_| ApiError::new(AppError::NotFound, lang))
 }
@@ -143,7 +143,7 @@ pub async fn project(
     Path(id): Path<String>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let view = kfq_app::projects::get(&s.db, &signed.actor, project_id(&id, lang)?)
+    let view = kfq_app::projects::get(&s.db, &signed.actor, path_id(&id, lang)?)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     let etag = format!("\"{}\"", view.version);
@@ -161,7 +161,7 @@ pub async fn patch_project(
     Body(patch): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let id = project_id(&id, lang)?;
+    let id = path_id(&id, lang)?;
     let (version, if_match) = edited_version(&headers, &patch, lang)?;
     match kfq_app::projects::update(&s.db, &signed.actor, id, version, &patch).await {
         Ok(view) => {
@@ -170,10 +170,7 @@ pub async fn patch_project(
             let answer = with_warnings(&s, &signed.actor, view, &[code]).await?;
             Ok(([(header::ETAG, etag)], Json(answer)).into_response())
         }
-        Err(e) => Err(ApiError {
-            precondition: if_match.is_some(),
-            ..ApiError::new(e, lang)
-        }),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
     }
 }
 
@@ -447,10 +444,9 @@ pub async fn blocker(
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let today = chrono::Local::now().date_naive();
-    let (blocker, notes) =
-        kfq_app::blockers::get(&s.db, &signed.actor, project_id(&id, lang)?, today)
-            .await
-            .map_err(|e| ApiError::new(e, lang))?;
+    let (blocker, notes) = kfq_app::blockers::get(&s.db, &signed.actor, path_id(&id, lang)?, today)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(json!({ "blocker": blocker, "notes": notes })).into_response())
 }
 
@@ -463,15 +459,12 @@ pub async fn patch_blocker(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let id = project_id(&id, lang)?;
+    let id = path_id(&id, lang)?;
     let (version, if_match) = edited_version(&headers, &fields, lang)?;
     let today = chrono::Local::now().date_naive();
     match kfq_app::blockers::update(&s.db, &signed.actor, id, version, &fields, today).await {
         Ok(blocker) => Ok(Json(json!({ "blocker": blocker })).into_response()),
-        Err(e) => Err(ApiError {
-            precondition: if_match.is_some(),
-            ..ApiError::new(e, lang)
-        }),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
     }
 }
 
@@ -484,7 +477,7 @@ pub async fn escalate_blocker(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let id = project_id(&id, lang)?;
+    let id = path_id(&id, lang)?;
     let (version, _) = edited_version(&headers, &fields, lang)?;
     let note = fields
         .get("note")
@@ -509,7 +502,7 @@ pub async fn note_blocker(
         .get("note")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let saved = kfq_app::blockers::note(&s.db, &signed.actor, project_id(&id, lang)?, note)
+    let saved = kfq_app::blockers::note(&s.db, &signed.actor, path_id(&id, lang)?, note)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     Ok((StatusCode::CREATED, Json(json!({ "note": saved }))).into_response())

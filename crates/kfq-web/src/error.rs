@@ -23,6 +23,15 @@ impl ApiError {
             precondition: false,
         }
     }
+
+    /// The refusal of a change made from a version: a stale one that came in `If-Match`
+    /// answers 412 rather than 409.
+    pub fn edited(error: AppError, lang: Lang, if_match: Option<i64>) -> ApiError {
+        ApiError {
+            precondition: if_match.is_some(),
+            ..ApiError::new(error, lang)
+        }
+    }
 }
 
 impl ApiError {

@@ -6,25 +6,16 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kfq_app::meetings::{MeetingView, NewMeeting};
+use kfq_app::reports::today;
 use kfq_app::{AppError, Expected};
 use kfq_core::Lang;
 use serde_json::{json, Map, Value};
 
-use crate::api::Params;
+use crate::api::{path_id, Params};
 use crate::auth::{Body, Signed};
 use crate::{ApiError, AppState};
 
 type ApiResult = Result<Response, ApiError>;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-/// An id in a path: one that is not a number names nothing.
-fn id(text: &str, lang: Lang) -> Result<i64, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::new(AppError::NotFound, lang))
-}
 
 fn refused(name: &'static str, value: &Value, expected: Expected, lang: Lang) -> ApiError {
     ApiError::new(
@@ -59,10 +50,7 @@ fn answer(
 ) -> ApiResult {
     match result {
         Ok(view) => Ok((status, Json(json!({ "meeting": view }))).into_response()),
-        Err(e) => Err(ApiError {
-            precondition: if_match.is_some(),
-            ..ApiError::new(e, lang)
-        }),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
     }
 }
 
@@ -85,19 +73,12 @@ pub async fn create(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let held_on = match text(&fields, "held_on", lang)?.filter(|t| !t.trim().is_empty()) {
-        None => today(),
-        Some(t) => t.trim().parse().map_err(|_| {
-            ApiError::new(
-                AppError::BadArgument {
-                    name: "held_on",
-                    value: t.clone(),
-                    expected: Expected::Date,
-                },
-                lang,
-            )
-        })?,
-    };
+    let held_on = text(&fields, "held_on", lang)?;
+    let held_on = kfq_app::reports::as_of_or_today(
+        "held_on",
+        held_on.as_deref().filter(|t| !t.trim().is_empty()),
+    )
+    .map_err(|e| ApiError::new(e, lang))?;
     let propose = match fields.get("propose") {
         None | Some(Value::Null) => true,
         Some(Value::Bool(b)) => *b,
@@ -118,7 +99,7 @@ pub async fn create(
 /// `GET /api/v1/meetings/{id}`: the meeting with its agenda; its version is the `ETag`.
 pub async fn get(State(s): State<AppState>, signed: Signed, Path(m): Path<String>) -> ApiResult {
     let lang = signed.actor.lang;
-    let view = kfq_app::meetings::get(&s.db, &signed.actor, id(&m, lang)?, today())
+    let view = kfq_app::meetings::get(&s.db, &signed.actor, path_id(&m, lang)?, today())
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     let etag = format!("\"{}\"", view.meeting.version);
@@ -138,7 +119,7 @@ pub async fn update(
     let result = kfq_app::meetings::update(
         &s.db,
         &signed.actor,
-        id(&m, lang)?,
+        path_id(&m, lang)?,
         version,
         &fields,
         today(),
@@ -157,9 +138,15 @@ async fn settle(
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let (version, if_match) = crate::api::edited_version(&headers, &fields, lang)?;
-    let result =
-        kfq_app::meetings::settle(&s.db, &signed.actor, id(&m, lang)?, version, close, today())
-            .await;
+    let result = kfq_app::meetings::settle(
+        &s.db,
+        &signed.actor,
+        path_id(&m, lang)?,
+        version,
+        close,
+        today(),
+    )
+    .await;
     answer(result, StatusCode::OK, if_match, lang)
 }
 
@@ -193,27 +180,10 @@ pub async fn add_item(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let project = fields
-        .get("project_id")
-        .and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()))
-        })
-        .ok_or_else(|| {
-            ApiError::new(
-                AppError::BadArgument {
-                    name: "project_id",
-                    value: fields
-                        .get("project_id")
-                        .map(Value::to_string)
-                        .unwrap_or_default(),
-                    expected: Expected::Project,
-                },
-                lang,
-            )
-        })?;
+    let project = kfq_app::blockers::project_id_of(&fields).map_err(|e| ApiError::new(e, lang))?;
     let result =
-        kfq_app::meetings::add_item(&s.db, &signed.actor, id(&m, lang)?, project, today()).await;
+        kfq_app::meetings::add_item(&s.db, &signed.actor, path_id(&m, lang)?, project, today())
+            .await;
     answer(result, StatusCode::CREATED, None, lang)
 }
 
@@ -232,8 +202,8 @@ pub async fn decide(
     let result = kfq_app::meetings::decide(
         &s.db,
         &signed.actor,
-        id(&m, lang)?,
-        id(&item, lang)?,
+        path_id(&m, lang)?,
+        path_id(&item, lang)?,
         version,
         &decision,
         today(),
@@ -262,8 +232,8 @@ pub async fn remove_item(
     let result = kfq_app::meetings::remove_item(
         &s.db,
         &signed.actor,
-        id(&m, lang)?,
-        id(&item, lang)?,
+        path_id(&m, lang)?,
+        path_id(&item, lang)?,
         version,
         today(),
     )
@@ -283,8 +253,8 @@ pub async fn open_blocker(
     let result = kfq_app::meetings::open_blocker(
         &s.db,
         &signed.actor,
-        id(&m, lang)?,
-        id(&item, lang)?,
+        path_id(&m, lang)?,
+        path_id(&item, lang)?,
         &fields,
         today(),
     )
@@ -306,9 +276,9 @@ pub async fn update_blocker(
     let result = kfq_app::meetings::update_blocker(
         &s.db,
         &signed.actor,
-        id(&m, lang)?,
-        id(&item, lang)?,
-        id(&blocker, lang)?,
+        path_id(&m, lang)?,
+        path_id(&item, lang)?,
+        path_id(&blocker, lang)?,
         version,
         &fields,
         today(),
@@ -326,7 +296,7 @@ pub async fn minutes(
     Path(m): Path<String>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let bytes = kfq_app::meetings::minutes_docx(&s.db, &signed.actor, id(&m, lang)?, today())
+    let bytes = kfq_app::meetings::minutes_docx(&s.db, &signed.actor, path_id(&m, lang)?, today())
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     let disposition = format!("attachment; filename=\"minutes-{m}.docx\"");

@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kfq_app::monthly::{month_named, FigureInput, Sheet, Step, Turn};
+use kfq_app::reports::today;
 use kfq_app::{AppError, Expected};
 use kfq_core::coded::Coded;
 use kfq_core::monthly::Month;
@@ -19,15 +20,9 @@ use crate::{ApiError, AppState};
 
 type ApiResult = Result<Response, ApiError>;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 /// The zone and month a path names: a zone id that is not a number names no zone.
 fn target(zone: &str, month: &str, lang: Lang) -> Result<(i64, Month), ApiError> {
-    let zone = zone
-        .parse()
-        .map_err(|_| ApiError::new(AppError::NotFound, lang))?;
+    let zone = crate::api::path_id(zone, lang)?;
     let month = month_named("month", Some(month), today()).map_err(|e| ApiError::new(e, lang))?;
     Ok((zone, month))
 }
@@ -36,10 +31,7 @@ fn target(zone: &str, month: &str, lang: Lang) -> Result<(i64, Month), ApiError>
 fn changed(result: Result<Sheet, AppError>, if_match: Option<i64>, lang: Lang) -> ApiResult {
     match result {
         Ok(sheet) => Ok(Json(sheet).into_response()),
-        Err(e) => Err(ApiError {
-            precondition: if_match.is_some(),
-            ..ApiError::new(e, lang)
-        }),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
     }
 }
 
@@ -173,9 +165,7 @@ pub async fn set_plan(
     Body(body): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::new(AppError::NotFound, lang))?;
+    let id = crate::api::path_id(&id, lang)?;
     let planned = text_of(body.get("planned_wan"));
     let (year, planned) = kfq_app::monthly::set_plan(&s.db, &signed.actor, id, &year, &planned)
         .await

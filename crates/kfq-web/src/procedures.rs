@@ -5,23 +5,15 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kfq_app::reports::today;
 use kfq_app::{AppError, Expected};
 use serde_json::{json, Map, Value};
 
-use crate::api::Params;
+use crate::api::{path_id, Params};
 use crate::auth::{Body, Signed};
 use crate::{ApiError, AppState};
 
 type ApiResult = Result<Response, ApiError>;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn project(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::new(AppError::NotFound, lang))
-}
 
 /// `GET /api/v1/projects/{id}/procedures`: the project's checklist.
 pub async fn checklist(
@@ -30,7 +22,7 @@ pub async fn checklist(
     Path(id): Path<String>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let list = kfq_app::procedures::checklist(&s.db, &signed.actor, project(&id, lang)?)
+    let list = kfq_app::procedures::checklist(&s.db, &signed.actor, path_id(&id, lang)?)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(list).into_response())
@@ -46,16 +38,13 @@ pub async fn save(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let id = project(&id, lang)?;
+    let id = path_id(&id, lang)?;
     let (version, if_match) = crate::api::edited_version(&headers, &fields, lang)?;
     let result =
         kfq_app::procedures::save(&s.db, &signed.actor, id, &name, version, &fields, today()).await;
     match result {
         Ok(list) => Ok(Json(list).into_response()),
-        Err(e) => Err(ApiError {
-            precondition: if_match.is_some(),
-            ..ApiError::new(e, lang)
-        }),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
     }
 }
 
@@ -63,13 +52,8 @@ pub async fn save(
 pub async fn report(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
     let lang = signed.actor.lang;
     let result = async {
-        let today = today();
-        let from = match params.get("from") {
-            Some(t) => kfq_app::reports::parse_date("from", t)?,
-            None => chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)
-                .unwrap_or(today),
-        };
-        let to = kfq_app::reports::as_of_or_today("to", params.get("to").map(String::as_str))?;
+        let get = |k: &str| params.get(k).map(String::as_str);
+        let (from, to) = kfq_app::reports::period(("from", get("from")), ("to", get("to")))?;
         let region = params.get("region").map(String::as_str);
         kfq_app::procedures::report(&s.db, &signed.actor, region, from, to).await
     };

@@ -9,19 +9,15 @@ use kfq_app::{AppError, Expected};
 use kfq_core::assignment::Coded;
 use serde_json::{json, Map, Value};
 
+use crate::api::path_id;
 use crate::auth::{Body, Signed};
 use crate::{ApiError, AppState};
 
 type ApiResult = Result<Response, ApiError>;
 
-fn project(text: &str, lang: kfq_core::Lang) -> Result<i64, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::new(AppError::NotFound, lang))
-}
-
 /// `GET /api/v1/me/work`: the user's projects, blockers and due items.
 pub async fn my_work(State(s): State<AppState>, signed: Signed) -> ApiResult {
-    let today = chrono::Local::now().date_naive();
+    let today = kfq_app::reports::today();
     let work = kfq_app::assignments::my_work(&s.db, &signed.actor, today)
         .await
         .map_err(|e| ApiError::new(e, signed.actor.lang))?;
@@ -58,7 +54,7 @@ pub async fn away(
 /// that may hold each duty.
 pub async fn get(State(s): State<AppState>, signed: Signed, Path(id): Path<String>) -> ApiResult {
     let lang = signed.actor.lang;
-    let id = project(&id, lang)?;
+    let id = path_id(&id, lang)?;
     let result = async {
         let assignment = kfq_app::assignments::get(&s.db, &signed.actor, id).await?;
         let candidates: Map<String, Value> =
@@ -82,13 +78,10 @@ pub async fn set(
     Body(fields): Body<Map<String, Value>>,
 ) -> ApiResult {
     let lang = signed.actor.lang;
-    let id = project(&id, lang)?;
+    let id = path_id(&id, lang)?;
     let (version, if_match) = crate::api::edited_version(&headers, &fields, lang)?;
     match kfq_app::assignments::set(&s.db, &signed.actor, id, version, &fields).await {
         Ok(assignment) => Ok(Json(json!({ "assignment": assignment })).into_response()),
-        Err(e) => Err(ApiError {
-            precondition: if_match.is_some(),
-            ..ApiError::new(e, lang)
-        }),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
     }
 }

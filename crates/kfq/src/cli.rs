@@ -502,7 +502,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 overdue,
                 ..Default::default()
             };
-            let today = chrono::Local::now().date_naive();
+            let today = kfq_app::reports::today();
             let list = kfq_app::blockers::list(&db, &operator, &query, today).await?;
             let table = render::blockers_table(&list, lang);
             emit(
@@ -523,13 +523,8 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
         } => {
             let db = open(&args.database).await?;
             let operator = Actor::operator(actor(), lang);
-            let today = chrono::Local::now().date_naive();
-            let from = match from {
-                Some(t) => kfq_app::reports::parse_date("--from", &t)?,
-                None => chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)
-                    .unwrap_or(today),
-            };
-            let to = kfq_app::reports::as_of_or_today("--to", to.as_deref())?;
+            let (from, to) =
+                kfq_app::reports::period(("--from", from.as_deref()), ("--to", to.as_deref()))?;
             let report =
                 kfq_app::procedures::report(&db, &operator, region.as_deref(), from, to).await?;
             emit(
@@ -549,7 +544,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let db = open(&args.database).await?;
             let operator = Actor::operator(actor(), lang);
             let as_user = kfq_app::users::acting_as(&db, &operator, &user).await?;
-            let today = chrono::Local::now().date_naive();
+            let today = kfq_app::reports::today();
             let work = kfq_app::assignments::my_work(&db, &as_user, today).await?;
             emit(
                 &work,
@@ -568,7 +563,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
         } => {
             let db = open(&args.database).await?;
             let operator = Actor::operator(actor(), lang);
-            let today = chrono::Local::now().date_naive();
+            let today = kfq_app::reports::today();
             if let Some(id) = minutes {
                 let path = output.ok_or(AppError::BadArgument {
                     name: "output",
@@ -608,7 +603,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                     lang.pick("月报报送截止日：次月 ", "returns are due on day ")
                 );
             }
-            let today = chrono::Local::now().date_naive();
+            let today = kfq_app::reports::today();
             let month = kfq_app::monthly::month_named("--month", month.as_deref(), today)?;
             let overview =
                 kfq_app::monthly::overview(&db, &operator, region.as_deref(), month, today).await?;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use kfq_core::audit::AuditEvent;
 use kfq_core::monthly::Month;
-use kfq_core::monthly_return::{self as rules, ReturnStatus, ZoneReturn};
+use kfq_core::monthly_return::{self as rules, Coded, ReturnStatus, Step, ZoneReturn};
 use kfq_core::rng::Rng;
 use kfq_core::Amount;
 use kfq_store::{Db, MonthFigure, ReturnLogEntry};
@@ -46,20 +46,20 @@ fn history(
         due - Duration::days(4)
     };
     let reviewed = submitted + Duration::days(2);
-    let entry = |day: NaiveDate, actor: &str, action: &str, comment: &str| {
+    let entry = |day: NaiveDate, actor: &str, step: Step, comment: &str| {
         (
             zone,
             month,
             ReturnLogEntry {
                 at: at(day, 10),
                 actor: actor.into(),
-                action: action.into(),
+                action: step.code().into(),
                 comment: comment.into(),
             },
         )
     };
     let mut r = ZoneReturn::new(zone, month);
-    let mut log = vec![entry(submitted, "demo", "submit", "")];
+    let mut log = vec![entry(submitted, "demo", Step::Submit, "")];
     r.status = status;
     r.late = late;
     r.submitted_at = Some(at(submitted, 10));
@@ -69,13 +69,13 @@ fn history(
             r.revision = 1;
             r.reviewed_at = Some(at(reviewed, 10));
             r.reviewed_by = "demo".into();
-            log.push(entry(reviewed, "demo", "approve", ""));
+            log.push(entry(reviewed, "demo", Step::Approve, ""));
         }
         ReturnStatus::Returned => {
             r.comment = "部分项目本月投资与形象进度不符，请核实后重新报送".into();
             r.reviewed_at = Some(at(reviewed, 10));
             r.reviewed_by = "demo".into();
-            log.push(entry(reviewed, "demo", "return", &r.comment));
+            log.push(entry(reviewed, "demo", Step::SendBack, &r.comment));
         }
         _ => {}
     }

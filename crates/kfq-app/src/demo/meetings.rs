@@ -102,7 +102,7 @@ async fn held(
 
 /// Seeds the meetings, unless the database has some already.
 pub async fn seed(db: &Db, actor: &Actor, today: NaiveDate) -> Result<(), AppError> {
-    if !kfq_store::meetings(db).await?.is_empty() {
+    if kfq_store::any_meeting(db).await? {
         return Ok(());
     }
     date_blockers(db, today).await?;

@@ -185,33 +185,22 @@ pub async fn page(
 }
 
 /// A refusal as the page shows it: fields named as the form names them, not by their codes.
-fn labelled(error: AppError, lang: Lang) -> AppError {
+pub(super) fn labelled(error: AppError, lang: Lang) -> AppError {
     let AppError::Invalid(errors) = error else {
         return error;
     };
     let w = words(lang);
-    let label = |field: &str| match field {
-        "description" => w.description,
-        "category" => w.blocker_category,
-        "status" => w.status,
-        "owner_unit" => w.owner_unit,
-        "owner" => w.owner_person,
-        "due_on" => w.due_on,
-        "resolved_on" => w.resolved_on,
-        "resolution" => w.resolution,
-        _ => "",
-    };
-    AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|e| kfq_app::projects::FieldError {
-                field: Some(label(&e.field))
-                    .filter(|l| !l.is_empty())
-                    .map_or(e.field, str::to_string),
-                message: e.message,
-            })
-            .collect(),
-    )
+    super::relabel(AppError::Invalid(errors), |field| match field {
+        "description" => Some(w.description),
+        "category" => Some(w.blocker_category),
+        "status" => Some(w.status),
+        "owner_unit" => Some(w.owner_unit),
+        "owner" => Some(w.owner_person),
+        "due_on" => Some(w.due_on),
+        "resolved_on" => Some(w.resolved_on),
+        "resolution" => Some(w.resolution),
+        _ => None,
+    })
 }
 
 async fn after(s: &AppState, user: &PageUser, id: i64, result: Result<(), AppError>) -> Response {

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kfq_app::meetings::{MeetingSummary, NewMeeting};
+use kfq_app::reports::today;
 use kfq_app::AppError;
 use kfq_core::access::Action;
 use kfq_core::blocker::{BlockerCategory, Coded};
@@ -18,10 +19,6 @@ use super::blockers::{choices, row, Row};
 use super::format::date;
 use super::{error_page, render, words, Choice, Chrome, PageUser};
 use crate::AppState;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 struct ListRow {
     id: i64,
@@ -95,13 +92,10 @@ pub async fn create(
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let held_on = match given("held_on").map(|d| d.parse()) {
-        None => today(),
-        Some(Ok(d)) => d,
-        Some(Err(_)) => {
-            let message = kfq_app::Expected::Date.describe(lang);
-            return list_page(&s, &user, Some(message)).await;
-        }
+    // A wrong date is named with what was typed, as the API names it.
+    let held_on = match kfq_app::reports::as_of_or_today("held_on", given("held_on").as_deref()) {
+        Ok(d) => d,
+        Err(e) => return list_page(&s, &user, Some(e.message(lang))).await,
     };
     let new = NewMeeting {
         region: given("region"),
@@ -312,5 +306,20 @@ pub async fn open_blocker(
     let fields = super::form_fields(form);
     let result =
         kfq_app::meetings::open_blocker(&s.db, &user.actor, id, item, &fields, today()).await;
+    // Fields named as the form names them.
+    let result = result.map_err(|e| super::blockers::labelled(e, user.lang()));
+    after(&s, &user, id, result).await
+}
+
+/// `POST /meetings/{id}/details`: the meeting's title, day, chair and attendees.
+pub async fn details(
+    State(s): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let version = super::form_version(&form);
+    let fields = super::form_fields(form);
+    let result = kfq_app::meetings::update(&s.db, &user.actor, id, version, &fields, today()).await;
     after(&s, &user, id, result).await
 }

@@ -72,6 +72,7 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/meetings", meetings::create)
         .get("/meetings/{id}", meetings::page)
         .post("/meetings/{id}/items", meetings::add_item)
+        .post("/meetings/{id}/details", meetings::details)
         .post("/meetings/{id}/items/{item}", meetings::decide)
         .post("/meetings/{id}/items/{item}/remove", meetings::remove_item)
         .post(
@@ -446,6 +447,23 @@ async fn asset(Path(file): Path<String>) -> Response {
 /// A `<select>` option.
 /// A submitted form as the fields of a change, the way the API receives them.
 /// The version a form was filled from (its hidden `version` field; 0 when it has none).
+/// A refusal as a page shows it: each field named by the label its form gives it (`label`),
+/// not by its code; fields without one keep their code.
+pub fn relabel<'a>(error: AppError, label: impl Fn(&str) -> Option<&'a str>) -> AppError {
+    let AppError::Invalid(errors) = error else {
+        return error;
+    };
+    AppError::Invalid(
+        errors
+            .into_iter()
+            .map(|e| kfq_app::projects::FieldError {
+                field: label(&e.field).map_or(e.field, str::to_string),
+                message: e.message,
+            })
+            .collect(),
+    )
+}
+
 pub fn form_version(form: &HashMap<String, String>) -> i64 {
     form.get("version")
         .and_then(|v| v.trim().parse().ok())

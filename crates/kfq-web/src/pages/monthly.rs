@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kfq_app::monthly::{month_named, FigureInput, Line, Overview, Sheet, Standing, Step, Turn};
+use kfq_app::reports::today;
 use kfq_app::AppError;
 use kfq_core::monthly::Month;
 use kfq_core::monthly_return::Coded;
@@ -18,10 +19,6 @@ use kfq_core::{Amount, Lang, Localized};
 use super::format::moment;
 use super::{error_page, form_version, render, words, Chrome, PageUser};
 use crate::AppState;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 fn local(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(moment).unwrap_or_default()

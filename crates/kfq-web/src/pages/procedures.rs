@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kfq_app::procedures::{AgencyReport, ProcedureView};
+use kfq_app::reports::today;
 use kfq_app::AppError;
 use kfq_core::access::Action;
 use kfq_core::procedure::Coded;
@@ -17,10 +18,6 @@ use kfq_core::Localized;
 use super::format::optional_date;
 use super::{error_page, render, words, Choice, Chrome, PageUser};
 use crate::AppState;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// A procedure as the checklist on a project's page shows it.
 pub struct ProcedureRow {
@@ -94,32 +91,14 @@ async fn procedure_page(
         .iter()
         .find(|p| p.name == name)
         .cloned()
-        .unwrap_or(ProcedureView {
-            name: name.to_string(),
-            standard: false,
-            agent: String::new(),
-            accepted_on: None,
-            submitted_on: None,
-            approved_on: None,
-            commitment: false,
-            note: String::new(),
-            status: kfq_core::procedure::ProcedureStatus::Pending,
-            days: None,
-            version: 0,
-        });
+        .unwrap_or_else(|| ProcedureView::blank(name));
     let mut agents = vec![Choice::new("", words(lang).nobody, &p.agent)];
     agents.extend(
         candidates
             .iter()
             .filter(|(d, _)| *d == kfq_core::assignment::Duty::Agent)
             .flat_map(|(_, people)| people)
-            .map(|c| {
-                Choice::new(
-                    &c.username,
-                    format!("{} {}", c.display_name, c.username),
-                    &p.agent,
-                )
-            }),
+            .map(|c| Choice::new(&c.username, c.label(), &p.agent)),
     );
     if !p.agent.is_empty() && !agents.iter().any(|a| a.value == p.agent) {
         agents.push(Choice::new(&p.agent, &p.agent, &p.agent));
@@ -188,6 +167,16 @@ pub async fn save(
         Ok(_) => Redirect::to(&format!("/projects/{id}?saved=1#procedures")).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound)) => error_page(&user, e),
         Err(e) => {
+            let w = words(user.lang());
+            let e = super::relabel(e, |field| match field {
+                "agent" => Some(w.agent),
+                "accepted_on" => Some(w.accepted_on),
+                "submitted_on" => Some(w.submitted_on),
+                "approved_on" => Some(w.approved_on),
+                "commitment" => Some(w.commitment),
+                "note" => Some(w.note),
+                _ => None,
+            });
             let message = e.message(user.lang());
             procedure_page(&s, &user, id, &name, Some(message)).await
         }
@@ -211,19 +200,8 @@ pub async fn agency(
 ) -> Response {
     let lang = user.lang();
     let result = async {
-        let today = today();
-        let from = match params.get("from").filter(|t| !t.is_empty()) {
-            Some(t) => kfq_app::reports::parse_date("from", t)?,
-            None => chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)
-                .unwrap_or(today),
-        };
-        let to = kfq_app::reports::as_of_or_today(
-            "to",
-            params
-                .get("to")
-                .map(String::as_str)
-                .filter(|t| !t.is_empty()),
-        )?;
+        let get = |k: &str| params.get(k).map(String::as_str);
+        let (from, to) = kfq_app::reports::period(("from", get("from")), ("to", get("to")))?;
         let region = params.get("region").map(String::as_str);
         kfq_app::procedures::report(&s.db, &user.actor, region, from, to).await
     };

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kfq_app::assignments::MyWork;
 use kfq_app::AppError;
-use kfq_core::assignment::Coded;
+use kfq_core::assignment::{Coded, Duty};
 
 use super::blockers::{row, Row};
 use super::format::optional_date;
@@ -48,11 +48,7 @@ pub async fn duty_rows(
                     *d == h.duty && people.iter().any(|c| c.username == p.username)
                 });
                 if !listed {
-                    choices.push(Choice::new(
-                        &p.username,
-                        format!("{} {}", p.display_name, p.username),
-                        current,
-                    ));
+                    choices.push(Choice::new(&p.username, p.label(), current));
                 }
             }
             choices.extend(
@@ -60,26 +56,12 @@ pub async fn duty_rows(
                     .iter()
                     .filter(|(d, _)| *d == h.duty)
                     .flat_map(|(_, people)| people)
-                    .map(|p| {
-                        Choice::new(
-                            &p.username,
-                            format!("{} {}", p.display_name, p.username),
-                            current,
-                        )
-                    }),
+                    .map(|p| Choice::new(&p.username, p.label(), current)),
             );
             DutyRow {
                 code: h.duty.code(),
                 label: h.duty.label(lang),
-                holder: h
-                    .person
-                    .as_ref()
-                    .map(|p| {
-                        format!("{} {}", p.display_name, p.username)
-                            .trim()
-                            .to_string()
-                    })
-                    .unwrap_or_default(),
+                holder: h.person.as_ref().map(|p| p.label()).unwrap_or_default(),
                 away: h.person.as_ref().is_some_and(|p| p.away),
                 choices,
             }
@@ -103,7 +85,11 @@ pub async fn assign(
     let fields = super::form_fields(form);
     match kfq_app::assignments::set(&s.db, &user.actor, id, version, &fields).await {
         Ok(_) => Redirect::to(&format!("/projects/{id}?saved=1")).into_response(),
-        Err(e) => error_page(&user, e),
+        Err(e) => {
+            let lang = user.lang();
+            let named = super::relabel(e, |f| Duty::parse(f).map(|d| d.label(lang)));
+            error_page(&user, named)
+        }
     }
 }
 
@@ -119,6 +105,7 @@ struct ProjectLine {
 
 struct DueLine {
     kind: &'static str,
+    kind_label: &'static str,
     title: String,
     due_on: String,
     overdue: bool,
@@ -159,7 +146,8 @@ fn page_of(user: &PageUser, work: &MyWork, error: Option<String>) -> Response {
             .due
             .iter()
             .map(|d| DueLine {
-                kind: d.kind,
+                kind: d.kind.code(),
+                kind_label: d.kind.label(lang),
                 title: d.title.clone(),
                 due_on: optional_date(d.due_on, lang),
                 overdue: d.overdue,
@@ -173,7 +161,7 @@ fn page_of(user: &PageUser, work: &MyWork, error: Option<String>) -> Response {
 
 /// `GET /work`: 我的工作.
 pub async fn page(State(s): State<AppState>, user: PageUser) -> Response {
-    let today = chrono::Local::now().date_naive();
+    let today = kfq_app::reports::today();
     match kfq_app::assignments::my_work(&s.db, &user.actor, today).await {
         Ok(work) => page_of(&user, &work, None),
         Err(e) => error_page(&user, e),
