@@ -374,6 +374,16 @@ pub enum Expected {
     DeadlineDay,
     /// The figures of a monthly return: a list of project_id, invested_wan and progress.
     Figures,
+    /// 跟进状态 of a lead.
+    LeadStatus,
+    /// 线索来源 of a lead.
+    LeadSource,
+    /// 跟进方式 of a line of a lead's log.
+    VisitKind,
+    /// A field of a lead.
+    LeadField,
+    /// A field of a line of a lead's log.
+    VisitField,
 }
 
 impl Expected {
@@ -482,6 +492,36 @@ impl Expected {
                 .pick(
                     "审批事项没有这一项（agent、accepted_on、submitted_on、approved_on、commitment、note）",
                     "not a field of a procedure (agent, accepted_on, submitted_on, approved_on, commitment, note)",
+                )
+                .into(),
+            (Expected::LeadStatus, _) => lang
+                .pick(
+                    "跟进状态应为 接洽、考察、洽谈、放弃 之一（contact、inspection、negotiation、dropped；签约须“签约转项目”）",
+                    "one of contact, inspection, negotiation, dropped (a lead is signed by converting it)",
+                )
+                .into(),
+            (Expected::LeadSource, _) => lang
+                .pick(
+                    "线索来源应为 联络站、推介会、以商招商、外出招商、其他 之一（liaison_office、promotion、referral、outbound、other）",
+                    "one of liaison_office, promotion, referral, outbound, other",
+                )
+                .into(),
+            (Expected::VisitKind, _) => lang
+                .pick(
+                    "跟进方式应为 电话联系、登门拜访、来区考察、洽谈会商、其他 之一（call、visit、inspection、talks、other）",
+                    "one of call, visit, inspection, talks, other",
+                )
+                .into(),
+            (Expected::LeadField, _) => lang
+                .pick(
+                    "招商线索没有这一项（zone、name、source、chain、investor、expected_investment_wan、contact、owner、status、registered_on、dropped_on、reason）",
+                    "not a field of a lead (zone, name, source, chain, investor, expected_investment_wan, contact, owner, status, registered_on, dropped_on, reason)",
+                )
+                .into(),
+            (Expected::VisitField, _) => lang
+                .pick(
+                    "跟进记录没有这一项（visited_on、kind、people、note）",
+                    "not a field of a log line (visited_on, kind, people, note)",
                 )
                 .into(),
             (Expected::AssignmentField, _) => lang

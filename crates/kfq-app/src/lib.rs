@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod frozen;
 pub mod import;
+pub mod leads;
 pub mod meetings;
 pub mod monthly;
 pub mod policy;

@@ -958,6 +958,26 @@ pub async fn create(
     actor: &Actor,
     fields: &Map<String, Value>,
 ) -> Result<ProjectView, AppError> {
+    let new = prepare(db, actor, fields).await?;
+    let mut tx = db.begin().await?;
+    let project = insert_in(&mut tx, actor, new).await?;
+    tx.commit().await?;
+    get(db, actor, project.id).await
+}
+
+/// A project to create, checked, with its 项目单位: one already known (by id) or one to add.
+pub(crate) struct NewProject {
+    pub project: Project,
+    enterprise: Option<Result<i64, Enterprise>>,
+}
+
+/// Checks the fields of a project to create (as [`create`] takes them), reading what it needs
+/// before any transaction.
+pub(crate) async fn prepare(
+    db: &Db,
+    actor: &Actor,
+    fields: &Map<String, Value>,
+) -> Result<NewProject, AppError> {
     actor.must(Action::EditProject)?;
     let zones = kfq_store::zones(db).await?;
     let lang = actor.lang;
@@ -1059,24 +1079,37 @@ pub async fn create(
             Some(c) => e.credit_code.as_ref() == Some(c),
             None => e.name == enterprise_name,
         });
-    let mut tx = db.begin().await?;
-    if !enterprise_name.is_empty() || credit_code.is_some() {
-        project.enterprise_id = Some(match known {
-            Some(e) => e.id,
-            None => {
-                let e = Enterprise {
-                    id: 0,
-                    name: enterprise_name,
-                    credit_code,
-                    chain_leader: false,
-                };
-                kfq_store::insert_enterprise(&mut tx, &e).await?
-            }
-        });
-    }
-    project.id = kfq_store::insert_project(&mut tx, &project).await?;
+    let enterprise = (!enterprise_name.is_empty() || credit_code.is_some()).then(|| match known {
+        Some(e) => Ok(e.id),
+        None => Err(Enterprise {
+            id: 0,
+            name: enterprise_name,
+            credit_code,
+            chain_leader: false,
+        }),
+    });
+    Ok(NewProject {
+        project,
+        enterprise,
+    })
+}
+
+/// Writes a prepared project (and its new 项目单位) with its audit event in the caller's
+/// transaction; the project as stored.
+pub(crate) async fn insert_in(
+    tx: &mut kfq_store::Tx,
+    actor: &Actor,
+    new: NewProject,
+) -> Result<Project, AppError> {
+    let mut project = new.project;
+    project.enterprise_id = match new.enterprise {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(e)) => Some(kfq_store::insert_enterprise(tx, &e).await?),
+    };
+    project.id = kfq_store::insert_project(tx, &project).await?;
     crate::audit::append(
-        &mut tx,
+        tx,
         actor,
         "create",
         "project",
@@ -1085,8 +1118,7 @@ pub async fn create(
         Some(crate::audit::project_json(&project)),
     )
     .await?;
-    tx.commit().await?;
-    get(db, actor, project.id).await
+    Ok(project)
 }
 
 /// The next free `<city>-<year>-<serial>` code, the year being that of the first milestone.

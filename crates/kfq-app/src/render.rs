@@ -769,6 +769,68 @@ pub fn agency_tables(
     ]
 }
 
+/// 招商线索转化 — a region's leads over a period by zone, source and chain.
+pub fn lead_tables(r: &crate::leads::ConversionReport, lang: Lang) -> Vec<(String, ReportTable)> {
+    let cells = |label: &str, f: &kfq_core::lead::Conversion| {
+        vec![
+            Val::Text(label.to_string()),
+            Val::Count(f.leads as u64),
+            Val::Count(f.signed as u64),
+            Val::Yi(f.signed_investment),
+            Val::Rate(f.rate),
+            Val::Count(f.dropped as u64),
+            Val::Count(f.open as u64),
+        ]
+    };
+    let table = |title: &str, first: &str, lines: &[crate::leads::ConversionLine]| {
+        ReportTable {
+        title: title.to_string(),
+        unit: format!("{} {} — {}", r.name, r.from, r.to),
+        headers: [
+            (first, first),
+            ("对接项目（个）", "Worked"),
+            ("签约（个）", "Signed"),
+            ("签约额（亿元）", "Signed (100m yuan)"),
+            ("签约率", "Signing rate"),
+            ("放弃（个）", "Dropped"),
+            ("跟进中（个）", "Still open"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: lines.iter().map(|l| cells(&l.label, &l.figures)).collect(),
+        total: Some(cells(lang.pick("合计", "Total"), &r.figures)),
+        notes: vec![lang
+            .pick(
+                "对接 = 期内跟进过的线索（期末前首次接洽、期初前未签约或放弃）；签约率 = 签约 ÷ 对接（按个数）",
+                "worked = leads first contacted by the period's end and not closed before its start; signing rate = signed ÷ worked (by count)",
+            )
+            .into()],
+    }
+    };
+    let parts: [(&str, &str, &str, &str, &[crate::leads::ConversionLine]); 3] = [
+        ("按开发区", "By zone", "开发区", "Zone", &r.zones),
+        ("按线索来源", "By source", "线索来源", "Source", &r.sources),
+        (
+            "按产业链",
+            "By chain",
+            "产业链",
+            "Industry chain",
+            &r.chains,
+        ),
+    ];
+    parts
+        .iter()
+        .map(|(zh, en, fzh, fen, lines)| {
+            let title = format!("{} · {}", lang.pick("招商线索", "Leads"), lang.pick(zh, en));
+            (
+                lang.pick(zh, en).to_string(),
+                table(&title, lang.pick(fzh, fen), lines),
+            )
+        })
+        .collect()
+}
+
 /// 我的工作 — what falls due and the projects of one user.
 pub fn work_tables(w: &crate::assignments::MyWork, lang: Lang) -> Vec<(String, ReportTable)> {
     let text = |s: &str| Val::Text(s.to_string());

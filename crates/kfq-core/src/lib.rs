@@ -12,6 +12,7 @@ pub mod coded;
 pub mod duplicates;
 pub mod enterprise;
 pub mod lang;
+pub mod lead;
 pub mod meeting;
 pub mod money;
 pub mod monthly;

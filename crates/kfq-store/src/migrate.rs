@@ -34,6 +34,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0012_assignments.sql"),
     ),
     (13, include_str!("../migrations/sqlite/0013_procedures.sql")),
+    (14, include_str!("../migrations/sqlite/0014_leads.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -79,6 +80,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/postgres/0013_procedures.sql"),
     ),
+    (14, include_str!("../migrations/postgres/0014_leads.sql")),
 ];
 
 const CREATE_LEDGER: &str =

@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+mod leads;
 mod links;
 mod meetings;
 mod monthly;
@@ -89,6 +90,13 @@ fn routes() -> routes::Routes {
         .get("/api/v1/projects/{id}/procedures", procedures::checklist)
         .put("/api/v1/projects/{id}/procedures/{name}", procedures::save)
         .get("/api/v1/reports/agency", procedures::report)
+        .get("/api/v1/leads", leads::list)
+        .post("/api/v1/leads", leads::create)
+        .get("/api/v1/leads/{id}", leads::get)
+        .patch("/api/v1/leads/{id}", leads::patch)
+        .post("/api/v1/leads/{id}/visits", leads::visit)
+        .post("/api/v1/leads/{id}/sign", leads::sign)
+        .get("/api/v1/reports/leads", leads::report)
         .get("/api/v1/settings/procedures", procedures::standard)
         .patch("/api/v1/settings/procedures", procedures::set_standard)
         .get("/api/v1/me/work", work::my_work)

@@ -143,6 +143,23 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 招商线索 of a region: leads worked (对接), signed, amount signed, signing rate — by zone,
+    /// source and industry chain
+    Leads {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// First day of the period (default: 1 January this year)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period (default: today)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 我的工作 of an account: what falls due, its projects (包联领导, A角, B角, 代办员) and blockers
     Work {
         /// The account, by username
@@ -530,6 +547,28 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::agency_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Leads {
+            region,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let (from, to) =
+                kfq_app::reports::period(("--from", from.as_deref()), ("--to", to.as_deref()))?;
+            let report =
+                kfq_app::leads::report(&db, &operator, region.as_deref(), from, to).await?;
+            emit(
+                &report,
+                render::lead_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

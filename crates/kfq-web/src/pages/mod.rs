@@ -7,6 +7,7 @@ mod blockers;
 mod checks;
 mod dashboard;
 mod format;
+mod leads;
 mod meetings;
 mod monthly;
 mod procedures;
@@ -62,6 +63,12 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/blockers/{id}/escalate", blockers::escalate)
         .post("/blockers/{id}/notes", blockers::note)
         .get("/agency", procedures::agency)
+        .get("/leads", leads::list)
+        .post("/leads", leads::create)
+        .get("/leads/{id}", leads::page)
+        .post("/leads/{id}", leads::save)
+        .post("/leads/{id}/visits", leads::visit)
+        .post("/leads/{id}/sign", leads::sign)
         .get("/projects/{id}/procedures", procedures::other)
         .get("/projects/{id}/procedures/{name}", procedures::page)
         .post("/projects/{id}/procedures/{name}", procedures::save)

@@ -407,6 +407,8 @@ struct ProjectPageView {
     procedures: Vec<super::procedures::ProcedureRow>,
     duties: Vec<super::work::DutyRow>,
     responsible: String,
+    /// The lead it was signed from: (id, name).
+    lead: Option<(i64, String)>,
 }
 
 pub(super) fn field_label(name: &str, w: &super::Words) -> &'static str {
@@ -577,6 +579,7 @@ async fn show_page(
         Ok(list) => super::procedures::rows(&list.items, lang),
         Err(e) => return error_page(user, e),
     };
+    let lead = super::leads::of_project(s, user, id).await;
     let today = chrono::Local::now().date_naive();
     let dates = kfq_core::stage::StageDates {
         signed_on: p.signed_on,
@@ -639,6 +642,7 @@ async fn show_page(
         assignment_version,
         duties,
         responsible,
+        lead,
         chrome: user.chrome(p.name.clone(), "projects"),
         p: Summary {
             id: p.id,
