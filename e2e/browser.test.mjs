@@ -461,3 +461,39 @@ test("审批事项: the zone records a procedure of its project and 领办代办
   await shot(zone, "agency");
   await zone.context().close();
 });
+
+test("招商线索: the zone registers a lead, logs a visit and signs it into a project; the conversion counts it", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/leads");
+  const worked = Number(await zone.textContent("#leads-worked"));
+  const signed = Number(await zone.textContent("#leads-signed"));
+  await zone.fill("#n-name", "e2e年产2万吨碳纤维项目");
+  await zone.fill("#n-investor", "江苏e2e新材料有限公司");
+  await zone.selectOption("#n-source", "referral");
+  await zone.fill("#n-chain", "碳基新材料");
+  await zone.fill("#n-amount", "85000");
+  await Promise.all([zone.waitForURL(/\/leads\/\d+$/), zone.click("#lead-create")]);
+  assert.equal(await zone.getAttribute("#lead-status", "data-status"), "contact");
+  await zone.selectOption("#v-kind", "inspection");
+  await zone.fill("#v-note", "投资方来区考察东区地块");
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#add-visit")]);
+  assert.equal(await zone.locator('#visits tbody tr[data-kind="inspection"]').count(), 1);
+  // Dropping without a reason is refused, with the field named as the form names it.
+  await zone.selectOption("#f-status", "dropped");
+  await zone.click("#lead-save");
+  assert.match(await zone.textContent("#error"), /放弃原因/);
+  await zone.selectOption("#f-status", "negotiation");
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#lead-save")]);
+  const leadUrl = zone.url().replace(/\?.*$/, "");
+  await shot(zone, "lead");
+  await Promise.all([zone.waitForURL(/\/projects\/\d+$/), zone.click("#sign")]);
+  assert.match(await zone.textContent("h1"), /e2e年产2万吨碳纤维项目/);
+  assert.equal(await zone.getAttribute("#project-lead", "href"), leadUrl.replace(base, ""));
+  await zone.goto(leadUrl);
+  assert.equal(await zone.getAttribute("#lead-status", "data-status"), "signed");
+  await zone.goto(base + "/leads");
+  assert.equal(Number(await zone.textContent("#leads-worked")), worked + 1, "one more lead worked this year");
+  assert.equal(Number(await zone.textContent("#leads-signed")), signed + 1, "and signed");
+  await shot(zone, "leads");
+  await zone.context().close();
+});

@@ -222,15 +222,6 @@ fn field(field: &str, message: String) -> FieldError {
     }
 }
 
-fn faults(faults: Vec<LeadFault>, lang: Lang) -> AppError {
-    AppError::Invalid(
-        faults
-            .into_iter()
-            .map(|f| field(f.field(), f.message(lang).into()))
-            .collect(),
-    )
-}
-
 fn date_field(key: &str, text: &str, lang: Lang) -> Result<Option<NaiveDate>, FieldError> {
     if text.is_empty() {
         return Ok(None);
@@ -242,10 +233,37 @@ fn date_field(key: &str, text: &str, lang: Lang) -> Result<Option<NaiveDate>, Fi
         .ok_or_else(|| field(key, Expected::Date.describe(lang)))
 }
 
-/// Applies the fields of a change (as the API and the pages send them) to a lead.
-fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> Result<Lead, AppError> {
+/// Applies the fields of a change (as the API and the pages send them) to a lead and checks it
+/// against the one stored (None for a new lead): every field wrong at once.
+fn checked(
+    l: Lead,
+    fields: &Map<String, Value>,
+    before: Option<&Lead>,
+    today: NaiveDate,
+    lang: Lang,
+) -> Result<Lead, AppError> {
+    let (l, mut errors) = apply(l, fields, lang);
+    match l.settle(before, today) {
+        Ok(l) if errors.is_empty() => Ok(l),
+        Ok(_) => Err(AppError::Invalid(errors)),
+        Err(found) => {
+            for f in found {
+                if !errors.iter().any(|e| e.field == f.field()) {
+                    errors.push(field(f.field(), f.message(lang).into()));
+                }
+            }
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> (Lead, Vec<FieldError>) {
     let mut errors = Vec::new();
     for (key, value) in fields {
+        // Carried beside the fields, not fields of the lead.
+        if matches!(key.as_str(), "version" | "zone" | "zone_id") {
+            continue;
+        }
         let text = match value {
             Value::Number(n) if key == "expected_investment_wan" => n.to_string(),
             _ => match text_field(key, value, lang) {
@@ -303,19 +321,13 @@ fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> Result<Lead, A
                 Err(e) => Err(e),
             },
             "dropped_on" => date_field(key, &text, lang).map(|d| l.dropped_on = d),
-            // Carried beside the fields, not fields of the lead.
-            "version" | "zone" | "zone_id" => Ok(()),
             other => Err(field(other, Expected::LeadField.describe(lang))),
         };
         if let Err(e) = outcome {
             errors.push(e);
         }
     }
-    if errors.is_empty() {
-        Ok(l)
-    } else {
-        Err(AppError::Invalid(errors))
-    }
+    (l, errors)
 }
 
 /// A zone's leads are told apart by their names: another lead of the zone so named is refused.
@@ -375,9 +387,7 @@ pub async fn create(
         )])
     })?
     .clone();
-    let lead = apply(Lead::new(zone.id, "", "", today), fields, lang)?
-        .settle(None, today)
-        .map_err(|f| faults(f, lang))?;
+    let lead = checked(Lead::new(zone.id, "", "", today), fields, None, today, lang)?;
     named_once(db, &lead, lang).await?;
     let mut tx = db.begin().await?;
     let id = kfq_store::insert_lead(&mut tx, &lead).await?;
@@ -441,16 +451,16 @@ pub async fn update(
 ) -> Result<LeadView, AppError> {
     let (stored, zone) = visible(db, actor, id).await?;
     actor.must(Action::EditProject)?;
-    let changed = apply(
+    let changed = checked(
         Lead {
             version,
             ..stored.clone()
         },
         fields,
+        Some(&stored),
+        today,
         actor.lang,
-    )?
-    .settle(Some(&stored), today)
-    .map_err(|f| faults(f, actor.lang))?;
+    )?;
     named_once(db, &changed, actor.lang).await?;
     let mut tx = db.begin().await?;
     save_in(&mut tx, actor, &zone, &changed, "update").await?;

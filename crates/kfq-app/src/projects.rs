@@ -1079,7 +1079,8 @@ pub(crate) async fn prepare(
             Some(c) => e.credit_code.as_ref() == Some(c),
             None => e.name == enterprise_name,
         });
-    let enterprise = (!enterprise_name.is_empty() || credit_code.is_some()).then(|| match known {
+    let named = !enterprise_name.is_empty() || credit_code.is_some();
+    let enterprise = named.then_some(match known {
         Some(e) => Ok(e.id),
         None => Err(Enterprise {
             id: 0,

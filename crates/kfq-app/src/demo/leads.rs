@@ -327,8 +327,9 @@ fn log(lead: &Lead, lead_id: i64, rng: &mut Rng, today: NaiveDate) -> Vec<Visit>
         .collect()
 }
 
-/// Adds the leads, unless some are stored already.
-pub async fn seed(db: &Db, today: NaiveDate) -> Result<(), AppError> {
+/// Adds the leads, unless some are stored already; in 吕梁经开区 and 晋城经开区 the three
+/// furthest-along leads of this year are signed into projects, as a zone would sign them.
+pub async fn seed(db: &Db, actor: &crate::Actor, today: NaiveDate) -> Result<(), AppError> {
     if !kfq_store::leads(db).await?.is_empty() {
         return Ok(());
     }
@@ -364,6 +365,25 @@ pub async fn seed(db: &Db, today: NaiveDate) -> Result<(), AppError> {
         .collect();
     kfq_store::insert_visits(&mut tx, &visits).await?;
     tx.commit().await?;
+    let mut this_year: Vec<(&Lead, i64)> = all
+        .iter()
+        .filter(|l| logged.contains(&l.zone_id) && l.status == LeadStatus::Negotiation)
+        .filter(|l| l.registered_on.year() == today.year())
+        .filter_map(|l| Some((l, *ids.get(&format!("{}|{}", l.zone_id, l.name))?)))
+        .collect();
+    this_year.sort_by_key(|(l, id)| (l.zone_id, l.registered_on, *id));
+    let mut per_zone: HashMap<i64, usize> = HashMap::new();
+    for (l, id) in this_year {
+        let signed = per_zone.entry(l.zone_id).or_default();
+        if *signed == 3 {
+            continue;
+        }
+        *signed += 1;
+        let on = after(l.registered_on, 100).min(today);
+        let fields = serde_json::json!({ "signed_on": on.to_string() });
+        let fields = fields.as_object().cloned().unwrap_or_default();
+        crate::leads::sign(db, actor, id, l.version, &fields, today).await?;
+    }
     Ok(())
 }
 

@@ -195,7 +195,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     cycle::seed(db, today, crate::monthly::deadline_day(db).await?).await?;
     meetings::seed(db, &operator, today).await?;
     procedures::seed(db, today).await?;
-    leads::seed(db, today).await?;
+    leads::seed(db, &operator, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

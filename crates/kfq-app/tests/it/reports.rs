@@ -46,6 +46,45 @@ async fn the_demo_reproduces_the_published_figures() {
             assert_eq!(agency.figures.handled, handled, "{city}");
         }
 
+        // 晋城经开区 2024: 对接项目 184 个，签约 13 个、157 亿 — each signed lead a project
+        // of the zone signed that year.
+        let leads = kfq_app::leads::report(
+            db,
+            &op,
+            Some("晋城经济技术开发区"),
+            year("2024-01-01"),
+            year("2024-12-31"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(leads.figures.leads, 184);
+        assert_eq!(leads.figures.signed, 13);
+        assert_eq!(yi(leads.figures.signed_investment), "157.00");
+        let query = kfq_app::leads::LeadQuery {
+            region: Some("晋城经济技术开发区".into()),
+            status: Some("signed".into()),
+            ..Default::default()
+        };
+        let snapshot = db.snapshot().await.unwrap();
+        let signed = kfq_app::leads::list(db, &op, &query).await.unwrap();
+        let in_2024: Vec<_> = signed
+            .iter()
+            .filter(|l| {
+                l.signed_on
+                    .is_some_and(|d| d.to_string().starts_with("2024"))
+            })
+            .collect();
+        assert_eq!(in_2024.len(), 13);
+        for l in in_2024 {
+            let project = snapshot
+                .projects
+                .iter()
+                .find(|p| Some(p.id) == l.project_id)
+                .expect("linked");
+            assert_eq!(project.dates.signed_on, l.signed_on, "{}", l.name);
+            assert_eq!(project.zone_id, l.zone_id);
+        }
+
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
         let published: &[PublishedRow] = &[
             ("140100", 14, None, None, None, None, None),

@@ -33,6 +33,6 @@ CREATE TABLE lead_visits (
     people     TEXT    NOT NULL DEFAULT '',
     note       TEXT    NOT NULL,
     author     TEXT    NOT NULL,
-    at         TIMESTAMP NOT NULL
+    at         TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX lead_visits_by_lead ON lead_visits (lead_id, id);

@@ -279,6 +279,8 @@ async fn every_answer_carries_the_security_headers() {
 fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
     let id = if path.contains("meetings") {
         taiyuan.meeting
+    } else if path.contains("leads") {
+        taiyuan.lead
     } else if path.contains("blockers") {
         taiyuan.blocker
     } else {
@@ -304,6 +306,7 @@ struct Taiyuan {
     zone: i64,
     meeting: i64,
     item: i64,
+    lead: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -358,7 +361,17 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_app::meetings::add_item(&app.db.db, &operator, held.meeting.id, ty, today)
                 .await
                 .unwrap();
+        // 太原's lead, named so that a leak shows.
+        let lead: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "name": "太原半导体项目二期", "investor": "某半导体公司",
+            "registered_on": "2024-03-01"}))
+        .unwrap();
+        let lead = kfq_app::leads::create(&app.db.db, &operator, &lead, today)
+            .await
+            .unwrap();
+        let leads_before = kfq_store::leads(&app.db.db).await.unwrap();
         let objects = Taiyuan {
+            lead: lead.id,
             project: ty,
             blocker: ty_blocker,
             zone: ty_zone,
@@ -465,6 +478,18 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .await
             .unwrap();
         assert_eq!(meeting_after, meeting, "{engine}: 太原's meeting unchanged");
+        assert_eq!(
+            kfq_store::leads(&app.db.db).await.unwrap(),
+            leads_before,
+            "{engine}: 太原's lead unchanged, none added there"
+        );
+        assert!(
+            kfq_store::visits(&app.db.db, lead.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{engine}: nothing logged on 太原's lead"
+        );
         assert!(
             kfq_store::assignments(&app.db.db)
                 .await

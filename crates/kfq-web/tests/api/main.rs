@@ -15,6 +15,7 @@ mod access;
 mod blockers;
 mod checks;
 mod duties;
+mod leads;
 mod meetings;
 mod monthly;
 mod outage;
