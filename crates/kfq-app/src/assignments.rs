@@ -8,6 +8,7 @@ use chrono::{Days, NaiveDate};
 use kfq_core::access::{Action, Role};
 use kfq_core::assignment::{Assignment, Coded, DueKind, Duty};
 use kfq_core::monthly_return::ReturnStatus;
+use kfq_core::reminder::{self, ReminderKind};
 use kfq_core::scope::Scope;
 use kfq_core::stage::Stage;
 use kfq_store::{Db, StoreError, UserRow};
@@ -19,7 +20,7 @@ use crate::projects::FieldError;
 use crate::{Actor, AppError, Expected};
 
 /// Items due within this many days are “due soon” (临期).
-pub const DUE_SOON_DAYS: u64 = 3;
+pub use kfq_core::reminder::DUE_SOON_DAYS;
 
 /// A person holding a duty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -323,6 +324,23 @@ pub struct DueItem {
     pub overdue: bool,
     /// The page where it is done.
     pub link: String,
+    /// Why the user is reminded of it (提醒), and the key of the item in this state.
+    pub reminder: Option<ReminderKind>,
+    pub key: String,
+}
+
+/// A due item's reminder: dated items by their day, then the reason given; keyed by the item
+/// and the state it is in.
+fn reminded(
+    item: &str,
+    due_on: Option<NaiveDate>,
+    or: Option<ReminderKind>,
+    state: &str,
+    today: NaiveDate,
+) -> (Option<ReminderKind>, String) {
+    let kind = or.or_else(|| due_on.and_then(|d| ReminderKind::of_due(d, today)));
+    let key = kind.map(|k| reminder::key(item, k, state)).unwrap_or_default();
+    (kind, key)
 }
 
 /// 我的工作 — a user's projects, blockers and due items.
@@ -400,12 +418,19 @@ pub async fn my_work(db: &Db, actor: &Actor, today: NaiveDate) -> Result<MyWork,
     let mut due: Vec<DueItem> = blockers
         .iter()
         .filter(|b| b.due_on.is_some_and(|d| d <= soon))
-        .map(|b| DueItem {
-            kind: DueKind::Blocker,
-            title: format!("{} · {}", b.project, b.description),
-            due_on: b.due_on,
-            overdue: b.overdue,
-            link: format!("/blockers/{}", b.id),
+        .map(|b| {
+            let due = b.due_on.map(|d| d.to_string()).unwrap_or_default();
+            let item = format!("blocker/{}", b.id);
+            let (reminder, key) = reminded(&item, b.due_on, None, &due, today);
+            DueItem {
+                kind: DueKind::Blocker,
+                title: format!("{} · {}", b.project, b.description),
+                due_on: b.due_on,
+                overdue: b.overdue,
+                link: format!("/blockers/{}", b.id),
+                reminder,
+                key,
+            }
         })
         .collect();
     due.extend(returns_due(db, actor, today).await?);
@@ -442,8 +467,22 @@ async fn returns_due(db: &Db, actor: &Actor, today: NaiveDate) -> Result<Vec<Due
             let to_submit = z.projects > 0
                 && (z.status == ReturnStatus::Returned
                     || (z.status == ReturnStatus::Draft && overview.deadline <= soon));
+            let item = format!("monthly/{}/{}", z.zone_id, overview.month);
+            let moment = |at: Option<chrono::DateTime<chrono::Utc>>| {
+                at.map(|t| t.timestamp_micros().to_string())
+                    .unwrap_or_default()
+            };
             if fills && to_submit && !z.locked {
+                let (reminder, key) = if z.status == ReturnStatus::Returned {
+                    let state = moment(z.reviewed_at);
+                    reminded(&item, None, Some(ReminderKind::Returned), &state, today)
+                } else {
+                    let state = overview.deadline.to_string();
+                    reminded(&item, Some(overview.deadline), None, &state, today)
+                };
                 due.push(DueItem {
+                    reminder,
+                    key,
                     kind: DueKind::MonthlyReturn,
                     title: match actor.lang {
                         kfq_core::Lang::Zh => {
@@ -458,7 +497,12 @@ async fn returns_due(db: &Db, actor: &Actor, today: NaiveDate) -> Result<Vec<Due
                     link,
                 });
             } else if reviews && z.status == ReturnStatus::Submitted {
+                let state = moment(z.submitted_at);
+                let (reminder, key) =
+                    reminded(&item, None, Some(ReminderKind::Review), &state, today);
                 due.push(DueItem {
+                    reminder,
+                    key,
                     kind: DueKind::Review,
                     title: match actor.lang {
                         kfq_core::Lang::Zh => format!("审核{}{}月统计", z.zone, overview.month),

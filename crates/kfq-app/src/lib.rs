@@ -21,6 +21,7 @@ pub mod policy;
 pub mod procedures;
 pub mod projects;
 pub mod render;
+pub mod reminders;
 pub mod reports;
 pub mod rounds;
 pub mod users;

@@ -831,6 +831,80 @@ pub fn lead_tables(r: &crate::leads::ConversionReport, lang: Lang) -> Vec<(Strin
         .collect()
 }
 
+/// 提醒 — a sweep's counts and the outbox, the latest first.
+pub fn reminder_tables(
+    sweep: &crate::reminders::Sweep,
+    delivery: &crate::reminders::Delivery,
+    outbox: &[crate::reminders::OutboxView],
+    lang: Lang,
+) -> Vec<(String, ReportTable)> {
+    let text = |s: &str| Val::Text(s.to_string());
+    let summary = ReportTable {
+        title: lang.pick("提醒", "Reminders").into(),
+        unit: String::new(),
+        headers: [
+            ("账号", "Accounts"),
+            ("新提醒", "New reminders"),
+            ("入发件箱", "Queued"),
+            ("已推送", "Delivered"),
+            ("推送失败", "Failed"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: vec![vec![
+            Val::Count(sweep.users as u64),
+            Val::Count(sweep.created as u64),
+            Val::Count(sweep.queued as u64),
+            Val::Count(delivery.delivered as u64),
+            Val::Count(delivery.failed as u64),
+        ]],
+        total: None,
+        notes: Vec::new(),
+    };
+    let queue = ReportTable {
+        title: lang.pick("发件箱", "Outbox").into(),
+        unit: String::new(),
+        headers: [
+            ("编号", "Id"),
+            ("账号", "Account"),
+            ("事项", "Item"),
+            ("尝试次数", "Attempts"),
+            ("已送达", "Delivered"),
+            ("下次尝试", "Next try"),
+            ("最近错误", "Last error"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: outbox
+            .iter()
+            .map(|m| {
+                let field = |k: &str| m.message[k].as_str().unwrap_or_default().to_string();
+                vec![
+                    Val::Count(m.id as u64),
+                    Val::Text(field("username")),
+                    Val::Text(field("title")),
+                    Val::Count(m.attempts as u64),
+                    text(&m.delivered_at.map(|t| t.to_rfc3339()).unwrap_or_default()),
+                    text(&if m.delivered_at.is_some() {
+                        String::new()
+                    } else {
+                        m.next_attempt_at.to_rfc3339()
+                    }),
+                    text(&m.last_error),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    };
+    vec![
+        (lang.pick("提醒", "Reminders").into(), summary),
+        (lang.pick("发件箱", "Outbox").into(), queue),
+    ]
+}
+
 /// 我的工作 — what falls due and the projects of one user.
 pub fn work_tables(w: &crate::assignments::MyWork, lang: Lang) -> Vec<(String, ReportTable)> {
     let text = |s: &str| Val::Text(s.to_string());

@@ -603,6 +603,21 @@ pub async fn acting_as(db: &Db, operator: &Actor, username: &str) -> Result<Acto
     })
 }
 
+/// Every account that works with project data and may sign in, acting as it would (in its own
+/// language): those the reminders are swept for.
+pub(crate) async fn working_actors(db: &Db) -> Result<Vec<Actor>, AppError> {
+    let zones = kfq_store::zones(db).await?;
+    let policy = Policy::load(db).await?;
+    let mut actors = Vec::new();
+    for row in kfq_store::users(db).await?.iter().filter(|r| !r.disabled) {
+        let user = view(row, &zones, &policy)?;
+        if Role::BUSINESS.contains(&user.role) {
+            actors.push(user.actor());
+        }
+    }
+    Ok(actors)
+}
+
 /// The account another administrator's work is about: it must exist, not be the actor's own
 /// and, unless the operator acts, not be an administrator's.
 async fn managed_account(

@@ -21,6 +21,7 @@ pub mod procedure;
 pub mod project;
 pub mod rates;
 pub mod region;
+pub mod reminder;
 pub mod report;
 pub mod rng;
 pub mod round;

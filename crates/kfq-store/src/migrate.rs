@@ -35,6 +35,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     ),
     (13, include_str!("../migrations/sqlite/0013_procedures.sql")),
     (14, include_str!("../migrations/sqlite/0014_leads.sql")),
+    (15, include_str!("../migrations/sqlite/0015_reminders.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -81,6 +82,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0013_procedures.sql"),
     ),
     (14, include_str!("../migrations/postgres/0014_leads.sql")),
+    (
+        15,
+        include_str!("../migrations/postgres/0015_reminders.sql"),
+    ),
 ];
 
 const CREATE_LEDGER: &str =

@@ -14,6 +14,7 @@ mod monthly;
 mod pages;
 mod procedures;
 pub mod rate;
+pub mod reminders;
 mod routes;
 mod work;
 
@@ -31,6 +32,8 @@ pub struct AppState {
     pub lang: Lang,
     /// How often one address may sign in and call the API.
     pub limits: std::sync::Arc<rate::RateLimits>,
+    /// Where reminders go out of kfq, and how often they are swept.
+    pub reminders: reminders::Reminders,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             db,
             lang,
             limits: std::sync::Arc::new(rate::RateLimits::from_env()),
+            reminders: reminders::Reminders::from_env(),
         }
     }
 }
@@ -97,6 +101,9 @@ fn routes() -> routes::Routes {
         .post("/api/v1/leads/{id}/visits", leads::visit)
         .post("/api/v1/leads/{id}/sign", leads::sign)
         .get("/api/v1/reports/leads", leads::report)
+        .get("/api/v1/me/notifications", reminders::list)
+        .post("/api/v1/me/notifications/read", reminders::read_all)
+        .post("/api/v1/me/notifications/{id}/read", reminders::read_one)
         .get("/api/v1/settings/procedures", procedures::standard)
         .patch("/api/v1/settings/procedures", procedures::set_standard)
         .get("/api/v1/me/work", work::my_work)
@@ -296,7 +303,13 @@ pub async fn serve(db: Db, addr: &str, lang: Lang) -> std::io::Result<()> {
         "{} http://{local}/",
         lang.pick("kfq 已启动：", "kfq is listening on")
     );
-    let app = router(AppState::new(db, lang));
+    let state = AppState::new(db, lang);
+    if let Some(hook) = &state.reminders.webhook {
+        reminders::target(&hook.url)
+            .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
+    }
+    tokio::spawn(reminders::run(state.db.clone(), state.reminders.clone()));
+    let app = router(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -160,6 +160,20 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 提醒: sweep every account's reminders once (queued for the webhook when KFQ_WEBHOOK_URL is
+    /// set), optionally deliver what is due, and show the outbox
+    Reminders {
+        /// Also POST the outbox's due messages to KFQ_WEBHOOK_URL once
+        #[arg(long)]
+        deliver: bool,
+        /// How many messages of the outbox to show, the latest first
+        #[arg(long, default_value = "50")]
+        limit: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 我的工作 of an account: what falls due, its projects (包联领导, A角, B角, 代办员) and blockers
     Work {
         /// The account, by username
@@ -569,6 +583,42 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::lead_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Reminders {
+            deliver,
+            limit,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let settings = kfq_web::reminders::Reminders::from_env();
+            let hook = settings.webhook;
+            let today = kfq_app::reports::today();
+            let sweep = kfq_app::reminders::sweep(&db, &operator, today, hook.is_some()).await?;
+            let delivery = match (&hook, deliver) {
+                (Some(hook), true) => {
+                    kfq_web::reminders::target(&hook.url).map_err(|why| AppError::Output {
+                        path: hook.url.clone(),
+                        why,
+                    })?;
+                    kfq_app::reminders::deliver(&db, hook.retry_secs, |payload| {
+                        kfq_web::reminders::post(hook, payload)
+                    })
+                    .await?
+                }
+                _ => Default::default(),
+            };
+            let outbox = kfq_app::reminders::outbox(&db, &operator, limit).await?;
+            let json = serde_json::json!({ "sweep": sweep, "delivery": delivery, "outbox": outbox });
+            emit(
+                &json,
+                render::reminder_tables(&sweep, &delivery, &outbox, lang),
                 None,
                 format,
                 output.as_deref(),

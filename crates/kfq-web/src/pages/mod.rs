@@ -10,6 +10,7 @@ mod format;
 mod leads;
 mod meetings;
 mod monthly;
+mod notifications;
 mod procedures;
 mod projects;
 mod rounds;
@@ -63,6 +64,9 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .post("/blockers/{id}/escalate", blockers::escalate)
         .post("/blockers/{id}/notes", blockers::note)
         .get("/agency", procedures::agency)
+        .get("/notifications", notifications::page)
+        .post("/notifications/read", notifications::read_all)
+        .post("/notifications/{id}/read", notifications::read_one)
         .get("/leads", leads::list)
         .post("/leads", leads::create)
         .get("/leads/{id}", leads::page)
@@ -126,6 +130,8 @@ pub struct Chrome {
     pub reads: bool,
     pub accounts: bool,
     pub audits: bool,
+    /// Unread reminders (the badge beside 提醒).
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -155,6 +161,7 @@ impl Chrome {
                 u.role.allows(Action::ManageAccounts) || u.role.allows(Action::GrantRoles)
             }),
             audits: user.is_some_and(|u| u.role.allows(Action::ReadAudit)),
+            unread: 0,
         }
     }
 }
@@ -164,6 +171,8 @@ pub struct PageUser {
     pub user: UserView,
     pub actor: Actor,
     pub secret: String,
+    /// Unread reminders when the page was asked for.
+    pub unread: i64,
 }
 
 impl PageUser {
@@ -172,7 +181,10 @@ impl PageUser {
     }
 
     pub fn chrome(&self, title: impl Into<String>, nav: &'static str) -> Chrome {
-        Chrome::new(Some(&self.user), self.lang(), title, nav)
+        Chrome {
+            unread: self.unread,
+            ..Chrome::new(Some(&self.user), self.lang(), title, nav)
+        }
     }
 }
 
@@ -196,13 +208,19 @@ impl FromRequestParts<AppState> for PageUser {
         {
             return Err(Redirect::to("/password").into_response());
         }
+        let actor = kfq_app::Actor {
+            ip: crate::auth::ClientIp::of(parts).0,
+            ..user.actor()
+        };
+        // The badge is a courtesy: a page still shows when it cannot be counted.
+        let unread = kfq_app::reminders::unread(&state.db, &actor)
+            .await
+            .unwrap_or_default();
         Ok(PageUser {
-            actor: kfq_app::Actor {
-                ip: crate::auth::ClientIp::of(parts).0,
-                ..user.actor()
-            },
+            actor,
             user,
             secret,
+            unread,
         })
     }
 }

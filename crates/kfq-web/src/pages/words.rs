@@ -295,6 +295,16 @@ pub struct Words {
     pub project_made: &'static str,
     pub by_source: &'static str,
     pub by_chain: &'static str,
+    pub reminders: &'static str,
+    pub reminders_hint: &'static str,
+    pub reminders_webhook: &'static str,
+    pub unread_only: &'static str,
+    pub unread: &'static str,
+    pub mark_all_read: &'static str,
+    pub reminder_kind: &'static str,
+    pub item: &'static str,
+    pub reminded_at: &'static str,
+    pub open: &'static str,
 }
 
 pub const ZH: Words = Words {
@@ -589,6 +599,16 @@ pub const ZH: Words = Words {
     project_made: "已转项目",
     by_source: "按线索来源",
     by_chain: "按产业链",
+    reminders: "提醒",
+    reminders_hint: "即将到期（3 天内）、已逾期的事项，被退回的月报和待审核的月报，每项每种状态提醒一次。",
+    reminders_webhook: "同时推送至已配置的消息系统。",
+    unread_only: "只看未读",
+    unread: "条未读",
+    mark_all_read: "全部标为已读",
+    reminder_kind: "提醒类别",
+    item: "事项",
+    reminded_at: "提醒时间",
+    open: "打开",
 };
 
 pub const EN: Words = Words {
@@ -884,6 +904,16 @@ pub const EN: Words = Words {
     project_made: "Project",
     by_source: "By source",
     by_chain: "By industry chain",
+    reminders: "Reminders",
+    reminders_hint: "Items due within 3 days, overdue items, returns sent back and returns to review — each told once per state.",
+    reminders_webhook: "They are also sent to the configured messaging system.",
+    unread_only: "Unread only",
+    unread: "unread",
+    mark_all_read: "Mark all read",
+    reminder_kind: "Kind",
+    item: "Item",
+    reminded_at: "Reminded",
+    open: "Open",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
