@@ -5,10 +5,12 @@
 // sets the dashboard back to the figures as reported; the three administrators of 三员分立 create,
 // grant and audit an account; a zone raises an overdue blocker and escalates it to its city;
 // the monthly cycle goes round once; a zone's dispatch meeting opens a blocker by decision; a
-// project's A角 goes away and its B角 finds the work in 我的工作. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
+// project's A角 goes away and its B角 finds the work in 我的工作; a zone signs a lead into a
+// project; a reminder shows in kfq, and the webhook's outbox survives a hard restart. Screenshots of the main pages go to KFQ_SCREENSHOTS (default ../screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -496,4 +498,109 @@ test("招商线索: the zone registers a lead, logs a visit and signs it into a 
   assert.equal(Number(await zone.textContent("#leads-signed")), signed + 1, "and signed");
   await shot(zone, "leads");
   await zone.context().close();
+});
+
+test("提醒: a blocker due tomorrow is a reminder with a badge; opening it marks it read", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/projects?stage=started");
+  await Promise.all([zone.waitForURL(/\/projects\/\d+$/), zone.click("#project-table tbody tr:first-child td a")]);
+  await zone.click("#raise-blocker summary");
+  await zone.fill("#rb-description", "明日须完成的用地报批（提醒测试）");
+  await zone.selectOption("#rb-category", "land");
+  await zone.fill("#rb-owner", ZONE[0]);
+  const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+  await zone.fill("#rb-due-on", tomorrow);
+  await Promise.all([zone.waitForURL(/\/blockers\/\d+$/), zone.click("#rb-save")]);
+  const blockerPath = new URL(zone.url()).pathname;
+  await zone.goto(base + "/notifications");
+  const row = zone.locator('#notifications tbody tr[data-kind="due_soon"]', { hasText: "明日须完成的用地报批" });
+  assert.equal(await row.count(), 1, "told once");
+  assert.equal(await row.getAttribute("data-read"), "false");
+  const unread = Number(await zone.textContent("#unread-badge"));
+  assert.ok(unread >= 1);
+  await shot(zone, "notifications");
+  await Promise.all([zone.waitForURL(base + blockerPath), row.locator("button").click()]);
+  const after = await zone.locator("#unread-badge").count() ? Number(await zone.textContent("#unread-badge")) : 0;
+  assert.equal(after, unread - 1, "the badge counts one fewer");
+  await zone.goto(base + "/notifications");
+  assert.equal(await zone.locator('#notifications tbody tr', { hasText: "明日须完成的用地报批" }).getAttribute("data-read"), "true");
+  await zone.context().close();
+});
+
+/** Starts `kfq serve` with `extra` in its environment; its process and address. */
+async function serveWith(extra) {
+  const proc = spawn(kfqBin, ["serve", "--addr", "127.0.0.1:0"], { env: { ...env, ...extra }, stdio: ["ignore", "ignore", "pipe"] });
+  const address = await new Promise((done, fail) => {
+    let seen = "";
+    proc.stderr.on("data", (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      if (m) done(m[1]);
+    });
+    proc.on("exit", () => fail(new Error(`kfq serve stopped: ${seen}`)));
+  });
+  return { proc, address };
+}
+
+/** The outbox as `kfq reminders --no-sweep` shows it (a sweep of its own would tell the
+ * reminders before the server could queue them). */
+function outbox(extra) {
+  const run = spawnSync(kfqBin, ["reminders", "--no-sweep", "--format", "json", "--limit", "1000"], { env: { ...env, ...extra }, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout).outbox;
+}
+
+async function until(what, check, seconds = 60) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`waited ${seconds} s for ${what}`);
+}
+
+test("提醒 out of kfq: what the webhook could not take survives a hard restart and arrives once the receiver is up, once each", async () => {
+  const dir2 = mkdtempSync(join(tmpdir(), "kfq-hook-"));
+  const db = { KFQ_DATABASE_URL: `sqlite://${join(dir2, "kfq.db")}` };
+  const demo = spawnSync(kfqBin, ["demo"], { env: { ...env, ...db }, encoding: "utf8" });
+  assert.equal(demo.status, 0, demo.stderr);
+  // A port nobody listens on yet.
+  const probe = createServer();
+  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
+  const port = probe.address().port;
+  await new Promise((r) => probe.close(r));
+  const hook = { ...db, KFQ_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, KFQ_WEBHOOK_TOKEN: "e2e-token", KFQ_WEBHOOK_RETRY_SECS: "1" };
+
+  const first = await serveWith(hook);
+  let queued = [];
+  await until("every queued reminder to fail once", () => {
+    queued = outbox(db);
+    return queued.length > 0 && queued.every((m) => m.attempts >= 1 && !m.delivered_at);
+  });
+  first.proc.kill("SIGKILL");
+  await new Promise((r) => first.proc.on("exit", r));
+
+  const received = [];
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ auth: req.headers.authorization, path: req.url, message: JSON.parse(body) });
+      res.end("ok");
+    });
+  });
+  await new Promise((r) => receiver.listen(port, "127.0.0.1", r));
+  const second = await serveWith(hook);
+  await until("the outbox to be delivered", () => outbox(db).every((m) => m.delivered_at));
+  second.proc.kill("SIGKILL");
+  await new Promise((r) => receiver.close(r));
+
+  const ids = received.map((r) => r.message.id);
+  assert.equal(new Set(ids).size, ids.length, "none delivered twice");
+  assert.deepEqual([...ids].sort((a, b) => a - b), queued.map((m) => m.notification_id).sort((a, b) => a - b), "every queued reminder arrived");
+  for (const { auth, path, message } of received) {
+    assert.equal(auth, "Bearer e2e-token");
+    assert.equal(path, "/hook");
+    assert.ok(message.username && message.title && message.link.startsWith("/"), JSON.stringify(message));
+    assert.ok(["due_soon", "overdue", "returned", "review"].includes(message.kind));
+  }
 });

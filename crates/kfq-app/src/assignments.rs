@@ -339,7 +339,9 @@ fn reminded(
     today: NaiveDate,
 ) -> (Option<ReminderKind>, String) {
     let kind = or.or_else(|| due_on.and_then(|d| ReminderKind::of_due(d, today)));
-    let key = kind.map(|k| reminder::key(item, k, state)).unwrap_or_default();
+    let key = kind
+        .map(|k| reminder::key(item, k, state))
+        .unwrap_or_default();
     (kind, key)
 }
 

@@ -166,7 +166,10 @@ pub async fn list(
     sweep_one(db, actor, today, whole_second(Utc::now()), queue).await?;
     let items = kfq_store::notifications_of(db, &actor.username, unread_only, 200).await?;
     let unread = kfq_store::unread_count(db, &actor.username).await?;
-    Ok((unread, items.into_iter().map(NotificationView::from).collect()))
+    Ok((
+        unread,
+        items.into_iter().map(NotificationView::from).collect(),
+    ))
 }
 
 /// How many of the user's reminders are unread (the badge in the navigation).

@@ -59,7 +59,9 @@ pub fn key(item: &str, kind: ReminderKind, state: &str) -> String {
 /// Seconds to wait before the next try after `attempts` failed deliveries: `base`, doubled with
 /// each failure, at most an hour. Delivery never gives up: what is acknowledged is not lost.
 pub fn retry_after(attempts: i64, base: u64) -> u64 {
-    let doubled = base.max(1).saturating_mul(1u64 << attempts.clamp(1, 20).saturating_sub(1));
+    let doubled = base
+        .max(1)
+        .saturating_mul(1u64 << attempts.clamp(1, 20).saturating_sub(1));
     doubled.min(3600)
 }
 

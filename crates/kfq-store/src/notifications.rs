@@ -32,8 +32,7 @@ type Row = (
     Option<DateTime<Utc>>,
 );
 
-const COLUMNS: &str =
-    "id, username, item_key, kind, title, link, due_on, created_at, read_at";
+const COLUMNS: &str = "id, username, item_key, kind, title, link, due_on, created_at, read_at";
 
 fn from_row(r: Row) -> Result<Notification, StoreError> {
     let (id, username, key, kind, title, link, due_on, created_at, read_at) = r;
@@ -52,10 +51,7 @@ fn from_row(r: Row) -> Result<Notification, StoreError> {
 }
 
 /// Stores a reminder unless the user has one of that key already: its id when new.
-pub async fn insert_notification(
-    tx: &mut Tx,
-    n: &Notification,
-) -> Result<Option<i64>, StoreError> {
+pub async fn insert_notification(tx: &mut Tx, n: &Notification) -> Result<Option<i64>, StoreError> {
     const SQL: &str = "INSERT INTO notifications (username, item_key, kind, title, link, due_on, \
         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
         ON CONFLICT (username, item_key) DO NOTHING RETURNING id";
@@ -93,8 +89,7 @@ pub async fn notifications_of(
 
 /// How many of a user's reminders are unread.
 pub async fn unread_count(db: &Db, username: &str) -> Result<i64, StoreError> {
-    const SQL: &str =
-        "SELECT COUNT(*) FROM notifications WHERE username = $1 AND read_at IS NULL";
+    const SQL: &str = "SELECT COUNT(*) FROM notifications WHERE username = $1 AND read_at IS NULL";
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(username).fetch_one(pool).await)?)
 }
 

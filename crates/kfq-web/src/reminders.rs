@@ -81,7 +81,11 @@ pub fn target(url: &str) -> Result<(String, u16, String), String> {
         .host()
         .ok_or_else(|| format!("KFQ_WEBHOOK_URL “{url}” names no host"))?;
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    Ok((host.to_string(), uri.port_u16().unwrap_or(80), path.to_string()))
+    Ok((
+        host.to_string(),
+        uri.port_u16().unwrap_or(80),
+        path.to_string(),
+    ))
 }
 
 /// POSTs one JSON message to the webhook: Ok when it answers 2xx within ten seconds.
@@ -132,8 +136,8 @@ pub async fn run(db: kfq_store::Db, reminders: Reminders) {
     let queue = reminders.webhook.is_some();
     let mut last_sweep: Option<tokio::time::Instant> = None;
     loop {
-        let due = last_sweep
-            .is_none_or(|t| t.elapsed() >= Duration::from_secs(reminders.interval_secs));
+        let due =
+            last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(reminders.interval_secs));
         if due {
             last_sweep = Some(tokio::time::Instant::now());
             if let Err(e) = kfq_app::reminders::sweep(&db, &operator, today(), queue).await {
@@ -141,10 +145,9 @@ pub async fn run(db: kfq_store::Db, reminders: Reminders) {
             }
         }
         if let Some(hook) = &reminders.webhook {
-            let sent = kfq_app::reminders::deliver(&db, hook.retry_secs, |payload| {
-                post(hook, payload)
-            })
-            .await;
+            let sent =
+                kfq_app::reminders::deliver(&db, hook.retry_secs, |payload| post(hook, payload))
+                    .await;
             if let Err(e) = sent {
                 eprintln!("kfq: webhook: {e:?}");
             }

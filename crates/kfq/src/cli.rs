@@ -166,6 +166,9 @@ pub enum Command {
         /// Also POST the outbox's due messages to KFQ_WEBHOOK_URL once
         #[arg(long)]
         deliver: bool,
+        /// Do not sweep: only show the outbox (and deliver with --deliver)
+        #[arg(long)]
+        no_sweep: bool,
         /// How many messages of the outbox to show, the latest first
         #[arg(long, default_value = "50")]
         limit: i64,
@@ -591,6 +594,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
         }
         Command::Reminders {
             deliver,
+            no_sweep,
             limit,
             format,
             output,
@@ -600,7 +604,11 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let settings = kfq_web::reminders::Reminders::from_env();
             let hook = settings.webhook;
             let today = kfq_app::reports::today();
-            let sweep = kfq_app::reminders::sweep(&db, &operator, today, hook.is_some()).await?;
+            let sweep = if no_sweep {
+                Default::default()
+            } else {
+                kfq_app::reminders::sweep(&db, &operator, today, hook.is_some()).await?
+            };
             let delivery = match (&hook, deliver) {
                 (Some(hook), true) => {
                     kfq_web::reminders::target(&hook.url).map_err(|why| AppError::Output {
@@ -615,7 +623,8 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 _ => Default::default(),
             };
             let outbox = kfq_app::reminders::outbox(&db, &operator, limit).await?;
-            let json = serde_json::json!({ "sweep": sweep, "delivery": delivery, "outbox": outbox });
+            let json =
+                serde_json::json!({ "sweep": sweep, "delivery": delivery, "outbox": outbox });
             emit(
                 &json,
                 render::reminder_tables(&sweep, &delivery, &outbox, lang),

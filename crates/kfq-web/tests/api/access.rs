@@ -281,6 +281,8 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.meeting
     } else if path.contains("leads") {
         taiyuan.lead
+    } else if path.contains("notifications") {
+        taiyuan.notification
     } else if path.contains("blockers") {
         taiyuan.blocker
     } else {
@@ -307,6 +309,7 @@ struct Taiyuan {
     meeting: i64,
     item: i64,
     lead: i64,
+    notification: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -370,7 +373,26 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .await
             .unwrap();
         let leads_before = kfq_store::leads(&app.db.db).await.unwrap();
+        // A reminder of 太原's city user, unread.
+        let mut tx = app.db.db.begin().await.unwrap();
+        let reminder = kfq_store::Notification {
+            id: 0,
+            username: "taiyuan".into(),
+            key: "blocker/1/overdue/2024-03-31".into(),
+            kind: kfq_core::reminder::ReminderKind::Overdue,
+            title: "太原半导体项目电力增容未批".into(),
+            link: format!("/blockers/{ty_blocker}"),
+            due_on: None,
+            created_at: chrono::Utc::now(),
+            read_at: None,
+        };
+        let notification = kfq_store::insert_notification(&mut tx, &reminder)
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
         let objects = Taiyuan {
+            notification,
             lead: lead.id,
             project: ty,
             blocker: ty_blocker,
@@ -482,6 +504,13 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::leads(&app.db.db).await.unwrap(),
             leads_before,
             "{engine}: 太原's lead unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::unread_count(&app.db.db, "taiyuan")
+                .await
+                .unwrap(),
+            1,
+            "{engine}: 太原's reminder still unread"
         );
         assert!(
             kfq_store::visits(&app.db.db, lead.id)

@@ -21,6 +21,7 @@ mod monthly;
 mod outage;
 mod procedures;
 mod projects;
+mod reminders;
 mod rounds;
 mod security;
 mod work;
