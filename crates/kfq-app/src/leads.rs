@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kfq_core::access::Action;
-use kfq_core::lead::{self, Coded, Conversion, Lead, LeadFault, LeadSource, LeadStatus, VisitKind};
+use kfq_core::lead::{self, Coded, Conversion, Lead, LeadSource, LeadStatus, VisitKind};
 use kfq_core::money::Amount;
 use kfq_core::zone::Zone;
 use kfq_core::{Lang, Localized};
@@ -330,23 +330,37 @@ fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> (Lead, Vec<Fie
     (l, errors)
 }
 
-/// A zone's leads are told apart by their names: another lead of the zone so named is refused.
+fn name_taken(lang: Lang) -> AppError {
+    AppError::Invalid(vec![field(
+        "name",
+        lang.pick(
+            "本开发区已有同名的招商线索",
+            "this zone has a lead so named already",
+        )
+        .into(),
+    )])
+}
+
+/// A zone's leads are told apart by their names: another lead of the zone so named is refused
+/// (here, and by the database's unique key when another writer was first).
 async fn named_once(db: &Db, lead: &Lead, lang: Lang) -> Result<(), AppError> {
     let taken = kfq_store::leads(db)
         .await?
         .iter()
         .any(|l| l.id != lead.id && l.zone_id == lead.zone_id && l.name == lead.name);
     if taken {
-        return Err(AppError::Invalid(vec![field(
-            "name",
-            lang.pick(
-                "本开发区已有同名的招商线索",
-                "this zone has a lead so named already",
-            )
-            .into(),
-        )]));
+        return Err(name_taken(lang));
     }
     Ok(())
+}
+
+/// A store error as the user hears it: a name taken meanwhile is the name's fault.
+fn refused_store(e: StoreError, lang: Lang) -> AppError {
+    if e.is_unique_violation() {
+        name_taken(lang)
+    } else {
+        AppError::Store(e)
+    }
 }
 
 fn key(zone: &Zone, l: &Lead) -> String {
@@ -390,7 +404,9 @@ pub async fn create(
     let lead = checked(Lead::new(zone.id, "", "", today), fields, None, today, lang)?;
     named_once(db, &lead, lang).await?;
     let mut tx = db.begin().await?;
-    let id = kfq_store::insert_lead(&mut tx, &lead).await?;
+    let id = kfq_store::insert_lead(&mut tx, &lead)
+        .await
+        .map_err(|e| refused_store(e, lang))?;
     let saved = Lead { id, ..lead };
     crate::audit::append(
         &mut tx,
@@ -421,7 +437,9 @@ async fn save_in(
     if current.version != after.version {
         return Err(AppError::Store(StoreError::Conflict));
     }
-    kfq_store::save_lead(tx, after).await?;
+    kfq_store::save_lead(tx, after)
+        .await
+        .map_err(|e| refused_store(e, actor.lang))?;
     let saved = Lead {
         version: after.version + 1,
         ..after.clone()
@@ -451,6 +469,25 @@ pub async fn update(
 ) -> Result<LeadView, AppError> {
     let (stored, zone) = visible(db, actor, id).await?;
     actor.must(Action::EditProject)?;
+    // A lead stays with its zone.
+    let moved = ["zone", "zone_id"].iter().any(|k| match fields.get(*k) {
+        Some(Value::String(name)) => name.trim() != zone.name,
+        Some(Value::Number(n)) => n.as_i64() != Some(zone.id),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    });
+    if moved {
+        return Err(AppError::Invalid(vec![field(
+            "zone",
+            actor
+                .lang
+                .pick(
+                    "线索所属开发区不能更改（可放弃后在另一开发区重新登记）",
+                    "a lead stays with its zone (drop it and register it in the other)",
+                )
+                .into(),
+        )]));
+    }
     let changed = checked(
         Lead {
             version,
@@ -610,14 +647,7 @@ pub async fn sign(
         ..stored.clone()
     }
     .sign(0, on, amount, today)
-    .map_err(|f| {
-        let f = if f == LeadFault::ClosedWhen {
-            field("signed_on", f.message(lang).into())
-        } else {
-            field(f.field(), f.message(lang).into())
-        };
-        AppError::Invalid(vec![f])
-    })?;
+    .map_err(|f| AppError::Invalid(vec![field(f.field(), f.message(lang).into())]))?;
     let mut tx = db.begin().await?;
     let project = crate::projects::insert_in(&mut tx, actor, new).await?;
     let signed = Lead {

@@ -1,9 +1,10 @@
 //! 提醒 — reminders in kfq and out of it. A sweep reads each working account's 我的工作 and
 //! stores, once per item and state, a reminder of what falls due within three days, what is
-//! overdue, a return sent back and one awaiting review; with a webhook configured, each new
-//! reminder is queued in the outbox in the same transaction, so what is stored is delivered even
-//! if kfq stops before sending it. Delivery is tried until the receiver takes it, waiting
-//! longer after each failure.
+//! overdue, a return sent back and one awaiting review; each new reminder is queued in the
+//! outbox in the same transaction, so what is stored is delivered even if kfq stops before
+//! sending it (and waits there while no webhook is configured). Delivery claims a message
+//! before sending it, so two processes never send the same one, and is tried until the receiver
+//! takes it, waiting longer after each failure.
 
 use std::future::Future;
 
@@ -62,20 +63,19 @@ pub struct Message<'a> {
 pub struct Sweep {
     /// Accounts swept.
     pub users: usize,
-    /// New reminders stored.
+    /// New reminders stored, each queued in the outbox.
     pub created: usize,
-    /// Of those, queued for the webhook.
-    pub queued: usize,
+    /// Accounts whose sweep failed (logged; the others are swept all the same).
+    pub failed: usize,
 }
 
-/// Stores the reminders of one account that it has not been told yet; queued for the webhook
-/// when `queue`. How many were new.
+/// Stores the reminders of one account that it has not been told yet, each queued for the
+/// webhook. How many were new.
 async fn sweep_one(
     db: &Db,
     actor: &Actor,
     today: NaiveDate,
     now: DateTime<Utc>,
-    queue: bool,
 ) -> Result<usize, AppError> {
     let work = crate::assignments::my_work(db, actor, today).await?;
     let fresh: Vec<Notification> = work
@@ -106,43 +106,39 @@ async fn sweep_one(
             continue;
         };
         created += 1;
-        if queue {
-            let message = Message {
-                id,
-                username: &n.username,
-                kind: n.kind.code(),
-                kind_label: n.kind.label(actor.lang),
-                title: &n.title,
-                link: &n.link,
-                due_on: n.due_on,
-                created_at: n.created_at,
-            };
-            let payload = serde_json::to_string(&message).map_err(|_| AppError::Internal)?;
-            kfq_store::enqueue(&mut tx, id, &payload, now).await?;
-        }
+        let message = Message {
+            id,
+            username: &n.username,
+            kind: n.kind.code(),
+            kind_label: n.kind.label(actor.lang),
+            title: &n.title,
+            link: &n.link,
+            due_on: n.due_on,
+            created_at: n.created_at,
+        };
+        let payload = serde_json::to_string(&message).map_err(|_| AppError::Internal)?;
+        kfq_store::enqueue(&mut tx, id, &payload, now).await?;
     }
     tx.commit_outside_ledger().await?;
     Ok(created)
 }
 
 /// Sweeps every working account (the operator's task: the server's loop, `kfq reminders`).
-pub async fn sweep(
-    db: &Db,
-    actor: &Actor,
-    today: NaiveDate,
-    queue: bool,
-) -> Result<Sweep, AppError> {
+/// One account's failure is logged and counted; the others are swept all the same.
+pub async fn sweep(db: &Db, actor: &Actor, today: NaiveDate) -> Result<Sweep, AppError> {
     if actor.role != kfq_core::access::Role::Operator {
         return Err(AppError::Forbidden);
     }
     let now = whole_second(Utc::now());
     let mut sweep = Sweep::default();
     for user in crate::users::working_actors(db).await? {
-        let created = sweep_one(db, &user, today, now, queue).await?;
         sweep.users += 1;
-        sweep.created += created;
-        if queue {
-            sweep.queued += created;
+        match sweep_one(db, &user, today, now).await {
+            Ok(created) => sweep.created += created,
+            Err(e) => {
+                eprintln!("kfq: reminders of {}: {e:?}", user.username);
+                sweep.failed += 1;
+            }
         }
     }
     Ok(sweep)
@@ -160,10 +156,9 @@ pub async fn list(
     actor: &Actor,
     unread_only: bool,
     today: NaiveDate,
-    queue: bool,
 ) -> Result<(i64, Vec<NotificationView>), AppError> {
     actor.must(Action::Read)?;
-    sweep_one(db, actor, today, whole_second(Utc::now()), queue).await?;
+    sweep_one(db, actor, today, whole_second(Utc::now())).await?;
     let items = kfq_store::notifications_of(db, &actor.username, unread_only, 200).await?;
     let unread = kfq_store::unread_count(db, &actor.username).await?;
     Ok((
@@ -199,16 +194,30 @@ pub struct Delivery {
     pub failed: usize,
 }
 
-/// Tries each message due by now once with `send` (the webhook's POST): delivered ones are
-/// recorded, failed ones wait [`reminder::retry_after`] (from `base_secs`) before the next try.
-pub async fn deliver<F, Fut>(db: &Db, base_secs: u64, send: F) -> Result<Delivery, AppError>
+/// How long a claimed message is held for the process sending it: longer than a send takes.
+const CLAIM_SECS: i64 = 60;
+
+/// Tries each message due by now once with `send` (the webhook's POST), at most `limit` of
+/// them: each is claimed first (another process sending at the same time skips it), delivered
+/// ones are recorded, failed ones wait [`reminder::retry_after`] (from `base_secs`, counted from
+/// the failure) before the next try.
+pub async fn deliver<F, Fut>(
+    db: &Db,
+    base_secs: u64,
+    limit: i64,
+    send: F,
+) -> Result<Delivery, AppError>
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<(), String>>,
 {
-    let now = whole_second(Utc::now());
     let mut done = Delivery::default();
-    for m in kfq_store::outbox_due(db, now, 100).await? {
+    for m in kfq_store::outbox_due(db, whole_second(Utc::now()), limit).await? {
+        let now = whole_second(Utc::now());
+        let claim = now + chrono::Duration::seconds(CLAIM_SECS);
+        if !kfq_store::outbox_claim(db, m.id, now, claim).await? {
+            continue;
+        }
         match send(m.payload.clone()).await {
             Ok(()) => {
                 kfq_store::outbox_delivered(db, m.id, whole_second(Utc::now())).await?;
@@ -216,7 +225,7 @@ where
             }
             Err(why) => {
                 let wait = reminder::retry_after(m.attempts + 1, base_secs);
-                let next = now + chrono::Duration::seconds(wait as i64);
+                let next = whole_second(Utc::now()) + chrono::Duration::seconds(wait as i64);
                 kfq_store::outbox_failed(db, m.id, next, &why).await?;
                 done.failed += 1;
             }

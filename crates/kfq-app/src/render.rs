@@ -844,8 +844,8 @@ pub fn reminder_tables(
         unit: String::new(),
         headers: [
             ("账号", "Accounts"),
-            ("新提醒", "New reminders"),
-            ("入发件箱", "Queued"),
+            ("新提醒（入发件箱）", "New reminders (queued)"),
+            ("失败账号", "Accounts failed"),
             ("已推送", "Delivered"),
             ("推送失败", "Failed"),
         ]
@@ -855,7 +855,7 @@ pub fn reminder_tables(
         rows: vec![vec![
             Val::Count(sweep.users as u64),
             Val::Count(sweep.created as u64),
-            Val::Count(sweep.queued as u64),
+            Val::Count(sweep.failed as u64),
             Val::Count(delivery.delivered as u64),
             Val::Count(delivery.failed as u64),
         ]],

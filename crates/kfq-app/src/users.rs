@@ -610,9 +610,11 @@ pub(crate) async fn working_actors(db: &Db) -> Result<Vec<Actor>, AppError> {
     let policy = Policy::load(db).await?;
     let mut actors = Vec::new();
     for row in kfq_store::users(db).await?.iter().filter(|r| !r.disabled) {
-        let user = view(row, &zones, &policy)?;
-        if Role::BUSINESS.contains(&user.role) {
-            actors.push(user.actor());
+        // An account that cannot be read is skipped, not the sweep of all the others.
+        match view(row, &zones, &policy) {
+            Ok(user) if Role::BUSINESS.contains(&user.role) => actors.push(user.actor()),
+            Ok(_) => {}
+            Err(e) => eprintln!("kfq: account {}: {e:?}", row.username),
         }
     }
     Ok(actors)

@@ -142,8 +142,12 @@ pub enum LeadFault {
     SignByConverting,
     /// A signed lead is a project now: its status stays.
     AlreadySigned,
-    /// Signed or dropped before the first contact, or in the future.
-    ClosedWhen,
+    /// Signed before the first contact, or in the future.
+    SignedWhen,
+    /// Dropped before the first contact, or in the future.
+    DroppedWhen,
+    /// The amount a lead was signed for is its project's: it stays.
+    AmountSigned,
     /// A dropped lead is taken up again before it is signed.
     DroppedFirst,
 }
@@ -158,7 +162,9 @@ impl LeadFault {
             LeadFault::SignByConverting | LeadFault::AlreadySigned | LeadFault::DroppedFirst => {
                 "status"
             }
-            LeadFault::ClosedWhen => "signed_on",
+            LeadFault::SignedWhen => "signed_on",
+            LeadFault::DroppedWhen => "dropped_on",
+            LeadFault::AmountSigned => "expected_investment_wan",
         }
     }
 
@@ -179,9 +185,17 @@ impl LeadFault {
                 "线索已签约转为项目，状态不能再改",
                 "the lead is signed and a project now: its status stays",
             ),
-            LeadFault::ClosedWhen => lang.pick(
-                "签约或放弃日期不能早于首次接洽，也不能晚于今天",
-                "signed or dropped neither before the first contact nor in the future",
+            LeadFault::SignedWhen => lang.pick(
+                "签约日期不能早于首次接洽，也不能晚于今天",
+                "signed neither before the first contact nor in the future",
+            ),
+            LeadFault::DroppedWhen => lang.pick(
+                "放弃日期不能早于首次接洽，也不能晚于今天",
+                "dropped neither before the first contact nor in the future",
+            ),
+            LeadFault::AmountSigned => lang.pick(
+                "已签约线索的签约额即项目总投资，不能在线索上修改",
+                "a signed lead's amount is its project's total investment: change it there",
             ),
             LeadFault::DroppedFirst => lang.pick(
                 "线索已放弃，须先恢复跟进再签约",
@@ -278,9 +292,17 @@ impl Lead {
         if !crate::meeting::plausible_day(self.registered_on) || self.registered_on > today {
             faults.push(LeadFault::RegisteredWhen);
         }
-        let mut closed = [self.signed_on, self.dropped_on].into_iter().flatten();
-        if closed.any(|d| d < self.registered_on || d > today) {
-            faults.push(LeadFault::ClosedWhen);
+        let outside = |d: Option<NaiveDate>| d.is_some_and(|d| d < self.registered_on || d > today);
+        if outside(self.signed_on) {
+            faults.push(LeadFault::SignedWhen);
+        }
+        if outside(self.dropped_on) {
+            faults.push(LeadFault::DroppedWhen);
+        }
+        if before.is_some_and(|b| {
+            b.status == LeadStatus::Signed && b.expected_investment != self.expected_investment
+        }) {
+            faults.push(LeadFault::AmountSigned);
         }
         if faults.is_empty() {
             Ok(self)
@@ -304,7 +326,7 @@ impl Lead {
             _ => {}
         }
         if on < self.registered_on || on > today {
-            return Err(LeadFault::ClosedWhen);
+            return Err(LeadFault::SignedWhen);
         }
         Ok(Lead {
             status: LeadStatus::Signed,
@@ -412,7 +434,7 @@ mod tests {
         assert_eq!(
             open.clone()
                 .sign(7, d("2024-02-01"), Amount::from_wan(1), today),
-            Err(LeadFault::ClosedWhen),
+            Err(LeadFault::SignedWhen),
             "not before the first contact"
         );
         let signed = open
@@ -427,6 +449,12 @@ mod tests {
         let mut renamed = signed.clone();
         renamed.contact = "张经理 13800000000".into();
         assert!(renamed.settle(Some(&signed), today).is_ok());
+        let mut more = signed.clone();
+        more.expected_investment = Some(Amount::from_wan(60_000));
+        assert_eq!(
+            more.settle(Some(&signed), today),
+            Err(vec![LeadFault::AmountSigned])
+        );
         let mut undone = signed.clone();
         undone.status = LeadStatus::Contact;
         assert_eq!(
@@ -452,7 +480,7 @@ mod tests {
         early.status = LeadStatus::Dropped;
         early.reason = "不符合产业定位".into();
         early.dropped_on = Some(d("2024-02-01"));
-        assert_eq!(early.settle(None, today), Err(vec![LeadFault::ClosedWhen]));
+        assert_eq!(early.settle(None, today), Err(vec![LeadFault::DroppedWhen]));
     }
 
     #[test]

@@ -38,6 +38,13 @@ pub enum StoreError {
     File { path: PathBuf, problem: FileProblem },
 }
 
+impl StoreError {
+    /// A write refused because a unique key already holds the value (another writer was first).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
         let full = matches!(&e, sqlx::Error::Database(db)

@@ -173,6 +173,26 @@ pub async fn outbox(db: &Db, limit: i64) -> Result<Vec<OutboxMessage>, StoreErro
     Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?)
 }
 
+/// Claims a message for one process to send: moves its next try on to `until` if it is still
+/// undelivered and due by `now`. False when another process claimed (or delivered) it first.
+pub async fn outbox_claim(
+    db: &Db,
+    id: i64,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    const SQL: &str = "UPDATE outbox SET next_attempt_at = $1 \
+        WHERE id = $2 AND delivered_at IS NULL AND next_attempt_at <= $3";
+    let changed = on_db!(db, pool => sqlx::query(SQL)
+        .bind(until)
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
 /// Records a delivery.
 pub async fn outbox_delivered(db: &Db, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
     const SQL: &str = "UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, \

@@ -308,7 +308,7 @@ pub async fn serve(db: Db, addr: &str, lang: Lang) -> std::io::Result<()> {
         reminders::target(&hook.url)
             .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
     }
-    tokio::spawn(reminders::run(state.db.clone(), state.reminders.clone()));
+    reminders::spawn(state.db.clone(), state.reminders.clone());
     let app = router(state);
     axum::serve(
         listener,

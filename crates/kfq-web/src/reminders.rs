@@ -79,20 +79,29 @@ pub fn target(url: &str) -> Result<(String, u16, String), String> {
     }
     let host = uri
         .host()
+        .filter(|h| !h.is_empty())
         .ok_or_else(|| format!("KFQ_WEBHOOK_URL “{url}” names no host"))?;
+    let port = match uri.port() {
+        None => 80,
+        Some(p) => p
+            .as_str()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| format!("KFQ_WEBHOOK_URL “{url}” has no valid port"))?,
+    };
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    Ok((
-        host.to_string(),
-        uri.port_u16().unwrap_or(80),
-        path.to_string(),
-    ))
+    Ok((host.to_string(), port, path.to_string()))
 }
 
 /// POSTs one JSON message to the webhook: Ok when it answers 2xx within ten seconds.
 pub async fn post(hook: &Webhook, payload: String) -> Result<(), String> {
     let (host, port, path) = target(&hook.url)?;
     let send = async {
-        let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+        // An IPv6 address is written in brackets in the address and the Host header, not to
+        // connect.
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let stream = tokio::net::TcpStream::connect((bare, port))
             .await
             .map_err(|e| format!("connect {host}:{port}: {e}"))?;
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
@@ -129,30 +138,33 @@ pub async fn post(hook: &Webhook, payload: String) -> Result<(), String> {
         .map_err(|_| "no answer within 10 s".to_string())?
 }
 
-/// The server's loop: sweeps every account now and every `interval_secs`, and with a webhook
-/// delivers the outbox every two seconds. Errors are logged and the loop goes on.
-pub async fn run(db: kfq_store::Db, reminders: Reminders) {
-    let operator = Actor::operator("reminders", kfq_core::Lang::Zh);
-    let queue = reminders.webhook.is_some();
-    let mut last_sweep: Option<tokio::time::Instant> = None;
-    loop {
-        let due =
-            last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(reminders.interval_secs));
-        if due {
-            last_sweep = Some(tokio::time::Instant::now());
-            if let Err(e) = kfq_app::reminders::sweep(&db, &operator, today(), queue).await {
+/// The server's loops: one sweeps every account now and every `interval_secs`; with a webhook,
+/// another delivers the outbox every two seconds (a slow receiver does not hold up the
+/// sweeps). Errors are logged and the loops go on.
+pub fn spawn(db: kfq_store::Db, reminders: Reminders) {
+    let sweeps = db.clone();
+    tokio::spawn(async move {
+        let operator = Actor::operator("reminders", kfq_core::Lang::Zh);
+        loop {
+            if let Err(e) = kfq_app::reminders::sweep(&sweeps, &operator, today()).await {
                 eprintln!("kfq: reminders: {e:?}");
             }
+            tokio::time::sleep(Duration::from_secs(reminders.interval_secs)).await;
         }
-        if let Some(hook) = &reminders.webhook {
-            let sent =
-                kfq_app::reminders::deliver(&db, hook.retry_secs, |payload| post(hook, payload))
-                    .await;
-            if let Err(e) = sent {
-                eprintln!("kfq: webhook: {e:?}");
+    });
+    if let Some(hook) = reminders.webhook {
+        tokio::spawn(async move {
+            loop {
+                let sent = kfq_app::reminders::deliver(&db, hook.retry_secs, 20, |payload| {
+                    post(&hook, payload)
+                })
+                .await;
+                if let Err(e) = sent {
+                    eprintln!("kfq: webhook: {e:?}");
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
             }
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        });
     }
 }
 
@@ -162,11 +174,9 @@ pub async fn list(State(s): State<AppState>, signed: Signed, params: Params) -> 
     let unread_only = params
         .get("unread")
         .is_some_and(|v| matches!(v.trim(), "1" | "true" | "是"));
-    let queue = s.reminders.webhook.is_some();
-    let (unread, items) =
-        kfq_app::reminders::list(&s.db, &signed.actor, unread_only, today(), queue)
-            .await
-            .map_err(|e| ApiError::new(e, lang))?;
+    let (unread, items) = kfq_app::reminders::list(&s.db, &signed.actor, unread_only, today())
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(json!({ "unread": unread, "items": items })).into_response())
 }
 
@@ -209,5 +219,9 @@ mod tests {
         );
         assert!(target("https://im.gov.local/hook").is_err());
         assert!(target("im.gov.local/hook").is_err());
+        assert_eq!(
+            target("http://[::1]:9000/h"),
+            Ok(("[::1]".into(), 9000, "/h".into()))
+        );
     }
 }

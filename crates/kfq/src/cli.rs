@@ -160,8 +160,8 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// 提醒: sweep every account's reminders once (queued for the webhook when KFQ_WEBHOOK_URL is
-    /// set), optionally deliver what is due, and show the outbox
+    /// 提醒: sweep every account's reminders once (each queued in the outbox), optionally
+    /// deliver what is due to KFQ_WEBHOOK_URL, and show the outbox
     Reminders {
         /// Also POST the outbox's due messages to KFQ_WEBHOOK_URL once
         #[arg(long)]
@@ -171,7 +171,7 @@ pub enum Command {
         no_sweep: bool,
         /// How many messages of the outbox to show, the latest first
         #[arg(long, default_value = "50")]
-        limit: i64,
+        limit: u32,
         #[arg(long, value_enum, default_value = "table")]
         format: ReportFormat,
         #[arg(short, long)]
@@ -607,7 +607,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let sweep = if no_sweep {
                 Default::default()
             } else {
-                kfq_app::reminders::sweep(&db, &operator, today, hook.is_some()).await?
+                kfq_app::reminders::sweep(&db, &operator, today).await?
             };
             let delivery = match (&hook, deliver) {
                 (Some(hook), true) => {
@@ -615,14 +615,25 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                         path: hook.url.clone(),
                         why,
                     })?;
-                    kfq_app::reminders::deliver(&db, hook.retry_secs, |payload| {
+                    kfq_app::reminders::deliver(&db, hook.retry_secs, 1000, |payload| {
                         kfq_web::reminders::post(hook, payload)
                     })
                     .await?
                 }
+                (None, true) => {
+                    return Err(AppError::Output {
+                        path: "KFQ_WEBHOOK_URL".into(),
+                        why: lang
+                            .pick(
+                                "未设置推送地址，无法推送（--deliver 需要 KFQ_WEBHOOK_URL）",
+                                "not set: --deliver needs the webhook's address",
+                            )
+                            .into(),
+                    })
+                }
                 _ => Default::default(),
             };
-            let outbox = kfq_app::reminders::outbox(&db, &operator, limit).await?;
+            let outbox = kfq_app::reminders::outbox(&db, &operator, i64::from(limit)).await?;
             let json =
                 serde_json::json!({ "sweep": sweep, "delivery": delivery, "outbox": outbox });
             emit(

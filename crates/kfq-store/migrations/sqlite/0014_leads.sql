@@ -22,7 +22,7 @@ CREATE TABLE leads (
     project_id            BIGINT  UNIQUE REFERENCES projects (id),
     version               BIGINT  NOT NULL DEFAULT 1
 );
-CREATE INDEX leads_by_zone ON leads (zone_id);
+CREATE UNIQUE INDEX leads_by_zone_name ON leads (zone_id, name);
 
 CREATE TABLE lead_visits (
     id         INTEGER PRIMARY KEY,

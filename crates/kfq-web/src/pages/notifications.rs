@@ -45,9 +45,9 @@ pub async fn page(
 ) -> Response {
     let lang = user.lang();
     let unread_only = params.get("unread").is_some_and(|v| v == "1");
-    let queue = s.reminders.webhook.is_some();
+    let webhook = s.reminders.webhook.is_some();
     let (unread, items) =
-        match kfq_app::reminders::list(&s.db, &user.actor, unread_only, today(), queue).await {
+        match kfq_app::reminders::list(&s.db, &user.actor, unread_only, today()).await {
             Ok(found) => found,
             Err(e) => return error_page(&user, e),
         };
@@ -69,18 +69,17 @@ pub async fn page(
             .collect(),
         unread,
         unread_only,
-        webhook: queue,
+        webhook,
     };
     render(&page, StatusCode::OK)
 }
 
 /// `POST /notifications/{id}/read`: marks it read and opens the page where it is done.
 pub async fn read_one(State(s): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Response {
-    let queue = s.reminders.webhook.is_some();
     if let Err(e) = kfq_app::reminders::mark_read(&s.db, &user.actor, Some(id)).await {
         return error_page(&user, e);
     }
-    let link = match kfq_app::reminders::list(&s.db, &user.actor, false, today(), queue).await {
+    let link = match kfq_app::reminders::list(&s.db, &user.actor, false, today()).await {
         Ok((_, items)) => items
             .into_iter()
             .find(|n| n.id == id)

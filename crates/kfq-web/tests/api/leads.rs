@@ -278,6 +278,22 @@ async fn a_lead_is_registered_worked_and_signed_into_a_project_linked_to_it() {
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {back}");
+        // Nor does its amount change on the lead (it is the project's), nor its zone.
+        for (body, field) in [
+            (
+                json!({"version": 3, "expected_investment_wan": "1"}),
+                "expected_investment_wan",
+            ),
+            (json!({"version": 3, "zone": "孝义经济开发区"}), "zone"),
+        ] {
+            let (status, refused) = app.call("PATCH", &path, Some(&zone), Some(body)).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{engine}: {refused}"
+            );
+            assert_eq!(fields(&refused), [field], "{engine}");
+        }
 
         // A second lead, dropped with a reason; the conversion counts both.
         let (_, other) = app
@@ -290,6 +306,21 @@ async fn a_lead_is_registered_worked_and_signed_into_a_project_linked_to_it() {
             )
             .await;
         let other_path = format!("/api/v1/leads/{}", other["lead"]["id"]);
+        let (status, early) = app
+            .call(
+                "PATCH",
+                &other_path,
+                Some(&zone),
+                Some(json!({"version": 1, "status": "dropped", "reason": "x",
+                            "dropped_on": "2024-05-01"})),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {early}"
+        );
+        assert_eq!(fields(&early), ["dropped_on"], "before the first contact");
         let (status, dropped) = app
             .call(
                 "PATCH",

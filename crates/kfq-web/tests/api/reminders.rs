@@ -178,11 +178,27 @@ async fn the_outbox_waits_after_a_failed_delivery_and_delivers_once_the_receiver
         )
         .await;
         let operator = kfq_app::Actor::operator("test", kfq_core::Lang::Zh);
-        let sweep = kfq_app::reminders::sweep(&app.db.db, &operator, today, true)
+        let sweep = kfq_app::reminders::sweep(&app.db.db, &operator, today)
             .await
             .unwrap();
-        assert!(sweep.queued >= 1, "{engine}: {sweep:?}");
-        let queued = sweep.queued;
+        assert!(sweep.created >= 1, "{engine}: {sweep:?}");
+        let queued = sweep.created;
+
+        // A message is claimed by one sender only: a second process sending at the same time
+        // skips it (and it is due again once the claim lapses).
+        let now = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp(), 0).unwrap();
+        let waiting = kfq_store::outbox_due(&app.db.db, now, 10).await.unwrap();
+        let first = &waiting[0];
+        let claim = now + chrono::Duration::seconds(60);
+        assert!(kfq_store::outbox_claim(&app.db.db, first.id, now, claim)
+            .await
+            .unwrap());
+        assert!(!kfq_store::outbox_claim(&app.db.db, first.id, now, claim)
+            .await
+            .unwrap());
+        assert!(kfq_store::outbox_claim(&app.db.db, first.id, claim, now)
+            .await
+            .unwrap());
 
         // A port with nobody behind it.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -194,7 +210,7 @@ async fn the_outbox_waits_after_a_failed_delivery_and_delivers_once_the_receiver
             retry_secs: 1,
         };
         let send = |payload: String| post(&hook, payload);
-        let tried = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, send)
+        let tried = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, 100, send)
             .await
             .unwrap();
         assert_eq!((tried.delivered, tried.failed), (0, queued), "{engine}");
@@ -205,7 +221,7 @@ async fn the_outbox_waits_after_a_failed_delivery_and_delivers_once_the_receiver
             .iter()
             .all(|m| m.attempts == 1 && !m.last_error.is_empty()));
         // Not tried again before its time.
-        let early = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, send)
+        let early = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, 100, send)
             .await
             .unwrap();
         assert_eq!((early.delivered, early.failed), (0, 0), "{engine}: waits");
@@ -232,11 +248,11 @@ async fn the_outbox_waits_after_a_failed_delivery_and_delivers_once_the_receiver
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let server = tokio::spawn(async move { axum::serve(listener, receiver).await });
         tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-        let sent = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, send)
+        let sent = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, 100, send)
             .await
             .unwrap();
         assert_eq!((sent.delivered, sent.failed), (queued, 0), "{engine}");
-        let again = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, send)
+        let again = kfq_app::reminders::deliver(&app.db.db, hook.retry_secs, 100, send)
             .await
             .unwrap();
         assert_eq!(again.delivered, 0, "{engine}: never twice");
