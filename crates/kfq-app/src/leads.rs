@@ -274,31 +274,20 @@ fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> (Lead, Vec<Fie
                 }
             },
         };
+        let plain = match key.as_str() {
+            "name" => Some(&mut l.name),
+            "chain" => Some(&mut l.chain),
+            "investor" => Some(&mut l.investor),
+            "contact" => Some(&mut l.contact),
+            "owner" => Some(&mut l.owner),
+            "reason" => Some(&mut l.reason),
+            _ => None,
+        };
+        if let Some(slot) = plain {
+            *slot = text;
+            continue;
+        }
         let outcome: Result<(), FieldError> = match key.as_str() {
-            "name" => {
-                l.name = text;
-                Ok(())
-            }
-            "chain" => {
-                l.chain = text;
-                Ok(())
-            }
-            "investor" => {
-                l.investor = text;
-                Ok(())
-            }
-            "contact" => {
-                l.contact = text;
-                Ok(())
-            }
-            "owner" => {
-                l.owner = text;
-                Ok(())
-            }
-            "reason" => {
-                l.reason = text;
-                Ok(())
-            }
             "source" => LeadSource::parse(&text)
                 .map(|s| l.source = s)
                 .ok_or_else(|| field(key, Expected::LeadSource.describe(lang))),
