@@ -384,6 +384,12 @@ pub enum Expected {
     LeadField,
     /// A field of a line of a lead's log.
     VisitField,
+    /// 活动类别 of an attraction activity.
+    ActivityKind,
+    /// A field of an attraction activity.
+    ActivityField,
+    /// The id of an attraction activity of the lead's own zone.
+    ActivityOfZone,
 }
 
 impl Expected {
@@ -522,6 +528,24 @@ impl Expected {
                 .pick(
                     "跟进记录没有这一项（visited_on、kind、people、note）",
                     "not a field of a log line (visited_on, kind, people, note)",
+                )
+                .into(),
+            (Expected::ActivityKind, _) => lang
+                .pick(
+                    "活动类别应为 联络站、招商活动、外出招商 之一（liaison_office、event、trip）",
+                    "one of liaison_office, event, trip",
+                )
+                .into(),
+            (Expected::ActivityField, _) => lang
+                .pick(
+                    "招商活动没有这一项（zone、kind、name、place、started_on、ended_on、leader、people、met、note）",
+                    "not a field of an activity (zone, kind, name, place, started_on, ended_on, leader, people, met, note)",
+                )
+                .into(),
+            (Expected::ActivityOfZone, _) => lang
+                .pick(
+                    "请给出本开发区一项招商活动的 id（activity_id）",
+                    "give the id of an attraction activity of the lead's zone (activity_id)",
                 )
                 .into(),
             (Expected::AssignmentField, _) => lang

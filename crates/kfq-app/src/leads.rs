@@ -42,6 +42,8 @@ pub struct LeadView {
     /// The project signing made of it, with its code.
     pub project_id: Option<i64>,
     pub project_code: Option<String>,
+    /// The 招商活动 that produced it.
+    pub activity_id: Option<i64>,
     pub version: i64,
 }
 
@@ -89,6 +91,7 @@ fn view(l: &Lead, zone: &Zone, codes: &HashMap<i64, String>) -> LeadView {
         reason: l.reason.clone(),
         project_id: l.project_id,
         project_code: l.project_id.and_then(|id| codes.get(&id).cloned()),
+        activity_id: l.activity_id,
         version: l.version,
     }
 }
@@ -265,7 +268,11 @@ fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> (Lead, Vec<Fie
             continue;
         }
         let text = match value {
-            Value::Number(n) if key == "expected_investment_wan" => n.to_string(),
+            Value::Number(n)
+                if matches!(key.as_str(), "expected_investment_wan" | "activity_id") =>
+            {
+                n.to_string()
+            }
             _ => match text_field(key, value, lang) {
                 Ok(t) => t.to_string(),
                 Err(e) => {
@@ -310,6 +317,14 @@ fn apply(mut l: Lead, fields: &Map<String, Value>, lang: Lang) -> (Lead, Vec<Fie
                 Err(e) => Err(e),
             },
             "dropped_on" => date_field(key, &text, lang).map(|d| l.dropped_on = d),
+            "activity_id" if text.is_empty() => {
+                l.activity_id = None;
+                Ok(())
+            }
+            "activity_id" => text
+                .parse::<i64>()
+                .map(|id| l.activity_id = Some(id))
+                .map_err(|_| field(key, Expected::ActivityOfZone.describe(lang))),
             other => Err(field(other, Expected::LeadField.describe(lang))),
         };
         if let Err(e) = outcome {
@@ -356,16 +371,13 @@ fn key(zone: &Zone, l: &Lead) -> String {
     format!("{}/{}", zone.name, l.name)
 }
 
-/// Registers a lead of a zone in the actor's scope: `zone` (its name; the actor's own zone when
-/// they work at one), `name`, `investor`, and the other fields as in a change; first contacted
-/// `registered_on` (today when not given), at 接洽 unless a status is given.
-pub async fn create(
+/// The zone a request names (`zone`, by name) among those the actor sees, or the actor's own
+/// when they see one only; refused by field otherwise.
+pub(crate) async fn zone_of_request(
     db: &Db,
     actor: &Actor,
     fields: &Map<String, Value>,
-    today: NaiveDate,
-) -> Result<LeadView, AppError> {
-    actor.must(Action::EditProject)?;
+) -> Result<Zone, AppError> {
     let lang = actor.lang;
     let zones: Vec<Zone> = kfq_store::zones(db)
         .await?
@@ -390,8 +402,56 @@ pub async fn create(
         )])
     })?
     .clone();
+    Ok(zone)
+}
+
+/// The leads that name an activity, visible to the actor.
+pub(crate) async fn of_activity(
+    db: &Db,
+    actor: &Actor,
+    activity_id: i64,
+) -> Result<Vec<LeadView>, AppError> {
+    let zones = kfq_store::zones(db).await?;
+    let codes = project_codes(db).await?;
+    Ok(kfq_store::leads(db)
+        .await?
+        .iter()
+        .filter(|l| l.activity_id == Some(activity_id))
+        .filter_map(|l| {
+            let zone = zones.iter().find(|z| z.id == l.zone_id && actor.sees(z))?;
+            Some(view(l, zone, &codes))
+        })
+        .collect())
+}
+
+/// A lead names only an activity of its own zone.
+async fn activity_checked(db: &Db, lead: &Lead, lang: Lang) -> Result<(), AppError> {
+    match lead.activity_id {
+        Some(id) if !crate::activities::of_zone(db, id, lead.zone_id).await? => {
+            Err(AppError::Invalid(vec![field(
+                "activity_id",
+                Expected::ActivityOfZone.describe(lang),
+            )]))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Registers a lead of a zone in the actor's scope: `zone` (its name; the actor's own zone when
+/// they work at one), `name`, `investor`, and the other fields as in a change; first contacted
+/// `registered_on` (today when not given), at 接洽 unless a status is given.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    fields: &Map<String, Value>,
+    today: NaiveDate,
+) -> Result<LeadView, AppError> {
+    actor.must(Action::EditProject)?;
+    let lang = actor.lang;
+    let zone = zone_of_request(db, actor, fields).await?;
     let lead = checked(Lead::new(zone.id, "", "", today), fields, None, today, lang)?;
     named_once(db, &lead, lang).await?;
+    activity_checked(db, &lead, lang).await?;
     let mut tx = db.begin().await?;
     let id = kfq_store::insert_lead(&mut tx, &lead)
         .await
@@ -488,6 +548,7 @@ pub async fn update(
         actor.lang,
     )?;
     named_once(db, &changed, actor.lang).await?;
+    activity_checked(db, &changed, actor.lang).await?;
     let mut tx = db.begin().await?;
     save_in(&mut tx, actor, &zone, &changed, "update").await?;
     tx.commit().await?;

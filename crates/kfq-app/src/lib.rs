@@ -4,6 +4,7 @@
 //! Invariants: no business rule lives here that the domain core could hold; every change is
 //! written in one transaction together with its audit events.
 
+pub mod activities;
 pub mod actor;
 pub mod assignments;
 pub mod audit;

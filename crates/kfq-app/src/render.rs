@@ -831,6 +831,47 @@ pub fn lead_tables(r: &crate::leads::ConversionReport, lang: Lang) -> Vec<(Strin
         .collect()
 }
 
+/// 招商活动 — a region's liaison offices, events, trips and the leads they brought, by zone.
+pub fn activity_tables(
+    r: &crate::activities::ActivityReport,
+    lang: Lang,
+) -> Vec<(String, ReportTable)> {
+    let cells = |name: &str, f: &kfq_core::activity::ActivityFigures| {
+        vec![
+            Val::Text(name.to_string()),
+            Val::Count(f.liaison_offices as u64),
+            Val::Count(f.events as u64),
+            Val::Count(f.trips as u64),
+            Val::Count(f.leads as u64),
+            Val::Count(f.signed as u64),
+        ]
+    };
+    let table = ReportTable {
+        title: lang.pick("招商活动 · 按开发区", "Attraction by zone").into(),
+        unit: format!("{} {} — {}", r.name, r.from, r.to),
+        headers: [
+            ("开发区", "Zone"),
+            ("联络站（个）", "Liaison offices"),
+            ("招商活动（场次）", "Events"),
+            ("外出招商（次）", "Trips"),
+            ("带来线索（个）", "Leads found"),
+            ("其中签约（个）", "Of them signed"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: r.zones.iter().map(|l| cells(&l.name, &l.figures)).collect(),
+        total: Some(cells(lang.pick("合计", "Total"), &r.figures)),
+        notes: vec![lang
+            .pick(
+                "联络站按期内设立且未撤销计；招商活动、外出招商按开始日期计；线索按首次接洽、签约按签约日期计",
+                "liaison offices open at some time in the period; events and trips by their start; leads by first contact, signed by the day signed",
+            )
+            .into()],
+    };
+    vec![(lang.pick("招商活动", "Attraction").into(), table)]
+}
+
 /// 提醒 — a sweep's counts and the outbox, the latest first.
 pub fn reminder_tables(
     sweep: &crate::reminders::Sweep,

@@ -49,6 +49,19 @@ pub(crate) async fn zones_in_scope(
 }
 
 /// Today, on the server's clock: what reports and deadlines default to.
+/// The names of the zones the actor sees, in order: what a form offers to choose from.
+pub async fn zone_names(db: &Db, actor: &Actor) -> Result<Vec<String>, AppError> {
+    actor.must(kfq_core::access::Action::Read)?;
+    let mut names: Vec<String> = kfq_store::zones(db)
+        .await?
+        .into_iter()
+        .filter(|z| actor.sees(z))
+        .map(|z| z.name)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }

@@ -123,6 +123,8 @@ pub struct Lead {
     pub reason: String,
     /// The project signing made of it.
     pub project_id: Option<i64>,
+    /// The attraction activity (招商活动) that produced it, if any.
+    pub activity_id: Option<i64>,
     /// Raised on every change: a save from an older version is refused.
     pub version: i64,
 }
@@ -224,6 +226,7 @@ impl Lead {
             dropped_on: None,
             reason: String::new(),
             project_id: None,
+            activity_id: None,
             version: 1,
         }
     }

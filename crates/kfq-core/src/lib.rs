@@ -4,6 +4,7 @@
 //! checks it; money is exact.
 
 pub mod access;
+pub mod activity;
 pub mod assignment;
 pub mod audit;
 pub mod blocker;

@@ -24,6 +24,7 @@ struct Row {
     dropped_on: Option<NaiveDate>,
     reason: String,
     project_id: Option<i64>,
+    activity_id: Option<i64>,
     version: i64,
 }
 
@@ -46,13 +47,15 @@ impl Row {
             dropped_on: self.dropped_on,
             reason: self.reason,
             project_id: self.project_id,
+            activity_id: self.activity_id,
             version: self.version,
         })
     }
 }
 
 const COLUMNS: &str = "id, zone_id, name, source, chain, investor, expected_investment_yuan, \
-    contact, owner, status, registered_on, signed_on, dropped_on, reason, project_id, version";
+    contact, owner, status, registered_on, signed_on, dropped_on, reason, project_id, \
+    activity_id, version";
 
 /// Every stored lead (a region's are picked by zone).
 pub async fn leads(db: &Db) -> Result<Vec<Lead>, StoreError> {
@@ -101,10 +104,11 @@ fn values(l: &Lead) -> Vec<Value> {
         Value::Date(l.dropped_on),
         Value::Text(Some(l.reason.clone())),
         Value::Int(l.project_id),
+        Value::Int(l.activity_id),
     ]
 }
 
-const WRITTEN: [&str; 14] = [
+const WRITTEN: [&str; 15] = [
     "zone_id",
     "name",
     "source",
@@ -119,6 +123,7 @@ const WRITTEN: [&str; 14] = [
     "dropped_on",
     "reason",
     "project_id",
+    "activity_id",
 ];
 
 /// Adds a lead; its id.

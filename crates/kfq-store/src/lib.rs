@@ -5,6 +5,7 @@
 //! ascending order, which SQLite binds by position too); the `on_db!`/`on_tx!` macros expand
 //! it once per engine. Money is integer 元, months are `yyyymm` integers, dates are dates.
 
+mod activities;
 mod assignments;
 mod backup;
 mod bulk;
@@ -24,6 +25,7 @@ pub mod testing;
 mod users;
 mod write;
 
+pub use activities::*;
 pub use assignments::*;
 pub use backup::{backup_to, integrity_check, restore_from};
 pub use bulk::Value;

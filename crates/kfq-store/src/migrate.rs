@@ -36,6 +36,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (13, include_str!("../migrations/sqlite/0013_procedures.sql")),
     (14, include_str!("../migrations/sqlite/0014_leads.sql")),
     (15, include_str!("../migrations/sqlite/0015_reminders.sql")),
+    (16, include_str!("../migrations/sqlite/0016_activities.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -85,6 +86,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         15,
         include_str!("../migrations/postgres/0015_reminders.sql"),
+    ),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_activities.sql"),
     ),
 ];
 

@@ -4,6 +4,7 @@
 //! [`Actor`](kfq_app::Actor) and calls a use case of `kfq-app`, which checks scope and role —
 //! no handler filters data itself.
 
+mod activities;
 mod api;
 mod auth;
 mod error;
@@ -101,6 +102,11 @@ fn routes() -> routes::Routes {
         .post("/api/v1/leads/{id}/visits", leads::visit)
         .post("/api/v1/leads/{id}/sign", leads::sign)
         .get("/api/v1/reports/leads", leads::report)
+        .get("/api/v1/activities", activities::list)
+        .post("/api/v1/activities", activities::create)
+        .get("/api/v1/activities/{id}", activities::get)
+        .patch("/api/v1/activities/{id}", activities::patch)
+        .get("/api/v1/reports/activities", activities::report)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)
         .post("/api/v1/me/notifications/{id}/read", reminders::read_one)

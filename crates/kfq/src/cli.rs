@@ -160,6 +160,23 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 招商活动 of a region: liaison offices (联络站), promotion events, attraction trips (外出招商)
+    /// and the leads they brought — by zone
+    Activities {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// First day of the period (default: 1 January this year)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period (default: today)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 提醒: sweep every account's reminders once (each queued in the outbox), optionally
     /// deliver what is due to KFQ_WEBHOOK_URL, and show the outbox
     Reminders {
@@ -586,6 +603,28 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::lead_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Activities {
+            region,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let (from, to) =
+                kfq_app::reports::period(("--from", from.as_deref()), ("--to", to.as_deref()))?;
+            let report =
+                kfq_app::activities::report(&db, &operator, region.as_deref(), from, to).await?;
+            emit(
+                &report,
+                render::activity_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

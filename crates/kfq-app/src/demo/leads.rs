@@ -349,6 +349,11 @@ pub async fn seed(db: &Db, actor: &crate::Actor, today: NaiveDate) -> Result<(),
         all.extend(of_zone(zone, projects, &investors, today));
     }
     let mut tx = db.begin().await?;
+    // The activities the leads came from, in the same transaction.
+    let activities = super::activities::seed(&mut tx, &snapshot.zones, today).await?;
+    for lead in &mut all {
+        lead.activity_id = super::activities::source_of(lead, &activities);
+    }
     let ids = kfq_store::insert_leads(&mut tx, &all).await?;
     let mut rng = Rng::new(0x7669_7369);
     let logged: HashSet<i64> = snapshot

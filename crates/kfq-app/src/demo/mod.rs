@@ -8,6 +8,7 @@
 //!
 //! The demo is written through the same import as any ledger, so it obeys every rule.
 
+mod activities;
 mod calibration;
 mod cycle;
 mod leads;

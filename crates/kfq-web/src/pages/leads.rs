@@ -251,6 +251,9 @@ pub async fn create(
 struct LeadPage {
     chrome: Chrome,
     l: Row,
+    /// The zone's activities to choose from, and the one the lead names: (id, name).
+    activities: Vec<Choice>,
+    activity: Option<(i64, String)>,
     visits: Vec<(String, String, &'static str, String, String, String)>,
     statuses: Vec<Choice>,
     sources: Vec<Choice>,
@@ -275,6 +278,21 @@ async fn lead_page(
         Ok(found) => found,
         Err(e) => return error_page(user, e),
     };
+    let activities =
+        match kfq_app::activities::list(&s.db, &user.actor, Some(&l.zone), None, None).await {
+            Ok(list) => list,
+            Err(e) => return error_page(user, e),
+        };
+    let current = l.activity_id.map(|id| id.to_string()).unwrap_or_default();
+    let activity = activities
+        .iter()
+        .find(|a| Some(a.id) == l.activity_id)
+        .map(|a| (a.id, a.name.clone()));
+    let mut activity_choices = vec![Choice::new("", words(lang).nobody, &current)];
+    activity_choices.extend(activities.iter().map(|a| {
+        let label = format!("{} · {} · {}", a.started_on, a.kind.label(lang), a.name);
+        Choice::new(a.id.to_string(), label, &current)
+    }));
     let edits = user.actor.role.allows(Action::EditProject);
     // A signed lead keeps its status; the others may go to any but 签约 (that is signing).
     let statuses = LeadStatus::ALL
@@ -289,6 +307,8 @@ async fn lead_page(
     };
     let page = LeadPage {
         chrome: user.chrome(words(lang).leads, "leads"),
+        activities: activity_choices,
+        activity,
         statuses,
         sources: choices::<LeadSource>(lang, l.source.code()),
         kinds: choices::<VisitKind>(lang, "visit"),

@@ -2,6 +2,7 @@
 //! `static/app.js` from JSON the page carries. Every page acts as the signed-in user through
 //! the same use cases as the API.
 
+mod activities;
 mod admin;
 mod blockers;
 mod checks;
@@ -67,6 +68,10 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/notifications", notifications::page)
         .post("/notifications/read", notifications::read_all)
         .post("/notifications/{id}/read", notifications::read_one)
+        .get("/activities", activities::list)
+        .post("/activities", activities::create)
+        .get("/activities/{id}", activities::page)
+        .post("/activities/{id}", activities::save)
         .get("/leads", leads::list)
         .post("/leads", leads::create)
         .get("/leads/{id}", leads::page)
