@@ -604,3 +604,29 @@ test("提醒 out of kfq: what the webhook could not take survives a hard restart
     assert.ok(["due_soon", "overdue", "returned", "review"].includes(message.kind));
   }
 });
+
+test("招商活动: the zone records a trip, registers the lead it brought from the trip's page, and the year's figures count both", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/activities");
+  const trips = Number(await zone.textContent("#trips"));
+  const found = Number((await zone.textContent("#leads-found")).split("/")[0]);
+  await zone.selectOption("#na-kind", "trip");
+  await zone.fill("#na-name", "赴苏州新材料企业招商（e2e）");
+  await zone.fill("#na-place", "苏州");
+  await zone.fill("#na-leader", "王伟");
+  await zone.fill("#na-met", "华晟新材料有限公司");
+  await Promise.all([zone.waitForURL(/\/activities\/\d+$/), zone.click("#activity-create")]);
+  const activityPath = new URL(zone.url()).pathname;
+  assert.equal(await zone.getAttribute("#activity-kind", "data-kind"), "trip");
+  await zone.fill("#la-name", "e2e碳纤维复合材料项目");
+  await zone.fill("#la-investor", "华晟新材料有限公司");
+  await Promise.all([zone.waitForURL(/\/leads\/\d+$/), zone.click("#lead-from-activity-save")]);
+  assert.equal(await zone.getAttribute("#lead-activity", "href"), activityPath);
+  await zone.goto(base + activityPath);
+  assert.equal(await zone.locator("#activity-leads tbody tr[data-id]").count(), 1);
+  await zone.goto(base + "/activities");
+  assert.equal(Number(await zone.textContent("#trips")), trips + 1);
+  assert.equal(Number((await zone.textContent("#leads-found")).split("/")[0]), found + 1);
+  await shot(zone, "activities");
+  await zone.context().close();
+});

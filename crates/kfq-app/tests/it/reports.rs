@@ -75,6 +75,21 @@ async fn the_demo_reproduces_the_published_figures() {
             })
             .collect();
         assert_eq!(in_2024.len(), 13);
+
+        // 吕梁 2023: 13 liaison offices, 17 招商活动, 47 外出招商 (seeds 004); the leads they
+        // brought are all the zones' own.
+        let activities = kfq_app::activities::report(
+            db,
+            &op,
+            Some("141100"),
+            year("2023-01-01"),
+            year("2023-12-31"),
+        )
+        .await
+        .unwrap();
+        let f = activities.figures;
+        assert_eq!((f.liaison_offices, f.events, f.trips), (13, 17, 47));
+        assert!(f.leads > 0 && f.signed > 0, "{f:?}");
         for l in in_2024 {
             let project = snapshot
                 .projects

@@ -281,6 +281,8 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.meeting
     } else if path.contains("leads") {
         taiyuan.lead
+    } else if path.contains("activities") {
+        taiyuan.activity
     } else if path.contains("notifications") {
         taiyuan.notification
     } else if path.contains("blockers") {
@@ -310,6 +312,7 @@ struct Taiyuan {
     item: i64,
     lead: i64,
     notification: i64,
+    activity: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -372,6 +375,15 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         let lead = kfq_app::leads::create(&app.db.db, &operator, &lead, today)
             .await
             .unwrap();
+        // 太原's attraction trip, named so that a leak shows.
+        let trip: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "kind": "trip", "name": "太原半导体项目招商",
+            "started_on": "2024-03-01"}))
+        .unwrap();
+        let activity = kfq_app::activities::create(&app.db.db, &operator, &trip, today)
+            .await
+            .unwrap();
+        let activities_before = kfq_store::activities(&app.db.db).await.unwrap();
         let leads_before = kfq_store::leads(&app.db.db).await.unwrap();
         // A reminder of 太原's city user, unread.
         let mut tx = app.db.db.begin().await.unwrap();
@@ -392,6 +404,7 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .unwrap();
         tx.commit().await.unwrap();
         let objects = Taiyuan {
+            activity: activity.id,
             notification,
             lead: lead.id,
             project: ty,
@@ -504,6 +517,11 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::leads(&app.db.db).await.unwrap(),
             leads_before,
             "{engine}: 太原's lead unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::activities(&app.db.db).await.unwrap(),
+            activities_before,
+            "{engine}: 太原's activity unchanged, none added there"
         );
         assert_eq!(
             kfq_store::unread_count(&app.db.db, "taiyuan")

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 mod access;
+mod activities;
 mod blockers;
 mod checks;
 mod duties;
