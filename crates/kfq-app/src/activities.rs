@@ -71,6 +71,9 @@ pub async fn list(
             expected: Expected::ActivityKind,
         })?),
     };
+    if let Some((from, to)) = period {
+        crate::reports::in_order(from, to)?;
+    }
     let (_, in_scope) = crate::reports::zones_in_scope(db, actor, region).await?;
     Ok(kfq_store::activities(db)
         .await?
@@ -243,6 +246,7 @@ pub async fn update(
 ) -> Result<ActivityView, AppError> {
     let (stored, zone) = visible(db, actor, id).await?;
     actor.must(Action::EditProject)?;
+    crate::leads::stays_in_zone(fields, &zone, actor.lang)?;
     let changed = checked(
         Activity {
             version,
@@ -302,6 +306,7 @@ pub async fn report(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<ActivityReport, AppError> {
+    crate::reports::in_order(from, to)?;
     let (scope, in_scope) = crate::reports::zones_in_scope(db, actor, region).await?;
     let activities: Vec<Activity> = kfq_store::activities(db)
         .await?

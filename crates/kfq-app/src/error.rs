@@ -520,8 +520,8 @@ impl Expected {
                 .into(),
             (Expected::LeadField, _) => lang
                 .pick(
-                    "招商线索没有这一项（zone、name、source、chain、investor、expected_investment_wan、contact、owner、status、registered_on、dropped_on、reason）",
-                    "not a field of a lead (zone, name, source, chain, investor, expected_investment_wan, contact, owner, status, registered_on, dropped_on, reason)",
+                    "招商线索没有这一项（zone、name、source、chain、investor、expected_investment_wan、contact、owner、status、registered_on、dropped_on、reason、activity_id）",
+                    "not a field of a lead (zone, name, source, chain, investor, expected_investment_wan, contact, owner, status, registered_on, dropped_on, reason, activity_id)",
                 )
                 .into(),
             (Expected::VisitField, _) => lang

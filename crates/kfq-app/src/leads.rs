@@ -213,6 +213,7 @@ fn json(l: &Lead) -> String {
         "contact": l.contact, "owner": l.owner, "status": l.status.code(),
         "registered_on": l.registered_on, "signed_on": l.signed_on,
         "dropped_on": l.dropped_on, "reason": l.reason, "project_id": l.project_id,
+        "activity_id": l.activity_id,
         "version": l.version,
     })
     .to_string()
@@ -405,6 +406,32 @@ pub(crate) async fn zone_of_request(
     Ok(zone)
 }
 
+/// A change that would move a record (a lead, an activity) to another zone is refused: it stays
+/// with its zone (drop or close it and record it in the other).
+pub(crate) fn stays_in_zone(
+    fields: &Map<String, Value>,
+    zone: &Zone,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let moved = ["zone", "zone_id"].iter().any(|k| match fields.get(*k) {
+        Some(Value::String(name)) => name.trim() != zone.name,
+        Some(Value::Number(n)) => n.as_i64() != Some(zone.id),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    });
+    if moved {
+        return Err(AppError::Invalid(vec![field(
+            "zone",
+            lang.pick(
+                "所属开发区不能更改（可在另一开发区重新登记）",
+                "it stays with its zone (record it again in the other)",
+            )
+            .into(),
+        )]));
+    }
+    Ok(())
+}
+
 /// The leads that name an activity, visible to the actor.
 pub(crate) async fn of_activity(
     db: &Db,
@@ -518,25 +545,7 @@ pub async fn update(
 ) -> Result<LeadView, AppError> {
     let (stored, zone) = visible(db, actor, id).await?;
     actor.must(Action::EditProject)?;
-    // A lead stays with its zone.
-    let moved = ["zone", "zone_id"].iter().any(|k| match fields.get(*k) {
-        Some(Value::String(name)) => name.trim() != zone.name,
-        Some(Value::Number(n)) => n.as_i64() != Some(zone.id),
-        Some(Value::Null) | None => false,
-        Some(_) => true,
-    });
-    if moved {
-        return Err(AppError::Invalid(vec![field(
-            "zone",
-            actor
-                .lang
-                .pick(
-                    "线索所属开发区不能更改（可放弃后在另一开发区重新登记）",
-                    "a lead stays with its zone (drop it and register it in the other)",
-                )
-                .into(),
-        )]));
-    }
+    stays_in_zone(fields, &zone, actor.lang)?;
     let changed = checked(
         Lead {
             version,
@@ -742,13 +751,7 @@ pub async fn report(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<ConversionReport, AppError> {
-    if from > to {
-        return Err(AppError::BadArgument {
-            name: "to",
-            value: to.to_string(),
-            expected: Expected::NotAfter(from.to_string()),
-        });
-    }
+    crate::reports::in_order(from, to)?;
     let (scope, in_scope) = crate::reports::zones_in_scope(db, actor, region).await?;
     let all: Vec<Lead> = kfq_store::leads(db)
         .await?

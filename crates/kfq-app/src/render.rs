@@ -127,6 +127,23 @@ pub fn write_xlsx(path: &Path, sheets: &[(String, ReportTable)]) -> Result<(), A
         path: path.display().to_string(),
         why: e.to_string(),
     };
+    workbook(sheets).map_err(output)?.save(path).map_err(output)
+}
+
+/// The same workbook as bytes, for a download named `name`.
+pub fn xlsx_bytes(name: &str, sheets: &[(String, ReportTable)]) -> Result<Vec<u8>, AppError> {
+    let output = |e: XlsxError| AppError::Output {
+        path: name.to_string(),
+        why: e.to_string(),
+    };
+    workbook(sheets)
+        .map_err(output)?
+        .save_to_buffer()
+        .map_err(output)
+}
+
+fn workbook(sheets: &[(String, ReportTable)]) -> Result<Workbook, XlsxError> {
+    let output = |e: XlsxError| e;
     let mut workbook = Workbook::new();
     let title = Format::new()
         .set_bold()
@@ -208,7 +225,7 @@ pub fn write_xlsx(path: &Path, sheets: &[(String, ReportTable)]) -> Result<(), A
             sheet.write_string(r, 0, note).map_err(output)?;
         }
     }
-    workbook.save(path).map_err(output)
+    Ok(workbook)
 }
 
 fn batch_cells(row: &SummaryRow, kind: BatchKind) -> [Val; 4] {
@@ -855,7 +872,7 @@ pub fn activity_tables(
             ("招商活动（场次）", "Events"),
             ("外出招商（次）", "Trips"),
             ("带来线索（个）", "Leads found"),
-            ("其中签约（个）", "Of them signed"),
+            ("签约（个）", "Signed"),
         ]
         .iter()
         .map(|(zh, en)| lang.pick(zh, en).to_string())
@@ -864,12 +881,108 @@ pub fn activity_tables(
         total: Some(cells(lang.pick("合计", "Total"), &r.figures)),
         notes: vec![lang
             .pick(
-                "联络站按期内设立且未撤销计；招商活动、外出招商按开始日期计；线索按首次接洽、签约按签约日期计",
+                "联络站按期内任一时间在设计（设立不晚于期末、撤销不早于期初）；招商活动、外出招商按开始日期计；线索按首次接洽、签约按签约日期计",
                 "liaison offices open at some time in the period; events and trips by their start; leads by first contact, signed by the day signed",
             )
             .into()],
     };
     vec![(lang.pick("招商活动", "Attraction").into(), table)]
+}
+
+/// 招商线索 — the leads of a list, as a clerk's ledger of them.
+pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
+    use kfq_core::lead::Coded;
+    let text = |s: &str| Val::Text(s.to_string());
+    let date =
+        |d: Option<chrono::NaiveDate>| Val::Text(d.map(|d| d.to_string()).unwrap_or_default());
+    ReportTable {
+        title: lang.pick("招商线索台账", "Leads").into(),
+        unit: lang.pick("单位：亿元", "amounts in 100m yuan").into(),
+        headers: [
+            ("线索名称", "Lead"),
+            ("开发区", "Zone"),
+            ("投资方", "Investor"),
+            ("线索来源", "Source"),
+            ("产业链", "Chain"),
+            ("意向投资额", "Intended investment"),
+            ("对接人", "Investor's contact"),
+            ("跟进人", "Worked by"),
+            ("状态", "Status"),
+            ("首次接洽", "First contact"),
+            ("签约日期", "Signed"),
+            ("项目编号", "Project"),
+            ("放弃原因", "Why dropped"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: list
+            .iter()
+            .map(|l| {
+                vec![
+                    text(&l.name),
+                    text(&l.zone),
+                    text(&l.investor),
+                    text(l.source.label(lang)),
+                    text(&l.chain),
+                    l.expected_investment_wan.map_or(text(""), Val::Yi),
+                    text(&l.contact),
+                    text(&l.owner),
+                    text(l.status.label(lang)),
+                    date(Some(l.registered_on)),
+                    date(l.signed_on),
+                    text(l.project_code.as_deref().unwrap_or_default()),
+                    text(&l.reason),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
+/// 招商活动 — the activities of a list, as a clerk's ledger of them.
+pub fn activities_table(list: &[crate::activities::ActivityView], lang: Lang) -> ReportTable {
+    use kfq_core::activity::Coded;
+    let text = |s: &str| Val::Text(s.to_string());
+    ReportTable {
+        title: lang.pick("招商活动台账", "Attraction activities").into(),
+        unit: String::new(),
+        headers: [
+            ("活动名称", "Activity"),
+            ("开发区", "Zone"),
+            ("活动类别", "Kind"),
+            ("地点", "Place"),
+            ("开始（设立）日期", "Started"),
+            ("结束（撤销）日期", "Ended"),
+            ("带队领导/负责人", "Led by"),
+            ("参加人员", "People"),
+            ("对接企业", "Met"),
+            ("备注", "Note"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: list
+            .iter()
+            .map(|a| {
+                vec![
+                    text(&a.name),
+                    text(&a.zone),
+                    text(a.kind.label(lang)),
+                    text(&a.place),
+                    text(&a.started_on.to_string()),
+                    text(&a.ended_on.map(|d| d.to_string()).unwrap_or_default()),
+                    text(&a.leader),
+                    text(&a.people),
+                    text(&a.met),
+                    text(&a.note),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
 }
 
 /// 提醒 — a sweep's counts and the outbox, the latest first.

@@ -49,6 +49,18 @@ pub(crate) async fn zones_in_scope(
 }
 
 /// Today, on the server's clock: what reports and deadlines default to.
+/// A period whose end comes before its start is refused, naming the end.
+pub fn in_order(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+    if from > to {
+        return Err(AppError::BadArgument {
+            name: "to",
+            value: to.to_string(),
+            expected: Expected::NotAfter(from.to_string()),
+        });
+    }
+    Ok(())
+}
+
 /// The names of the zones the actor sees, in order: what a form offers to choose from.
 pub async fn zone_names(db: &Db, actor: &Actor) -> Result<Vec<String>, AppError> {
     actor.must(kfq_core::access::Action::Read)?;

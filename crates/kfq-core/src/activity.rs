@@ -62,6 +62,8 @@ pub enum ActivityFault {
     StartedWhen,
     /// Ended before it started.
     EndedBeforeStart,
+    /// An end before 1949 or after 2100.
+    EndedWhen,
 }
 
 impl ActivityFault {
@@ -69,7 +71,7 @@ impl ActivityFault {
         match self {
             ActivityFault::NoName => "name",
             ActivityFault::StartedWhen => "started_on",
-            ActivityFault::EndedBeforeStart => "ended_on",
+            ActivityFault::EndedBeforeStart | ActivityFault::EndedWhen => "ended_on",
         }
     }
 
@@ -83,6 +85,10 @@ impl ActivityFault {
             ActivityFault::EndedBeforeStart => {
                 lang.pick("结束日期不能早于开始日期", "it cannot end before it starts")
             }
+            ActivityFault::EndedWhen => lang.pick(
+                "结束日期须在 1949 年至 2100 年之间",
+                "the end must lie between 1949 and 2100",
+            ),
         }
     }
 }
@@ -124,7 +130,12 @@ impl Activity {
         if !crate::meeting::plausible_day(self.started_on) {
             faults.push(ActivityFault::StartedWhen);
         }
-        if self.ended_on.is_some_and(|e| e < self.started_on) {
+        if self
+            .ended_on
+            .is_some_and(|e| !crate::meeting::plausible_day(e))
+        {
+            faults.push(ActivityFault::EndedWhen);
+        } else if self.ended_on.is_some_and(|e| e < self.started_on) {
             faults.push(ActivityFault::EndedBeforeStart);
         }
         if faults.is_empty() {

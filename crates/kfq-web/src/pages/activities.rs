@@ -71,6 +71,8 @@ struct ListPage {
     zone_choices: Vec<Choice>,
     from: String,
     to: String,
+    /// The filters, for the export's link.
+    query: String,
     edits: bool,
     today: String,
     error: Option<String>,
@@ -120,12 +122,43 @@ async fn list_page(
         zone_choices: zones.iter().map(|z| Choice::new(z, z, "")).collect(),
         from: r.from.to_string(),
         to: r.to.to_string(),
+        query: super::projects::query_of(params),
         r,
         edits: user.actor.role.allows(Action::EditProject),
         today: today().to_string(),
         error,
     };
     render(&page, status)
+}
+
+/// `GET /activities/export.xlsx?kind=&from=&to=`: the period's activities as a workbook (the
+/// export audited).
+pub async fn export_xlsx(
+    State(s): State<AppState>,
+    user: PageUser,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = user.lang();
+    let get = |k: &str| params.get(k).map(String::as_str);
+    let result = async {
+        let period = kfq_app::reports::period(("from", get("from")), ("to", get("to")))?;
+        let found =
+            kfq_app::activities::list(&s.db, &user.actor, get("region"), get("kind"), Some(period))
+                .await?;
+        let detail = serde_json::json!({"format": "xlsx", "filters": params, "rows": found.len()});
+        kfq_app::audit::record_export(&s.db, &user.actor, "activities", detail).await?;
+        let table = kfq_app::render::activities_table(&found, lang);
+        let sheet = words(lang).activities.to_string();
+        kfq_app::render::xlsx_bytes("activities.xlsx", &[(sheet, table)])
+    };
+    match result.await {
+        Ok(body) => super::projects::download(
+            body,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "activities.xlsx",
+        ),
+        Err(e) => error_page(&user, e),
+    }
 }
 
 /// A refusal as the page shows it: fields named as the forms name them.

@@ -117,6 +117,8 @@ struct ListPage {
     zone_choices: Vec<Choice>,
     q: String,
     open: bool,
+    /// The filters, for the export's link.
+    query: String,
     edits: bool,
     today: String,
     error: Option<String>,
@@ -195,6 +197,7 @@ async fn list_page(
         zone_choices,
         q: get("q"),
         open: query.open,
+        query: super::projects::query_of(params),
         edits,
         today: today().to_string(),
         error,
@@ -225,6 +228,7 @@ fn labelled(error: AppError, lang: Lang) -> AppError {
         "category" => Some(w.category),
         "total_investment_wan" => Some(w.total_investment_wan),
         "code" => Some(w.code),
+        "activity_id" => Some(w.from_activity),
         _ => None,
     })
 }
@@ -406,6 +410,31 @@ pub async fn sign(
     match kfq_app::leads::sign(&s.db, &user.actor, id, version, &fields, today()).await {
         Ok((_, project)) => Redirect::to(&format!("/projects/{}", project.id)).into_response(),
         Err(e) => after(&s, &user, id, Err(e)).await,
+    }
+}
+
+/// `GET /leads/export.xlsx?…`: the leads the filters select as a workbook (the export audited).
+pub async fn export_xlsx(
+    State(s): State<AppState>,
+    user: PageUser,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = user.lang();
+    let result = async {
+        let found = kfq_app::leads::list(&s.db, &user.actor, &crate::leads::query(&params)).await?;
+        let detail = serde_json::json!({"format": "xlsx", "filters": params, "rows": found.len()});
+        kfq_app::audit::record_export(&s.db, &user.actor, "leads", detail).await?;
+        let table = kfq_app::render::leads_table(&found, lang);
+        let sheet = words(lang).leads.to_string();
+        kfq_app::render::xlsx_bytes("leads.xlsx", &[(sheet, table)])
+    };
+    match result.await {
+        Ok(body) => super::projects::download(
+            body,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "leads.xlsx",
+        ),
+        Err(e) => error_page(&user, e),
     }
 }
 

@@ -93,17 +93,22 @@ fn row(p: &ProjectView, lang: Lang) -> Row {
 
 /// The query string with `page` replaced.
 fn with_page(params: &HashMap<String, String>, page: u32) -> String {
-    let mut pairs: Vec<(&String, &String)> = params
-        .iter()
-        .filter(|(k, _)| k.as_str() != "page")
-        .collect();
+    let mut kept = params.clone();
+    kept.remove("page");
+    let query = query_of(&kept);
+    let sep = if query.is_empty() { "" } else { "&" };
+    format!("/projects?{query}{sep}page={page}")
+}
+
+/// Parameters as a query string, in a stable order, each part percent-encoded.
+pub fn query_of(params: &HashMap<String, String>) -> String {
+    let mut pairs: Vec<(&String, &String)> = params.iter().collect();
     pairs.sort();
-    let mut query: Vec<String> = pairs
+    pairs
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
-    query.push(format!("page={page}"));
-    format!("/projects?{}", query.join("&"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 pub fn encode(text: &str) -> String {

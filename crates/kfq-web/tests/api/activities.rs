@@ -192,5 +192,57 @@ async fn activities_are_recorded_named_by_leads_and_counted_in_their_region_only
             .call("GET", "/api/v1/activities?kind=飞行", Some(&zone), None)
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}");
+        let (status, backwards) = app
+            .call(
+                "GET",
+                "/api/v1/reports/activities?from=2024-12-31&to=2024-01-01",
+                Some(&zone),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{engine}: {backwards}");
+        let (status, moved) = app
+            .call(
+                "PATCH",
+                &path,
+                Some(&zone),
+                Some(json!({"version": 2, "zone": "孝义经济开发区"})),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {moved}"
+        );
+        assert_eq!(fields(&moved), ["zone"], "{engine}");
+
+        // The period's activities and the leads as workbooks a clerk opens: 吕梁's only.
+        let dir = tempfile::tempdir().unwrap();
+        for (uri, name, own, foreign) in [
+            (
+                "/activities/export.xlsx?from=2024-01-01&to=2024-12-31",
+                "a.xlsx",
+                "赴苏州新材料企业招商",
+                "太原推介会",
+            ),
+            ("/leads/export.xlsx", "l.xlsx", "华晟新材料有限公司", "太原"),
+        ] {
+            let (status, bytes) = app.download(uri, &city).await;
+            assert_eq!(status, StatusCode::OK, "{engine}: {uri}");
+            let file = dir.path().join(name);
+            std::fs::write(&file, bytes).unwrap();
+            let sheets = kfq_ledger::workbook::read_file(&file).unwrap();
+            let cells: Vec<String> = sheets[0]
+                .rows
+                .iter()
+                .flatten()
+                .map(kfq_ledger::Cell::text)
+                .collect();
+            assert!(cells.iter().any(|c| c == own), "{engine}: {uri}: {cells:?}");
+            assert!(
+                !cells.iter().any(|c| c.contains(foreign)),
+                "{engine}: {uri}"
+            );
+        }
     }
 }

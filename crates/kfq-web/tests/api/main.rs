@@ -147,6 +147,20 @@ impl App {
         self.send(method, uri, token, body, &[]).await
     }
 
+    /// A GET whose answer is a file: its bytes as they came.
+    pub async fn download(&self, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let request = Request::builder()
+            .method("GET")
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
+
     /// A form as a page sends it (`application/x-www-form-urlencoded`).
     pub async fn call_form(
         &self,
