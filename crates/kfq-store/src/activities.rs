@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use kfq_core::activity::{Activity, ActivityKind, Coded};
 
-use crate::bulk::{bind_all, insert_rows_returning, Value};
+use crate::bulk::{insert_rows_returning, insert_versioned, save_versioned, Value};
 use crate::{on_db, on_tx, Db, StoreError, Tx};
 
 type Row = (
@@ -97,47 +97,13 @@ fn values(a: &Activity) -> Vec<Value> {
 
 /// Adds an activity; its id.
 pub async fn insert_activity(tx: &mut Tx, a: &Activity) -> Result<i64, StoreError> {
-    let placeholders: Vec<String> = (1..=WRITTEN.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO activities ({}, version) VALUES ({}, 1) RETURNING id",
-        WRITTEN.join(", "),
-        placeholders.join(", ")
-    );
-    let all = values(a);
-    Ok(
-        on_tx!(tx, conn => bind_all!(sqlx::query_scalar(&sql), all.iter())
-        .fetch_one(conn)
-        .await)?,
-    )
+    insert_versioned(tx, "activities", &WRITTEN, values(a)).await
 }
 
 /// Saves a changed activity if it is still at the version it was read at; its version goes up
 /// by one. [`StoreError::Conflict`] when someone saved first.
 pub async fn save_activity(tx: &mut Tx, a: &Activity) -> Result<(), StoreError> {
-    let sets: Vec<String> = WRITTEN
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ${}", i + 1))
-        .collect();
-    let n = WRITTEN.len();
-    let sql = format!(
-        "UPDATE activities SET {}, version = version + 1 WHERE id = ${} AND version = ${}",
-        sets.join(", "),
-        n + 1,
-        n + 2
-    );
-    let mut all = values(a);
-    all.push(Value::Int(Some(a.id)));
-    all.push(Value::Int(Some(a.version)));
-    let changed = on_tx!(tx, conn => bind_all!(sqlx::query(&sql), all.iter())
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+    save_versioned(tx, "activities", &WRITTEN, values(a), a.id, a.version).await
 }
 
 /// Adds many activities at once (the demo): each one's id by `{zone_id}|{name}`.

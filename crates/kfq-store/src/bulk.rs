@@ -109,3 +109,58 @@ async fn insert_chunks(
     }
     Ok(keys)
 }
+
+/// Inserts one row of a versioned table (version 1); its id.
+pub(crate) async fn insert_versioned(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    values: Vec<Value>,
+) -> Result<i64, StoreError> {
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}, version) VALUES ({}, 1) RETURNING id",
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    Ok(
+        on_tx!(tx, conn => bind_all!(sqlx::query_scalar(&sql), values.iter())
+        .fetch_one(conn)
+        .await)?,
+    )
+}
+
+/// Saves one row of a versioned table if it is still at `version`; its version goes up by one.
+/// [`StoreError::Conflict`] when someone saved first.
+pub(crate) async fn save_versioned(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    mut values: Vec<Value>,
+    id: i64,
+    version: i64,
+) -> Result<(), StoreError> {
+    let sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let n = columns.len();
+    let sql = format!(
+        "UPDATE {table} SET {}, version = version + 1 WHERE id = ${} AND version = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2
+    );
+    values.push(Value::Int(Some(id)));
+    values.push(Value::Int(Some(version)));
+    let changed = on_tx!(tx, conn => bind_all!(sqlx::query(&sql), values.iter())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kfq_core::lead::{Coded, Lead, LeadSource, LeadStatus, VisitKind};
 use kfq_core::money::Amount;
 
-use crate::bulk::{bind_all, insert_rows, insert_rows_returning, Value};
+use crate::bulk::{insert_rows, insert_rows_returning, insert_versioned, save_versioned, Value};
 use crate::{on_db, on_tx, Db, StoreError, Tx};
 
 #[derive(sqlx::FromRow)]
@@ -128,47 +128,13 @@ const WRITTEN: [&str; 15] = [
 
 /// Adds a lead; its id.
 pub async fn insert_lead(tx: &mut Tx, l: &Lead) -> Result<i64, StoreError> {
-    let placeholders: Vec<String> = (1..=WRITTEN.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO leads ({}, version) VALUES ({}, 1) RETURNING id",
-        WRITTEN.join(", "),
-        placeholders.join(", ")
-    );
-    let all = values(l);
-    Ok(
-        on_tx!(tx, conn => bind_all!(sqlx::query_scalar(&sql), all.iter())
-        .fetch_one(conn)
-        .await)?,
-    )
+    insert_versioned(tx, "leads", &WRITTEN, values(l)).await
 }
 
 /// Saves a changed lead if it is still at the version it was read at (`l.version`); its
 /// version goes up by one. [`StoreError::Conflict`] when someone saved first.
 pub async fn save_lead(tx: &mut Tx, l: &Lead) -> Result<(), StoreError> {
-    let sets: Vec<String> = WRITTEN
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ${}", i + 1))
-        .collect();
-    let n = WRITTEN.len();
-    let sql = format!(
-        "UPDATE leads SET {}, version = version + 1 WHERE id = ${} AND version = ${}",
-        sets.join(", "),
-        n + 1,
-        n + 2
-    );
-    let mut all = values(l);
-    all.push(Value::Int(Some(l.id)));
-    all.push(Value::Int(Some(l.version)));
-    let changed = on_tx!(tx, conn => bind_all!(sqlx::query(&sql), all.iter())
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+    save_versioned(tx, "leads", &WRITTEN, values(l), l.id, l.version).await
 }
 
 /// Adds many leads at once (the demo): each one's id by `{zone_id}|{name}`.

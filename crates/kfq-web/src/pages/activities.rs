@@ -140,25 +140,17 @@ pub async fn export_xlsx(
 ) -> Response {
     let lang = user.lang();
     let get = |k: &str| params.get(k).map(String::as_str);
-    let result = async {
+    let found = async {
         let period = kfq_app::reports::period(("from", get("from")), ("to", get("to")))?;
-        let found =
-            kfq_app::activities::list(&s.db, &user.actor, get("region"), get("kind"), Some(period))
-                .await?;
-        let detail = serde_json::json!({"format": "xlsx", "filters": params, "rows": found.len()});
-        kfq_app::audit::record_export(&s.db, &user.actor, "activities", detail).await?;
-        let table = kfq_app::render::activities_table(&found, lang);
-        let sheet = words(lang).activities.to_string();
-        kfq_app::render::xlsx_bytes("activities.xlsx", &[(sheet, table)])
+        kfq_app::activities::list(&s.db, &user.actor, get("region"), get("kind"), Some(period))
+            .await
     };
-    match result.await {
-        Ok(body) => super::projects::download(
-            body,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "activities.xlsx",
-        ),
-        Err(e) => error_page(&user, e),
-    }
+    let sheet = |found: &[ActivityView]| {
+        let table = kfq_app::render::activities_table(found, lang);
+        (words(lang).activities, table)
+    };
+    let found = found.await.map(|f| (f.len(), sheet(&f)));
+    super::workbook(&s, &user, "activities", &params, found).await
 }
 
 /// A refusal as the page shows it: fields named as the forms name them.

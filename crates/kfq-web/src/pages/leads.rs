@@ -420,22 +420,16 @@ pub async fn export_xlsx(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = user.lang();
-    let result = async {
-        let found = kfq_app::leads::list(&s.db, &user.actor, &crate::leads::query(&params)).await?;
-        let detail = serde_json::json!({"format": "xlsx", "filters": params, "rows": found.len()});
-        kfq_app::audit::record_export(&s.db, &user.actor, "leads", detail).await?;
-        let table = kfq_app::render::leads_table(&found, lang);
-        let sheet = words(lang).leads.to_string();
-        kfq_app::render::xlsx_bytes("leads.xlsx", &[(sheet, table)])
-    };
-    match result.await {
-        Ok(body) => super::projects::download(
-            body,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "leads.xlsx",
-        ),
-        Err(e) => error_page(&user, e),
-    }
+    let found = kfq_app::leads::list(&s.db, &user.actor, &crate::leads::query(&params)).await;
+    let sheet = |found: &[LeadView]| (words(lang).leads, kfq_app::render::leads_table(found, lang));
+    super::workbook(
+        &s,
+        &user,
+        "leads",
+        &params,
+        found.map(|f| (f.len(), sheet(&f))),
+    )
+    .await
 }
 
 /// The lead a project came from, as its page links it: (id, name).

@@ -496,6 +496,32 @@ pub fn relabel<'a>(error: AppError, label: impl Fn(&str) -> Option<&'a str>) -> 
     )
 }
 
+/// A list downloaded as a one-sheet workbook `{what}.xlsx`, the export recorded in the audit
+/// trail with the filters and how many rows it held.
+pub async fn workbook(
+    s: &AppState,
+    user: &PageUser,
+    what: &str,
+    filters: &HashMap<String, String>,
+    found: Result<(usize, (&str, kfq_app::render::ReportTable)), AppError>,
+) -> Response {
+    let file = format!("{what}.xlsx");
+    let result = async {
+        let (rows, (sheet, table)) = found?;
+        let detail = serde_json::json!({"format": "xlsx", "filters": filters, "rows": rows});
+        kfq_app::audit::record_export(&s.db, &user.actor, what, detail).await?;
+        kfq_app::render::xlsx_bytes(&file, &[(sheet.to_string(), table)])
+    };
+    match result.await {
+        Ok(body) => projects::download(
+            body,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &file,
+        ),
+        Err(e) => error_page(user, e),
+    }
+}
+
 pub fn form_version(form: &HashMap<String, String>) -> i64 {
     form.get("version")
         .and_then(|v| v.trim().parse().ok())

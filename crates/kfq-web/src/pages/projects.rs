@@ -324,7 +324,7 @@ pub async fn export_xlsx(
     }
 }
 
-pub(super) fn download(body: Vec<u8>, kind: &'static str, name: &'static str) -> Response {
+pub(super) fn download(body: Vec<u8>, kind: &'static str, name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [
