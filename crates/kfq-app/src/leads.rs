@@ -346,20 +346,8 @@ fn name_taken(lang: Lang) -> AppError {
     )])
 }
 
-/// A zone's leads are told apart by their names: another lead of the zone so named is refused
-/// (here, and by the database's unique key when another writer was first).
-async fn named_once(db: &Db, lead: &Lead, lang: Lang) -> Result<(), AppError> {
-    let taken = kfq_store::leads(db)
-        .await?
-        .iter()
-        .any(|l| l.id != lead.id && l.zone_id == lead.zone_id && l.name == lead.name);
-    if taken {
-        return Err(name_taken(lang));
-    }
-    Ok(())
-}
-
-/// A store error as the user hears it: a name taken meanwhile is the name's fault.
+/// A store error as the user hears it: a zone's leads are told apart by their names (the
+/// database's unique key), so a name another lead of the zone has is the name's fault.
 fn refused_store(e: StoreError, lang: Lang) -> AppError {
     if e.is_unique_violation() {
         name_taken(lang)
@@ -477,7 +465,6 @@ pub async fn create(
     let lang = actor.lang;
     let zone = zone_of_request(db, actor, fields).await?;
     let lead = checked(Lead::new(zone.id, "", "", today), fields, None, today, lang)?;
-    named_once(db, &lead, lang).await?;
     activity_checked(db, &lead, lang).await?;
     let mut tx = db.begin().await?;
     let id = kfq_store::insert_lead(&mut tx, &lead)
@@ -556,7 +543,6 @@ pub async fn update(
         today,
         actor.lang,
     )?;
-    named_once(db, &changed, actor.lang).await?;
     activity_checked(db, &changed, actor.lang).await?;
     let mut tx = db.begin().await?;
     save_in(&mut tx, actor, &zone, &changed, "update").await?;

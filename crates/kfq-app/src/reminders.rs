@@ -172,12 +172,26 @@ pub async fn unread(db: &Db, actor: &Actor) -> Result<i64, AppError> {
     Ok(kfq_store::unread_count(db, &actor.username).await?)
 }
 
+/// Opens one of the user's reminders: marks it read and answers the page where it is done.
+/// Another user's reminder is not found.
+pub async fn open(db: &Db, actor: &Actor, id: i64) -> Result<String, AppError> {
+    actor.must(Action::Read)?;
+    let n = kfq_store::notification(db, &actor.username, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    mark_read(db, actor, Some(id)).await?;
+    Ok(n.link)
+}
+
 /// Marks one of the user's reminders read, or all of them; how many are still unread. Another
 /// user's reminder is not found.
 pub async fn mark_read(db: &Db, actor: &Actor, id: Option<i64>) -> Result<i64, AppError> {
     actor.must(Action::Read)?;
     if let Some(id) = id {
-        if !kfq_store::notification_exists(db, &actor.username, id).await? {
+        if kfq_store::notification(db, &actor.username, id)
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
     }

@@ -111,12 +111,15 @@ pub async fn mark_read(
         .map(|r| r.rows_affected()))?)
 }
 
-/// Whether a user has a reminder of this id.
-pub async fn notification_exists(db: &Db, username: &str, id: i64) -> Result<bool, StoreError> {
-    const SQL: &str = "SELECT COUNT(*) FROM notifications WHERE username = $1 AND id = $2";
-    let n: i64 =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(username).bind(id).fetch_one(pool).await)?;
-    Ok(n > 0)
+/// A user's reminder by id (None for another user's).
+pub async fn notification(
+    db: &Db,
+    username: &str,
+    id: i64,
+) -> Result<Option<Notification>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE username = $1 AND id = $2");
+    let row: Option<Row> = on_db!(db, pool => sqlx::query_as(&sql).bind(username).bind(id).fetch_optional(pool).await)?;
+    row.map(from_row).transpose()
 }
 
 /// A message waiting in the outbox (or delivered).

@@ -76,17 +76,10 @@ pub async fn page(
 
 /// `POST /notifications/{id}/read`: marks it read and opens the page where it is done.
 pub async fn read_one(State(s): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Response {
-    if let Err(e) = kfq_app::reminders::mark_read(&s.db, &user.actor, Some(id)).await {
-        return error_page(&user, e);
+    match kfq_app::reminders::open(&s.db, &user.actor, id).await {
+        Ok(link) => Redirect::to(&link).into_response(),
+        Err(e) => error_page(&user, e),
     }
-    let link = match kfq_app::reminders::list(&s.db, &user.actor, false, today()).await {
-        Ok((_, items)) => items
-            .into_iter()
-            .find(|n| n.id == id)
-            .map_or_else(|| "/notifications".to_string(), |n| n.link),
-        Err(e) => return error_page(&user, e),
-    };
-    Redirect::to(&link).into_response()
 }
 
 /// `POST /notifications/read`: all read.
