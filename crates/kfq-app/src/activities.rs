@@ -6,16 +6,17 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use kfq_core::access::Action;
 use kfq_core::activity::{self, Activity, ActivityFigures, ActivityKind, Coded};
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
-use kfq_store::{Db, StoreError};
+use kfq_ledger::Book;
+use kfq_store::{Db, StoreError, Tx};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::books::{self, Set, ZoneRecord};
 use crate::leads::LeadView;
-use crate::projects::{text_field, FieldError};
+use crate::render::ReportTable;
 use crate::{Actor, AppError, Expected};
 
 /// An activity as the list and its page show it.
@@ -55,14 +56,14 @@ fn view(a: &Activity, zone: &Zone) -> ActivityView {
 }
 
 /// The activities of the actor's scope (or the region asked for), of one kind if asked, those
-/// counted in the period if given, the latest first.
-pub async fn list(
+/// counted in the period if given, the latest first; each with its zone.
+async fn found(
     db: &Db,
     actor: &Actor,
     region: Option<&str>,
     kind: Option<&str>,
     period: Option<(NaiveDate, NaiveDate)>,
-) -> Result<Vec<ActivityView>, AppError> {
+) -> Result<Vec<(Activity, Zone)>, AppError> {
     let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
         None => None,
         Some(k) => Some(ActivityKind::parse(k).ok_or_else(|| AppError::BadArgument {
@@ -74,29 +75,40 @@ pub async fn list(
     if let Some((from, to)) = period {
         crate::reports::in_order(from, to)?;
     }
-    let (_, in_scope) = crate::reports::zones_in_scope(db, actor, region).await?;
-    Ok(kfq_store::activities(db)
+    Ok(books::in_scope::<Activity>(db, actor, region)
         .await?
-        .iter()
-        .filter(|a| kind.is_none_or(|k| a.kind == k))
-        .filter(|a| period.is_none_or(|(from, to)| a.counts_in(from, to)))
-        .filter_map(|a| Some(view(a, in_scope.get(&a.zone_id)?)))
+        .into_iter()
+        .filter(|(a, _)| kind.is_none_or(|k| a.kind == k))
+        .filter(|(a, _)| period.is_none_or(|(from, to)| a.counts_in(from, to)))
         .collect())
 }
 
-/// The activity and its zone, if the zone lies in the actor's scope (else: not found).
-async fn visible(db: &Db, actor: &Actor, id: i64) -> Result<(Activity, Zone), AppError> {
-    actor.must(Action::Read)?;
-    let activity = kfq_store::activity(db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let zone = kfq_store::zones(db)
-        .await?
-        .into_iter()
-        .find(|z| z.id == activity.zone_id)
-        .filter(|z| actor.sees(z))
-        .ok_or(AppError::NotFound)?;
-    Ok((activity, zone))
+/// The activities of the actor's scope (or the region asked for), of one kind if asked, those
+/// counted in the period if given, the latest first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+    kind: Option<&str>,
+    period: Option<(NaiveDate, NaiveDate)>,
+) -> Result<Vec<ActivityView>, AppError> {
+    let found = found(db, actor, region, kind, period).await?;
+    Ok(found.iter().map(|(a, z)| view(a, z)).collect())
+}
+
+/// The same activities as the book a clerk keeps (and imports back): how many, and the sheet.
+pub async fn book(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+    kind: Option<&str>,
+    period: Option<(NaiveDate, NaiveDate)>,
+) -> Result<(usize, ReportTable), AppError> {
+    let found = found(db, actor, region, kind, period).await?;
+    let lang = actor.lang;
+    let title = lang.pick("招商活动台账", "Attraction activities");
+    let table = books::table(found.iter().map(|(a, z)| (a, z)), title, lang);
+    Ok((found.len(), table))
 }
 
 /// One activity with the leads that name it.
@@ -105,7 +117,7 @@ pub async fn get(
     actor: &Actor,
     id: i64,
 ) -> Result<(ActivityView, Vec<LeadView>), AppError> {
-    let (activity, zone) = visible(db, actor, id).await?;
+    let (activity, zone) = books::visible::<Activity>(db, actor, id).await?;
     let leads = crate::leads::of_activity(db, actor, id).await?;
     Ok((view(&activity, &zone), leads))
 }
@@ -117,88 +129,134 @@ pub(crate) async fn of_zone(db: &Db, activity_id: i64, zone_id: i64) -> Result<b
         .is_some_and(|a| a.zone_id == zone_id))
 }
 
-fn json(a: &Activity) -> String {
-    serde_json::json!({
-        "zone_id": a.zone_id, "kind": a.kind.code(), "name": a.name, "place": a.place,
-        "started_on": a.started_on, "ended_on": a.ended_on, "leader": a.leader,
-        "people": a.people, "met": a.met, "note": a.note, "version": a.version,
-    })
-    .to_string()
-}
+impl ZoneRecord for Activity {
+    const BOOK: Book = Book::Activities;
+    const OBJECT: &'static str = "activity";
+    const ITEM: &'static str = "activity";
+    type View = ActivityView;
 
-fn field(field: &str, message: String) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message,
+    fn view(&self, zone: &Zone) -> ActivityView {
+        view(self, zone)
+    }
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn zone_id(&self) -> i64 {
+        self.zone_id
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn stored_as(self, id: i64, version: i64) -> Activity {
+        Activity {
+            id,
+            version,
+            ..self
+        }
+    }
+
+    fn blank(zone_id: i64, today: NaiveDate) -> Activity {
+        Activity::new(zone_id, ActivityKind::Trip, "", today)
+    }
+
+    fn key(&self) -> String {
+        format!("{}|{}|{}", self.kind.code(), self.name, self.started_on)
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+
+    fn apply(self, fields: &Map<String, Value>, lang: Lang) -> Result<Activity, AppError> {
+        checked(self, fields, lang)
+    }
+
+    fn json(&self) -> Value {
+        serde_json::json!({
+            "zone_id": self.zone_id, "kind": self.kind.code(), "name": self.name,
+            "place": self.place, "started_on": self.started_on, "ended_on": self.ended_on,
+            "leader": self.leader, "people": self.people, "met": self.met, "note": self.note,
+            "version": self.version,
+        })
+    }
+
+    fn cells(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("kind", books::coded_cell(self.kind, lang)),
+            ("place", self.place.clone()),
+            ("started_on", self.started_on.to_string()),
+            ("ended_on", books::date_cell(self.ended_on)),
+            ("leader", self.leader.clone()),
+            ("people", self.people.clone()),
+            ("met", self.met.clone()),
+            ("note", self.note.clone()),
+        ]
+    }
+
+    async fn all(db: &Db) -> Result<Vec<Activity>, StoreError> {
+        kfq_store::activities(db).await
+    }
+
+    async fn one(db: &Db, id: i64) -> Result<Option<Activity>, StoreError> {
+        kfq_store::activity(db, id).await
+    }
+
+    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<Activity>, StoreError> {
+        kfq_store::activity_in(tx, id).await
+    }
+
+    async fn insert(tx: &mut Tx, a: &Activity) -> Result<i64, StoreError> {
+        kfq_store::insert_activity(tx, a).await
+    }
+
+    async fn save(tx: &mut Tx, a: &Activity) -> Result<(), StoreError> {
+        kfq_store::save_activity(tx, a).await
     }
 }
 
 /// Applies the fields of a change and checks the result: every wrong field at once.
-fn checked(mut a: Activity, fields: &Map<String, Value>, lang: Lang) -> Result<Activity, AppError> {
-    let mut errors = Vec::new();
-    for (key, value) in fields {
-        if matches!(key.as_str(), "version" | "zone" | "zone_id") {
-            continue;
-        }
-        let text = match text_field(key, value, lang) {
-            Ok(t) => t.to_string(),
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        let date = |t: &str| -> Result<Option<NaiveDate>, FieldError> {
-            if t.is_empty() {
-                return Ok(None);
-            }
-            t.parse()
-                .map(Some)
-                .map_err(|_| field(key, Expected::Date.describe(lang)))
-        };
-        let plain = match key.as_str() {
-            "name" => Some(&mut a.name),
-            "place" => Some(&mut a.place),
-            "leader" => Some(&mut a.leader),
-            "people" => Some(&mut a.people),
-            "met" => Some(&mut a.met),
-            "note" => Some(&mut a.note),
-            _ => None,
-        };
-        if let Some(slot) = plain {
+fn checked(a: Activity, fields: &Map<String, Value>, lang: Lang) -> Result<Activity, AppError> {
+    books::apply_fields(
+        a,
+        fields,
+        lang,
+        Expected::ActivityField,
+        |a, key, text| {
+            let slot = match key {
+                "name" => &mut a.name,
+                "place" => &mut a.place,
+                "leader" => &mut a.leader,
+                "people" => &mut a.people,
+                "met" => &mut a.met,
+                "note" => &mut a.note,
+                "kind" => {
+                    return books::coded(&text, Expected::ActivityKind, lang)
+                        .map(|k| a.kind = k)
+                        .into()
+                }
+                "started_on" => {
+                    return match books::day(&text, lang) {
+                        Ok(Some(d)) => {
+                            a.started_on = d;
+                            Set::Done
+                        }
+                        Ok(None) => Set::Refused(Expected::Date.describe(lang)),
+                        Err(why) => Set::Refused(why),
+                    }
+                }
+                "ended_on" => return books::day(&text, lang).map(|d| a.ended_on = d).into(),
+                _ => return Set::Unknown,
+            };
             *slot = text;
-            continue;
-        }
-        let outcome = match key.as_str() {
-            "kind" => ActivityKind::parse(&text)
-                .map(|k| a.kind = k)
-                .ok_or_else(|| field(key, Expected::ActivityKind.describe(lang))),
-            "started_on" => match date(&text) {
-                Ok(Some(d)) => {
-                    a.started_on = d;
-                    Ok(())
-                }
-                Ok(None) => Err(field(key, Expected::Date.describe(lang))),
-                Err(e) => Err(e),
-            },
-            "ended_on" => date(&text).map(|d| a.ended_on = d),
-            other => Err(field(other, Expected::ActivityField.describe(lang))),
-        };
-        if let Err(e) = outcome {
-            errors.push(e);
-        }
-    }
-    match a.settle() {
-        Ok(a) if errors.is_empty() => Ok(a),
-        Ok(_) => Err(AppError::Invalid(errors)),
-        Err(found) => {
-            for f in found {
-                if !errors.iter().any(|e| e.field == f.field()) {
-                    errors.push(field(f.field(), f.message(lang).into()));
-                }
-            }
-            Err(AppError::Invalid(errors))
-        }
-    }
+            Set::Done
+        },
+        Activity::settle,
+    )
 }
 
 /// Records an activity of a zone in the actor's scope: `zone` (its name; the actor's own when
@@ -209,30 +267,8 @@ pub async fn create(
     fields: &Map<String, Value>,
     today: NaiveDate,
 ) -> Result<ActivityView, AppError> {
-    actor.must(Action::EditProject)?;
-    let lang = actor.lang;
-    let zone = crate::leads::zone_of_request(db, actor, fields).await?;
-    let kind = fields
-        .get("kind")
-        .and_then(Value::as_str)
-        .and_then(ActivityKind::parse)
-        .unwrap_or(ActivityKind::Trip);
-    let activity = checked(Activity::new(zone.id, kind, "", today), fields, lang)?;
-    let mut tx = db.begin().await?;
-    let id = kfq_store::insert_activity(&mut tx, &activity).await?;
-    let saved = Activity { id, ..activity };
-    crate::audit::append(
-        &mut tx,
-        actor,
-        "create",
-        "activity",
-        &format!("{}/{}", zone.name, saved.name),
-        None,
-        Some(json(&saved)),
-    )
-    .await?;
-    tx.commit().await?;
-    get(db, actor, id).await.map(|(v, _)| v)
+    let (activity, zone) = books::create::<Activity>(db, actor, fields, today).await?;
+    Ok(view(&activity, &zone))
 }
 
 /// Changes an activity from the version the user saw (a stale save is refused); it stays with
@@ -244,40 +280,8 @@ pub async fn update(
     version: i64,
     fields: &Map<String, Value>,
 ) -> Result<ActivityView, AppError> {
-    let (stored, zone) = visible(db, actor, id).await?;
-    actor.must(Action::EditProject)?;
-    crate::leads::stays_in_zone(fields, &zone, actor.lang)?;
-    let changed = checked(
-        Activity {
-            version,
-            ..stored.clone()
-        },
-        fields,
-        actor.lang,
-    )?;
-    let mut tx = db.begin().await?;
-    let current = kfq_store::activity_in(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if current.version != version {
-        return Err(AppError::Store(StoreError::Conflict));
-    }
-    kfq_store::save_activity(&mut tx, &changed).await?;
-    crate::audit::append(
-        &mut tx,
-        actor,
-        "update",
-        "activity",
-        &format!("{}/{}", zone.name, current.name),
-        Some(json(&current)),
-        Some(json(&Activity {
-            version: version + 1,
-            ..changed
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    get(db, actor, id).await.map(|(v, _)| v)
+    let (activity, zone) = books::update::<Activity>(db, actor, id, version, fields).await?;
+    Ok(view(&activity, &zone))
 }
 
 /// A zone's line of the figures.

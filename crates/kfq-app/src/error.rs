@@ -390,6 +390,12 @@ pub enum Expected {
     ActivityField,
     /// The id of an attraction activity of the lead's own zone.
     ActivityOfZone,
+    /// 赋权层级 of a delegated power.
+    GrantLevel,
+    /// A field of a delegated power.
+    PowerField,
+    /// A field of a bundled service.
+    BundleField,
 }
 
 impl Expected {
@@ -540,6 +546,24 @@ impl Expected {
                 .pick(
                     "招商活动没有这一项（zone、kind、name、place、started_on、ended_on、leader、people、met、note）",
                     "not a field of an activity (zone, kind, name, place, started_on, ended_on, leader, people, met, note)",
+                )
+                .into(),
+            (Expected::GrantLevel, _) => lang
+                .pick(
+                    "赋权层级应为 省级、市级、县级 之一（province、city、county）",
+                    "one of province, city, county",
+                )
+                .into(),
+            (Expected::PowerField, _) => lang
+                .pick(
+                    "赋权事项没有这一项（zone、level、name、code、granted_on、taken_up_on、note）",
+                    "not a field of a delegated power (zone, level, name, code, granted_on, taken_up_on, note)",
+                )
+                .into(),
+            (Expected::BundleField, _) => lang
+                .pick(
+                    "一件事一次办没有这一项（zone、name、procedures、launched_on、note）",
+                    "not a field of a bundled service (zone, name, procedures, launched_on, note)",
                 )
                 .into(),
             (Expected::ActivityOfZone, _) => lang

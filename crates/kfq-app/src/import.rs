@@ -21,7 +21,7 @@ use kfq_core::stage::Milestone;
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
 use kfq_ledger::records::{EnterpriseRecord, Located, ProjectRecord};
-use kfq_ledger::{Ledger, LedgerError, Place, Problem, Table};
+use kfq_ledger::{Ledger, LedgerError, Place, Problem, Sheet, Table};
 use kfq_store::{Db, Tx};
 use serde::Serialize;
 
@@ -108,13 +108,24 @@ impl ImportSummary {
     }
 }
 
-/// Reads the files and imports them as one ledger.
-pub async fn import_files(
-    db: &Db,
-    paths: &[PathBuf],
-    actor: &str,
-    lang: Lang,
-) -> Result<ImportSummary, AppError> {
+/// What an import of files did: to the project ledger, or to the zones' books.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Imported {
+    Ledger(ImportSummary),
+    Books(crate::books::BookSummary),
+}
+
+impl Imported {
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Imported::Ledger(s) => s.describe(lang),
+            Imported::Books(s) => s.to_text(lang),
+        }
+    }
+}
+
+fn read_sheets(paths: &[PathBuf]) -> Result<Vec<Sheet>, AppError> {
     let mut sheets = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -123,9 +134,114 @@ pub async fn import_files(
             Err(e) => errors.push(*e),
         }
     }
+    if errors.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(AppError::Ledger(errors))
+    }
+}
+
+/// Reads the files and imports them: the zones' books (招商活动, 赋权事项, …) as books, in the
+/// actor's scope; else the sheets of the project ledger as one ledger. A file set holding both
+/// kinds is refused (each is all or nothing on its own).
+pub async fn import_any(
+    db: &Db,
+    paths: &[PathBuf],
+    actor: &crate::Actor,
+    today: chrono::NaiveDate,
+) -> Result<Imported, AppError> {
+    let sheets = read_sheets(paths)?;
+    import_sheets(db, sheets, actor, today).await
+}
+
+/// Imports an uploaded file as [`import_any`] does; its name (only the last part counts) says
+/// what it is: `.xlsx`, `.xls`, or `.csv` named after its sheet (`赋权事项.csv`).
+pub async fn import_upload(
+    db: &Db,
+    name: &str,
+    bytes: &[u8],
+    actor: &crate::Actor,
+    today: chrono::NaiveDate,
+) -> Result<Imported, AppError> {
+    let name = std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "upload.xlsx".into());
+    let kept = |why: std::io::Error| AppError::Output {
+        path: name.clone(),
+        why: why.to_string(),
+    };
+    let dir = tempfile::tempdir().map_err(kept)?;
+    let path = dir.path().join(&name);
+    std::fs::write(&path, bytes).map_err(kept)?;
+    let sheets = read_sheets(&[path])?;
+    import_sheets(db, sheets, actor, today).await
+}
+
+/// Imports sheets already read: books or the ledger, as [`import_any`].
+pub async fn import_sheets(
+    db: &Db,
+    sheets: Vec<Sheet>,
+    actor: &crate::Actor,
+    today: chrono::NaiveDate,
+) -> Result<Imported, AppError> {
+    let lang = actor.lang;
+    let holds_rows = |s: &Sheet| s.rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
+    let (book_sheets, ledger_sheets): (Vec<Sheet>, Vec<Sheet>) = sheets
+        .into_iter()
+        .filter(|s| s.name != "说明" && holds_rows(s))
+        .partition(|s| kfq_ledger::Book::from_sheet(&s.name).is_some());
+    if book_sheets.is_empty() {
+        // The project ledger is imported whole, across every zone: the operator's work.
+        if actor.role != kfq_core::access::Role::Operator {
+            return Err(AppError::Forbidden);
+        }
+        return import_read(db, ledger_sheets, &actor.username, lang)
+            .await
+            .map(Imported::Ledger);
+    }
+    if let Some(other) = ledger_sheets.first() {
+        let place = Place {
+            file: other.file.clone(),
+            sheet: other.name.clone(),
+            ..Place::default()
+        };
+        let why = lang.pick(
+            "专项台账（招商活动、赋权事项等）与项目台账请分开导入：本次文件中同时含有两类工作表",
+            "import the zones' books (招商活动, 赋权事项, …) apart from the project ledger: these files hold both",
+        );
+        return Err(AppError::Ledger(vec![LedgerError::new(
+            &place,
+            Problem::Field(why.into()),
+        )]));
+    }
+    let (books, errors) = kfq_ledger::books::read(&book_sheets);
     if !errors.is_empty() {
         return Err(AppError::Ledger(errors));
     }
+    crate::books::import(db, actor, &books, today)
+        .await
+        .map(Imported::Books)
+}
+
+/// Reads the files and imports them as one ledger.
+pub async fn import_files(
+    db: &Db,
+    paths: &[PathBuf],
+    actor: &str,
+    lang: Lang,
+) -> Result<ImportSummary, AppError> {
+    let sheets = read_sheets(paths)?;
+    import_read(db, sheets, actor, lang).await
+}
+
+async fn import_read(
+    db: &Db,
+    sheets: Vec<Sheet>,
+    actor: &str,
+    lang: Lang,
+) -> Result<ImportSummary, AppError> {
     let (ledger, mut errors) = Ledger::parse(&sheets);
     let stored = Stored::load(db).await?;
     match plan(&stored, &ledger, lang) {

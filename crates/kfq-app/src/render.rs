@@ -889,6 +889,53 @@ pub fn activity_tables(
     vec![(lang.pick("招商活动", "Attraction").into(), table)]
 }
 
+/// 赋权事项 and 一件事一次办 of a region as of a day, by zone.
+pub fn delegation_tables(
+    r: &crate::delegation::DelegationReport,
+    lang: Lang,
+) -> Vec<(String, ReportTable)> {
+    let cells = |name: &str, f: &kfq_core::delegation::DelegationFigures| {
+        vec![
+            Val::Text(name.to_string()),
+            Val::Count(f.province as u64),
+            Val::Count(f.city as u64),
+            Val::Count(f.county as u64),
+            Val::Count(f.granted as u64),
+            Val::Count(f.taken_up as u64),
+            Val::Rate(f.take_up_rate),
+            Val::Count(f.bundles as u64),
+        ]
+    };
+    let table = ReportTable {
+        title: lang
+            .pick("赋权事项承接与一件事一次办 · 按开发区", "Delegated powers and bundled services by zone")
+            .into(),
+        unit: format!("{} {} {}", r.name, lang.pick("截至", "as of"), r.as_of),
+        headers: [
+            ("开发区", "Zone"),
+            ("省级赋权（项）", "Province"),
+            ("市级赋权（项）", "City"),
+            ("县级赋权（项）", "County"),
+            ("赋权合计（项）", "Granted"),
+            ("承接（项）", "Taken up"),
+            ("承接率", "Take-up rate"),
+            ("一件事一次办（项）", "Bundles"),
+        ]
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect(),
+        rows: r.zones.iter().map(|l| cells(&l.name, &l.figures)).collect(),
+        total: Some(cells(lang.pick("合计", "Total"), &r.figures)),
+        notes: vec![lang
+            .pick(
+                "赋权按赋权日期、承接按承接日期计（不晚于截至日期；未填赋权日期的视为已赋权）；承接率 = 承接 ÷ 赋权合计（按事项个数）；一件事一次办计已上线者",
+                "powers count by the day granted and taken up (by the day; undated grants count as granted); take-up rate = taken up ÷ granted, by count; bundles count once launched",
+            )
+            .into()],
+    };
+    vec![(lang.pick("赋权事项", "Delegation").into(), table)]
+}
+
 /// 招商线索 — the leads of a list, as a clerk's ledger of them.
 pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
     use kfq_core::lead::Coded;
@@ -933,50 +980,6 @@ pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
                     date(l.signed_on),
                     text(l.project_code.as_deref().unwrap_or_default()),
                     text(&l.reason),
-                ]
-            })
-            .collect(),
-        total: None,
-        notes: Vec::new(),
-    }
-}
-
-/// 招商活动 — the activities of a list, as a clerk's ledger of them.
-pub fn activities_table(list: &[crate::activities::ActivityView], lang: Lang) -> ReportTable {
-    use kfq_core::activity::Coded;
-    let text = |s: &str| Val::Text(s.to_string());
-    ReportTable {
-        title: lang.pick("招商活动台账", "Attraction activities").into(),
-        unit: String::new(),
-        headers: [
-            ("活动名称", "Activity"),
-            ("开发区", "Zone"),
-            ("活动类别", "Kind"),
-            ("地点", "Place"),
-            ("开始（设立）日期", "Started"),
-            ("结束（撤销）日期", "Ended"),
-            ("带队领导/负责人", "Led by"),
-            ("参加人员", "People"),
-            ("对接企业", "Met"),
-            ("备注", "Note"),
-        ]
-        .iter()
-        .map(|(zh, en)| lang.pick(zh, en).to_string())
-        .collect(),
-        rows: list
-            .iter()
-            .map(|a| {
-                vec![
-                    text(&a.name),
-                    text(&a.zone),
-                    text(a.kind.label(lang)),
-                    text(&a.place),
-                    text(&a.started_on.to_string()),
-                    text(&a.ended_on.map(|d| d.to_string()).unwrap_or_default()),
-                    text(&a.leader),
-                    text(&a.people),
-                    text(&a.met),
-                    text(&a.note),
                 ]
             })
             .collect(),

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod blocker;
 pub mod checks;
 pub mod coded;
+pub mod delegation;
 pub mod duplicates;
 pub mod enterprise;
 pub mod lang;

@@ -78,6 +78,8 @@ pub enum Problem {
     CreditCodeOtherName {
         other: String,
     },
+    /// What a book's rule says of the cell's value, in the reader's language.
+    Field(String),
 }
 
 impl Localized for Problem {
@@ -116,12 +118,20 @@ impl Localized for Problem {
             ),
             Problem::Unreadable(why) if zh => format!("文件无法读取：{why}"),
             Problem::Unreadable(why) => format!("cannot read the file: {why}"),
-            Problem::UnknownSheet => lang
-                .pick(
-                    "不是台账模板中的表（开发区、企业、项目、活动、三个一批、月报、堵点）",
-                    "is not a sheet of the ledger template (开发区, 企业, 项目, 活动, 三个一批, 月报, 堵点)",
-                )
-                .into(),
+            Problem::UnknownSheet => {
+                let books: Vec<&str> = crate::Book::ALL.iter().map(|b| b.sheet()).collect();
+                if zh {
+                    format!(
+                        "不是台账模板中的表（开发区、企业、项目、活动、三个一批、月报、堵点）或专项台账（{}）",
+                        books.join("、")
+                    )
+                } else {
+                    format!(
+                        "is not a sheet of the ledger template (开发区, 企业, 项目, 活动, 三个一批, 月报, 堵点) or of a book ({})",
+                        books.join(", ")
+                    )
+                }
+            }
             Problem::MissingColumn => lang.pick("缺少这一列", "this column is missing").into(),
             Problem::Required => lang.pick("不能为空", "must not be empty").into(),
             Problem::Amount(e) => e.message(lang),
@@ -197,6 +207,7 @@ impl Localized for Problem {
             Problem::CreditCodeOtherName { other } => {
                 format!("this credit code already belongs to “{other}”")
             }
+            Problem::Field(message) => message.clone(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Invariants: no database and no network; a record exists only if every cell of its row
 //! parsed; the template's sheets and headers are defined once, in `template.rs`.
 
+pub mod books;
 pub mod cell;
 pub mod docx;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod records;
 pub mod template;
 pub mod workbook;
 
+pub use books::{Book, BookRow, BookSheet};
 pub use cell::Cell;
 pub use error::{LedgerError, Place, Problem};
 pub use records::Ledger;

@@ -131,7 +131,7 @@ impl Ledger {
                 columns: Default::default(),
             };
             let Some(table) = Table::from_sheet(&sheet.name) else {
-                if sheet.name != "说明" {
+                if sheet.name != "说明" && crate::Book::from_sheet(&sheet.name).is_none() {
                     errors.push(LedgerError::new(&place, Problem::UnknownSheet));
                 }
                 continue;

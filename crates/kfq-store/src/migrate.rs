@@ -37,6 +37,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (14, include_str!("../migrations/sqlite/0014_leads.sql")),
     (15, include_str!("../migrations/sqlite/0015_reminders.sql")),
     (16, include_str!("../migrations/sqlite/0016_activities.sql")),
+    (17, include_str!("../migrations/sqlite/0017_delegation.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -90,6 +91,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         16,
         include_str!("../migrations/postgres/0016_activities.sql"),
+    ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_delegation.sql"),
     ),
 ];
 

@@ -201,7 +201,7 @@ async fn reported(
     kfq_app::frozen::view(&s.db, &signed.actor, region, reported_on).await
 }
 
-fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
+pub(crate) fn as_of(params: &Params) -> Result<chrono::NaiveDate, AppError> {
     kfq_app::reports::as_of_or_today("as_of", params.get("as_of").map(String::as_str))
 }
 

@@ -47,8 +47,23 @@ impl ApiError {
             | AppError::UnknownRound(_)
             | AppError::NotFound
             | AppError::UnknownUser(_) => (StatusCode::NOT_FOUND, json!({"error": message})),
-            AppError::BadArgument { .. } | AppError::Ledger(_) => {
-                (StatusCode::BAD_REQUEST, json!({"error": message}))
+            AppError::BadArgument { .. } => (StatusCode::BAD_REQUEST, json!({"error": message})),
+            AppError::Ledger(faults) => {
+                let faults: Vec<serde_json::Value> = faults
+                    .iter()
+                    .map(|f| {
+                        let (column, letter) = f.column.clone().unwrap_or_default();
+                        json!({
+                            "file": f.place.file, "sheet": f.place.sheet, "row": f.place.row,
+                            "column": column, "letter": letter, "value": f.value,
+                            "message": f.problem.message(self.lang), "text": f.message(self.lang),
+                        })
+                    })
+                    .collect();
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    json!({"error": message, "faults": faults}),
+                )
             }
             AppError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,6 +7,8 @@
 mod activities;
 mod api;
 mod auth;
+mod books;
+mod delegation;
 mod error;
 mod leads;
 mod links;
@@ -20,6 +22,7 @@ mod routes;
 mod work;
 
 use axum::Router;
+use kfq_core::delegation::{DelegatedPower, ServiceBundle};
 use kfq_core::Lang;
 use kfq_store::Db;
 
@@ -107,6 +110,16 @@ fn routes() -> routes::Routes {
         .get("/api/v1/activities/{id}", activities::get)
         .patch("/api/v1/activities/{id}", activities::patch)
         .get("/api/v1/reports/activities", activities::report)
+        .get("/api/v1/powers", delegation::powers)
+        .post("/api/v1/powers", books::create::<DelegatedPower>)
+        .get("/api/v1/powers/{id}", books::get::<DelegatedPower>)
+        .patch("/api/v1/powers/{id}", books::patch::<DelegatedPower>)
+        .get("/api/v1/bundles", delegation::bundles)
+        .post("/api/v1/bundles", books::create::<ServiceBundle>)
+        .get("/api/v1/bundles/{id}", books::get::<ServiceBundle>)
+        .patch("/api/v1/bundles/{id}", books::patch::<ServiceBundle>)
+        .get("/api/v1/reports/delegation", delegation::report)
+        .upload("/api/v1/books/import", books::import)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)
         .post("/api/v1/me/notifications/{id}/read", reminders::read_one)

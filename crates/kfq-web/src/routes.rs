@@ -50,6 +50,12 @@ impl Routes {
         self.add("PUT", path, routing::put(h))
     }
 
+    /// A POST whose body is a file (an import): up to the upload limit, not the JSON one.
+    pub fn upload<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
+        let limit = axum::extract::DefaultBodyLimit::max(crate::books::MAX_UPLOAD_BYTES);
+        self.add("POST", path, routing::post(h).layer(limit))
+    }
+
     pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Routes {
         self.add("DELETE", path, routing::delete(h))
     }

@@ -52,7 +52,8 @@ pub enum Command {
     },
     /// Load the demo data set (Shanxi's cities, zones and a few thousand projects) and exit
     Demo,
-    /// Import ledger files (.xlsx, .xls or CSV named after their sheet); all or nothing
+    /// Import ledger files (.xlsx, .xls or CSV named after their sheet), or the zones' books
+    /// (招商活动, 赋权事项, 一件事一次办, …); all or nothing
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -172,6 +173,20 @@ pub enum Command {
         /// Last day of the period (default: today)
         #[arg(long)]
         to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// 赋权事项 and 一件事一次办 of a region as of a day: powers granted by the province, the city
+    /// and the county, those taken up, the bundled services in use — by zone
+    Powers {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// The day the figures stand at (default: today)
+        #[arg(long)]
+        as_of: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: ReportFormat,
         #[arg(short, long)]
@@ -483,8 +498,10 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
         }
         Command::Import { files } => {
             let db = open(&args.database).await?;
-            let summary = kfq_app::import::import_files(&db, &files, &actor(), lang).await?;
-            println!("{}", summary.describe(lang));
+            let operator = Actor::operator(actor(), lang);
+            let today = kfq_app::reports::today();
+            let done = kfq_app::import::import_any(&db, &files, &operator, today).await?;
+            println!("{}", done.describe(lang));
             Ok(())
         }
         Command::Backup { file, key_file } => {
@@ -625,6 +642,26 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::activity_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Powers {
+            region,
+            as_of,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let as_of = kfq_app::reports::as_of_or_today("--as-of", as_of.as_deref())?;
+            let report =
+                kfq_app::delegation::report(&db, &operator, region.as_deref(), as_of).await?;
+            emit(
+                &report,
+                render::delegation_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

@@ -142,14 +142,17 @@ pub async fn export_xlsx(
     let get = |k: &str| params.get(k).map(String::as_str);
     let found = async {
         let period = kfq_app::reports::period(("from", get("from")), ("to", get("to")))?;
-        kfq_app::activities::list(&s.db, &user.actor, get("region"), get("kind"), Some(period))
-            .await
+        let region = get("region");
+        let (rows, table) =
+            kfq_app::activities::book(&s.db, &user.actor, region, get("kind"), Some(period))
+                .await?;
+        let sheet = match lang {
+            Lang::Zh => kfq_app::books::Book::Activities.sheet(),
+            Lang::En => kfq_app::books::Book::Activities.english(),
+        };
+        Ok((rows, (sheet, table)))
     };
-    let sheet = |found: &[ActivityView]| {
-        let table = kfq_app::render::activities_table(found, lang);
-        (words(lang).activities, table)
-    };
-    let found = found.await.map(|f| (f.len(), sheet(&f)));
+    let found = found.await;
     super::workbook(&s, &user, "activities", &params, found).await
 }
 

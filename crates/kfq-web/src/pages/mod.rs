@@ -5,8 +5,10 @@
 mod activities;
 mod admin;
 mod blockers;
+mod books;
 mod checks;
 mod dashboard;
+mod delegation;
 mod format;
 mod leads;
 mod meetings;
@@ -29,6 +31,7 @@ use axum::Form;
 use kfq_app::users::UserView;
 use kfq_app::{Actor, AppError};
 use kfq_core::access::Action;
+use kfq_core::delegation::{DelegatedPower, ServiceBundle};
 use kfq_core::{Lang, Localized};
 
 use crate::auth::{secret, visitor_lang};
@@ -68,6 +71,20 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/notifications", notifications::page)
         .post("/notifications/read", notifications::read_all)
         .post("/notifications/{id}/read", notifications::read_one)
+        .get("/books", books::index)
+        .upload("/books/import", books::import)
+        .get("/powers", books::list::<DelegatedPower>)
+        .post("/powers", books::create::<DelegatedPower>)
+        .get("/powers/export.xlsx", books::export::<DelegatedPower>)
+        .get("/powers/template.xlsx", books::template::<DelegatedPower>)
+        .get("/powers/{id}", books::page::<DelegatedPower>)
+        .post("/powers/{id}", books::save::<DelegatedPower>)
+        .get("/bundles", books::list::<ServiceBundle>)
+        .post("/bundles", books::create::<ServiceBundle>)
+        .get("/bundles/export.xlsx", books::export::<ServiceBundle>)
+        .get("/bundles/template.xlsx", books::template::<ServiceBundle>)
+        .get("/bundles/{id}", books::page::<ServiceBundle>)
+        .post("/bundles/{id}", books::save::<ServiceBundle>)
         .get("/activities", activities::list)
         .get("/activities/export.xlsx", activities::export_xlsx)
         .post("/activities", activities::create)

@@ -1,0 +1,582 @@
+//! 专项台账 — the books a zone keeps beside its project ledger (招商活动, 赋权事项, 一件事一次办, …).
+//! Each record of a book belongs to one zone: it is seen by whoever sees the zone, recorded and
+//! changed from the version the user saw (audited, before → after), written out as the book's
+//! sheet and read back from it. An import of books is all or nothing: every row is checked by
+//! the rules the forms and the API use, every fault is named by file, sheet, row and column, and
+//! only a clean file is written, in one transaction.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use chrono::NaiveDate;
+use kfq_core::access::Action;
+use kfq_core::zone::Zone;
+use kfq_core::Lang;
+pub use kfq_ledger::books::{Book, BookColumn, Kind};
+use kfq_ledger::{BookRow, BookSheet, LedgerError, Problem};
+use kfq_store::{Db, StoreError, Tx};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::import::Change;
+use crate::projects::FieldError;
+use crate::render::{ReportTable, Val};
+use crate::{Actor, AppError};
+
+/// A record a zone keeps in one of its books.
+pub trait ZoneRecord: Clone + PartialEq + Send + Sync + Sized + 'static {
+    /// The book it is kept in.
+    const BOOK: Book;
+    /// Its name in the audit trail.
+    const OBJECT: &'static str;
+    /// Its key in the API's answers (`{"power": …}`).
+    const ITEM: &'static str;
+    /// How the API and the pages show it.
+    type View: Serialize + Send + Sync;
+
+    fn view(&self, zone: &Zone) -> Self::View;
+
+    fn id(&self) -> i64;
+    fn zone_id(&self) -> i64;
+    fn version(&self) -> i64;
+    /// The record stored under this id at this version.
+    fn stored_as(self, id: i64, version: i64) -> Self;
+    /// A new record of a zone before its fields are applied.
+    fn blank(zone_id: i64, today: NaiveDate) -> Self;
+    /// What tells two records of one zone's book apart (its name; a name and a day).
+    fn key(&self) -> String;
+    /// How the audit trail and messages name it within its zone.
+    fn label(&self) -> String;
+    /// The fields of a change applied and the result checked: every wrong field at once.
+    fn apply(self, fields: &Map<String, Value>, lang: Lang) -> Result<Self, AppError>;
+    /// The record as the audit trail keeps it.
+    fn json(&self) -> Value;
+    /// Its cells as the book's sheet has them, by field.
+    fn cells(&self, lang: Lang) -> Vec<(&'static str, String)>;
+
+    fn all(db: &Db) -> impl Future<Output = Result<Vec<Self>, StoreError>> + Send;
+    fn one(db: &Db, id: i64) -> impl Future<Output = Result<Option<Self>, StoreError>> + Send;
+    fn one_in(
+        tx: &mut Tx,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<Self>, StoreError>> + Send;
+    fn insert(tx: &mut Tx, record: &Self) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn save(tx: &mut Tx, record: &Self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+pub(crate) fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// A rule of a record broken by a field (the domain's faults), named for the user.
+pub(crate) trait Fault {
+    fn field(&self) -> &'static str;
+    fn message(&self, lang: Lang) -> String;
+}
+
+impl Fault for kfq_core::activity::ActivityFault {
+    fn field(&self) -> &'static str {
+        kfq_core::activity::ActivityFault::field(*self)
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        kfq_core::activity::ActivityFault::message(*self, lang).into()
+    }
+}
+
+impl Fault for kfq_core::delegation::DelegationFault {
+    fn field(&self) -> &'static str {
+        kfq_core::delegation::DelegationFault::field(*self)
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        kfq_core::delegation::DelegationFault::message(*self, lang).into()
+    }
+}
+
+/// What one field's value did to a record: set, not a field of it, or refused (why).
+pub(crate) enum Set {
+    Done,
+    Unknown,
+    Refused(String),
+}
+
+impl From<Result<(), String>> for Set {
+    fn from(r: Result<(), String>) -> Set {
+        match r {
+            Ok(()) => Set::Done,
+            Err(why) => Set::Refused(why),
+        }
+    }
+}
+
+/// Applies a change's fields (texts, as forms and the API send them) one by one through `set`,
+/// then checks the whole through `settle`: every wrong field is named at once, each once.
+/// `version`, `zone` and `zone_id` are the caller's, not the record's.
+pub(crate) fn apply_fields<T, F: Fault>(
+    mut record: T,
+    fields: &Map<String, Value>,
+    lang: Lang,
+    unknown: crate::Expected,
+    mut set: impl FnMut(&mut T, &str, String) -> Set,
+    settle: impl FnOnce(T) -> Result<T, Vec<F>>,
+) -> Result<T, AppError> {
+    let mut errors = Vec::new();
+    for (key, value) in fields {
+        if matches!(key.as_str(), "version" | "zone" | "zone_id") {
+            continue;
+        }
+        let text = match crate::projects::text_field(key, value, lang) {
+            Ok(t) => t.to_string(),
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match set(&mut record, key, text) {
+            Set::Done => {}
+            Set::Unknown => errors.push(field_error(key, unknown.describe(lang))),
+            Set::Refused(why) => errors.push(field_error(key, why)),
+        }
+    }
+    match settle(record) {
+        Ok(r) if errors.is_empty() => Ok(r),
+        Ok(_) => Err(AppError::Invalid(errors)),
+        Err(found) => {
+            for f in found {
+                if !errors.iter().any(|e| e.field == f.field()) {
+                    errors.push(field_error(f.field(), f.message(lang)));
+                }
+            }
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+/// A day as a field gives it: empty is none.
+pub(crate) fn day(text: &str, lang: Lang) -> Result<Option<NaiveDate>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| crate::Expected::Date.describe(lang))
+}
+
+/// A value of a closed list by its code or its Chinese name.
+pub(crate) fn coded<C: kfq_core::coded::Coded>(
+    text: &str,
+    expected: crate::Expected,
+    lang: Lang,
+) -> Result<C, String> {
+    C::parse(text).ok_or_else(|| expected.describe(lang))
+}
+
+/// A write refused because the zone's book holds the key already: refused by field.
+pub(crate) fn refuse_taken(e: StoreError, lang: Lang) -> AppError {
+    if e.is_unique_violation() {
+        AppError::Invalid(vec![field_error(
+            "name",
+            lang.pick(
+                "本开发区已登记同名记录",
+                "the zone has a record of that name already",
+            ),
+        )])
+    } else {
+        AppError::Store(e)
+    }
+}
+
+fn audit_key<T: ZoneRecord>(zone: &Zone, record: &T) -> String {
+    format!("{}/{}", zone.name, record.label())
+}
+
+/// The record and its zone, if the zone lies in the actor's scope (else: not found).
+pub async fn visible<T: ZoneRecord>(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(T, Zone), AppError> {
+    actor.must(Action::Read)?;
+    let record = T::one(db, id).await?.ok_or(AppError::NotFound)?;
+    let zone = kfq_store::zones(db)
+        .await?
+        .into_iter()
+        .find(|z| z.id == record.zone_id())
+        .filter(|z| actor.sees(z))
+        .ok_or(AppError::NotFound)?;
+    Ok((record, zone))
+}
+
+/// The records of the zones of the actor's scope (or of the region asked for), each with its
+/// zone, in the store's order.
+pub async fn in_scope<T: ZoneRecord>(
+    db: &Db,
+    actor: &Actor,
+    region: Option<&str>,
+) -> Result<Vec<(T, Zone)>, AppError> {
+    let (_, zones) = crate::reports::zones_in_scope(db, actor, region).await?;
+    Ok(T::all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let zone = zones.get(&r.zone_id())?.clone();
+            Some((r, zone))
+        })
+        .collect())
+}
+
+/// Records a new record in a zone of the actor's scope: `zone` by name (the actor's own when
+/// they work at one), the rest by field.
+pub async fn create<T: ZoneRecord>(
+    db: &Db,
+    actor: &Actor,
+    fields: &Map<String, Value>,
+    today: NaiveDate,
+) -> Result<(T, Zone), AppError> {
+    actor.must(Action::EditProject)?;
+    let lang = actor.lang;
+    let zone = crate::leads::zone_of_request(db, actor, fields).await?;
+    let record = T::blank(zone.id, today).apply(fields, lang)?;
+    let mut tx = db.begin().await?;
+    let id = T::insert(&mut tx, &record)
+        .await
+        .map_err(|e| refuse_taken(e, lang))?;
+    let saved = record.stored_as(id, 1);
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "create",
+        T::OBJECT,
+        &audit_key(&zone, &saved),
+        None,
+        Some(saved.json().to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((saved, zone))
+}
+
+/// Changes a record from the version the user saw (a stale change is refused with a conflict);
+/// it stays with its zone.
+pub async fn update<T: ZoneRecord>(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    fields: &Map<String, Value>,
+) -> Result<(T, Zone), AppError> {
+    let (stored, zone) = visible::<T>(db, actor, id).await?;
+    actor.must(Action::EditProject)?;
+    let lang = actor.lang;
+    crate::leads::stays_in_zone(fields, &zone, lang)?;
+    let changed = stored.stored_as(id, version).apply(fields, lang)?;
+    let mut tx = db.begin().await?;
+    let current = T::one_in(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if current.version() != version {
+        return Err(AppError::Store(StoreError::Conflict));
+    }
+    T::save(&mut tx, &changed)
+        .await
+        .map_err(|e| refuse_taken(e, lang))?;
+    let saved = changed.stored_as(id, version + 1);
+    crate::audit::append(
+        &mut tx,
+        actor,
+        "update",
+        T::OBJECT,
+        &audit_key(&zone, &current),
+        Some(current.json().to_string()),
+        Some(saved.json().to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((saved, zone))
+}
+
+/// A record's cells in its book's order (the zone's name in the zone's column).
+pub fn row_cells<T: ZoneRecord>(record: &T, zone: &Zone, lang: Lang) -> Vec<String> {
+    let mut cells = record.cells(lang);
+    cells.push(("zone", zone.name.clone()));
+    T::BOOK
+        .columns()
+        .iter()
+        .map(|c| {
+            cells
+                .iter()
+                .find(|(k, _)| *k == c.key)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A book as a clerk keeps it: a title, the book's headers, a row per record. It reads back
+/// through [`import`] as it was written.
+pub fn table<'a, T: ZoneRecord>(
+    records: impl IntoIterator<Item = (&'a T, &'a Zone)>,
+    title: &str,
+    lang: Lang,
+) -> ReportTable {
+    let rows = records
+        .into_iter()
+        .map(|(r, zone)| {
+            row_cells(r, zone, lang)
+                .into_iter()
+                .map(Val::Text)
+                .collect()
+        })
+        .collect();
+    ReportTable {
+        title: title.to_string(),
+        unit: String::new(),
+        headers: T::BOOK.headers(lang == Lang::En),
+        rows,
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
+/// A coded value as a book's cell: its Chinese name, or its code in an English book (both read
+/// back).
+pub(crate) fn coded_cell<C: kfq_core::coded::Coded>(value: C, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => value.label(Lang::Zh).to_string(),
+        Lang::En => value.code().to_string(),
+    }
+}
+
+pub(crate) fn date_cell(day: Option<NaiveDate>) -> String {
+    day.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// What an import did to one book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BookCount {
+    pub sheet: &'static str,
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// What an import of books did, book by book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct BookSummary {
+    pub books: Vec<BookCount>,
+}
+
+impl BookSummary {
+    pub fn to_text(&self, lang: Lang) -> String {
+        self.books
+            .iter()
+            .map(|c| match lang {
+                Lang::Zh => format!(
+                    "{}：新增 {}，更新 {}，未变 {}",
+                    c.sheet, c.added, c.changed, c.unchanged
+                ),
+                Lang::En => format!(
+                    "{}: {} added, {} changed, {} unchanged",
+                    c.sheet, c.added, c.changed, c.unchanged
+                ),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The rows of one book, checked and ready to write.
+enum Planned {
+    Activities(Vec<Change<kfq_core::activity::Activity>>),
+    Powers(Vec<Change<kfq_core::delegation::DelegatedPower>>),
+    Bundles(Vec<Change<kfq_core::delegation::ServiceBundle>>),
+}
+
+fn row_fields(row: &BookRow) -> Map<String, Value> {
+    row.fields
+        .iter()
+        .filter(|(k, _)| *k != "zone")
+        .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+        .collect()
+}
+
+/// A refusal of a row's fields, each named at its cell.
+fn located(book: Book, row: &BookRow, error: AppError, lang: Lang) -> Vec<LedgerError> {
+    use kfq_core::Localized;
+    match error {
+        AppError::Invalid(fields) => fields
+            .into_iter()
+            .map(|f| row.fault(book, &f.field, Problem::Field(f.message)))
+            .collect(),
+        other => vec![LedgerError::new(
+            &row.place,
+            Problem::Field(other.message(lang)),
+        )],
+    }
+}
+
+/// Checks a sheet's rows against the records stored: each row matches a record of its zone by
+/// key (then changes it) or is a new one.
+async fn plan<T: ZoneRecord>(
+    db: &Db,
+    actor: &Actor,
+    zones: &[Zone],
+    sheet: &BookSheet,
+    today: NaiveDate,
+    errors: &mut Vec<LedgerError>,
+) -> Result<Vec<Change<T>>, AppError> {
+    let lang = actor.lang;
+    let book = sheet.book;
+    let mut stored: HashMap<(i64, String), T> = T::all(db)
+        .await?
+        .into_iter()
+        .filter(|r| zones.iter().any(|z| z.id == r.zone_id()))
+        .map(|r| ((r.zone_id(), r.key()), r))
+        .collect();
+    let mut first_row: HashMap<(i64, String), usize> = HashMap::new();
+    let mut changes = Vec::new();
+    for row in &sheet.rows {
+        let Some(zone) = zones.iter().find(|z| z.name == row.get("zone")) else {
+            errors.push(
+                row.fault(
+                    book,
+                    "zone",
+                    Problem::Field(
+                        lang.pick(
+                            "没有这个开发区，或不在您的辖区内",
+                            "no such zone in your region",
+                        )
+                        .into(),
+                    ),
+                ),
+            );
+            continue;
+        };
+        let fields = row_fields(row);
+        let fresh = match T::blank(zone.id, today).apply(&fields, lang) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.extend(located(book, row, e, lang));
+                continue;
+            }
+        };
+        let key = (zone.id, fresh.key());
+        if let Some(&first) = first_row.get(&key) {
+            errors.push(LedgerError::new(
+                &row.place,
+                Problem::Duplicate { first_row: first },
+            ));
+            continue;
+        }
+        first_row.insert(key.clone(), row.place.row);
+        match stored.remove(&key) {
+            None => changes.push(Change {
+                before: None,
+                after: fresh,
+            }),
+            Some(before) => match before.clone().apply(&fields, lang) {
+                Ok(after) => changes.push(Change {
+                    before: Some(before),
+                    after,
+                }),
+                Err(e) => errors.extend(located(book, row, e, lang)),
+            },
+        }
+    }
+    Ok(changes)
+}
+
+/// Writes a book's changes and their audit rows; what it did.
+async fn write<T: ZoneRecord>(
+    tx: &mut Tx,
+    actor: &Actor,
+    zones: &[Zone],
+    changes: &[Change<T>],
+) -> Result<BookCount, AppError> {
+    let mut count = BookCount {
+        sheet: T::BOOK.sheet(),
+        added: 0,
+        changed: 0,
+        unchanged: 0,
+    };
+    let zone_of = |r: &T| zones.iter().find(|z| z.id == r.zone_id());
+    for change in changes {
+        let Some(zone) = zone_of(&change.after) else {
+            continue;
+        };
+        let (action, before, after) = match &change.before {
+            Some(before) if *before == change.after => {
+                count.unchanged += 1;
+                continue;
+            }
+            Some(before) => {
+                T::save(tx, &change.after).await?;
+                count.changed += 1;
+                let after = change
+                    .after
+                    .clone()
+                    .stored_as(before.id(), before.version() + 1);
+                ("update", Some(before.json().to_string()), after)
+            }
+            None => {
+                let id = T::insert(tx, &change.after).await?;
+                count.added += 1;
+                ("create", None, change.after.clone().stored_as(id, 1))
+            }
+        };
+        crate::audit::append(
+            tx,
+            actor,
+            action,
+            T::OBJECT,
+            &audit_key(zone, &after),
+            before,
+            Some(after.json().to_string()),
+        )
+        .await?;
+    }
+    Ok(count)
+}
+
+/// Imports the books' sheets as one change: every row checked first, every fault returned at
+/// once (and nothing written), else all written in one transaction.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    sheets: &[BookSheet],
+    today: NaiveDate,
+) -> Result<BookSummary, AppError> {
+    actor.must(Action::EditProject)?;
+    let zones: Vec<Zone> = kfq_store::zones(db)
+        .await?
+        .into_iter()
+        .filter(|z| actor.sees(z))
+        .collect();
+    let mut errors = Vec::new();
+    let mut planned = Vec::new();
+    for sheet in sheets {
+        let z = &zones;
+        let e = &mut errors;
+        planned.push(match sheet.book {
+            Book::Activities => Planned::Activities(plan(db, actor, z, sheet, today, e).await?),
+            Book::Powers => Planned::Powers(plan(db, actor, z, sheet, today, e).await?),
+            Book::Bundles => Planned::Bundles(plan(db, actor, z, sheet, today, e).await?),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Ledger(errors));
+    }
+    let mut tx = db.begin().await?;
+    let mut summary = BookSummary::default();
+    for p in &planned {
+        summary.books.push(match p {
+            Planned::Activities(c) => write(&mut tx, actor, &zones, c).await?,
+            Planned::Powers(c) => write(&mut tx, actor, &zones, c).await?,
+            Planned::Bundles(c) => write(&mut tx, actor, &zones, c).await?,
+        });
+    }
+    tx.commit().await?;
+    Ok(summary)
+}

@@ -1,0 +1,85 @@
+//! 专项台账 through the API: one record of a zone's book read, recorded and changed (the same
+//! three handlers for every book), and a file of books imported.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kfq_app::books::ZoneRecord;
+use kfq_app::reports::today;
+use serde_json::{json, Map, Value};
+
+use crate::api::{edited_version, path_id, Params};
+use crate::auth::{Body, Signed};
+use crate::{ApiError, AppState};
+
+type ApiResult = Result<Response, ApiError>;
+
+/// `GET /api/v1/{book}/{id}`: `{"<item>": …}` with its version as the `ETag`.
+pub async fn get<T: ZoneRecord>(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let (record, zone) = kfq_app::books::visible::<T>(&s.db, &signed.actor, path_id(&id, lang)?)
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    let etag = format!("\"{}\"", record.version());
+    let answer = Json(json!({ T::ITEM: record.view(&zone) }));
+    Ok(([(axum::http::header::ETAG, etag)], answer).into_response())
+}
+
+/// `POST /api/v1/{book}` `{"zone", …}`: 201 with the record.
+pub async fn create<T: ZoneRecord>(
+    State(s): State<AppState>,
+    signed: Signed,
+    Body(fields): Body<Map<String, Value>>,
+) -> ApiResult {
+    let (record, zone) = kfq_app::books::create::<T>(&s.db, &signed.actor, &fields, today())
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ T::ITEM: record.view(&zone) })),
+    )
+        .into_response())
+}
+
+/// `PATCH /api/v1/{book}/{id}` `{"version", …}` (or `If-Match`): a stale version is refused.
+pub async fn patch<T: ZoneRecord>(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(fields): Body<Map<String, Value>>,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let id = path_id(&id, lang)?;
+    let (version, if_match) = edited_version(&headers, &fields, lang)?;
+    match kfq_app::books::update::<T>(&s.db, &signed.actor, id, version, &fields).await {
+        Ok((record, zone)) => Ok(Json(json!({ T::ITEM: record.view(&zone) })).into_response()),
+        Err(e) => Err(ApiError::edited(e, lang, if_match)),
+    }
+}
+
+/// The largest file an import takes (the reader refuses larger ones too).
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// `POST /api/v1/books/import?file=赋权事项.xlsx`, the file as the body: the zones' books it
+/// holds imported in the caller's scope, all or nothing (`{"books": [{"sheet", "added",
+/// "changed", "unchanged"}]}`), or 422 with every fault located (`faults`).
+pub async fn import(
+    State(s): State<AppState>,
+    signed: Signed,
+    params: Params,
+    body: Bytes,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let name = params.get("file").map(String::as_str).unwrap_or_default();
+    let done = kfq_app::import::import_upload(&s.db, name, &body, &signed.actor, today())
+        .await
+        .map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(done).into_response())
+}
