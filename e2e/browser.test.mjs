@@ -630,3 +630,41 @@ test("招商活动: the zone records a trip, registers the lead it brought from 
   await shot(zone, "activities");
   await zone.context().close();
 });
+
+test("专项台账: the zone records a delegated power from the book's page and takes it up; a book uploaded with a wrong cell is refused by row and column, a right one imports", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/books");
+  await Promise.all([zone.waitForURL(base + "/powers"), zone.click("#book-powers")]);
+  const takenUp = Number(await zone.textContent("#taken-up"));
+  await zone.selectOption("#bf-field-level", "city");
+  await zone.fill("#bf-field-name", "e2e建设工程规划许可证核发");
+  await zone.fill("#bf-field-granted_on", "2024-02-01");
+  await Promise.all([zone.waitForURL(/\/powers\/\d+$/), zone.click("#book-create")]);
+  assert.equal(await zone.textContent("#record-name"), "e2e建设工程规划许可证核发");
+  await zone.fill("#bf-field-taken_up_on", "2024-01-05");
+  await zone.click("#record-save");
+  assert.match(await zone.textContent("#error"), /承接日期/);
+  await zone.fill("#bf-field-taken_up_on", "2024-03-05");
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#record-save")]);
+  await zone.goto(base + "/powers");
+  assert.equal(Number(await zone.textContent("#taken-up")), takenUp + 1);
+
+  const upload = async (text) => {
+    await zone.setInputFiles("#bi-file", { name: "赋权事项.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+    await Promise.all([zone.waitForURL(base + "/books/import"), zone.click("#bi-send")]);
+  };
+  await upload("开发区,赋权层级,事项名称,承接日期\n吕梁经济技术开发区,市级,e2e排污许可证核发,\n吕梁经济技术开发区,乡级,e2e取水许可,2024-13-01\n");
+  const faults = await zone.locator("#faults tbody tr").allTextContents();
+  assert.equal(faults.length, 2, faults.join(" | "));
+  assert.match(faults[0], /3.*B.*赋权层级.*乡级/);
+  assert.match(faults[1], /3.*D.*承接日期/);
+  await zone.goto(base + "/powers?q=e2e排污");
+  assert.equal(await zone.textContent("#book-count"), "0", "nothing of the refused file was written");
+  await upload("开发区,赋权层级,事项名称,承接日期\n吕梁经济技术开发区,市级,e2e排污许可证核发,2024-04-01\n");
+  assert.match(await zone.textContent("#imported"), /新增 1/);
+  await zone.click("#import-back");
+  await zone.goto(base + "/powers?q=e2e排污");
+  assert.equal(await zone.textContent("#book-count"), "1");
+  await shot(zone, "powers");
+  await zone.context().close();
+});

@@ -397,17 +397,19 @@ enum Planned {
 fn row_fields(row: &BookRow) -> Map<String, Value> {
     row.fields
         .iter()
-        .filter(|(k, _)| *k != "zone")
+        .filter(|(k, _)| *k != "zone" && !row.unread.contains(k))
         .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
         .collect()
 }
 
-/// A refusal of a row's fields, each named at its cell.
+/// A refusal of a row's fields, each named at its cell (but those whose cells could not be
+/// read, named already).
 fn located(book: Book, row: &BookRow, error: AppError, lang: Lang) -> Vec<LedgerError> {
     use kfq_core::Localized;
     match error {
         AppError::Invalid(fields) => fields
             .into_iter()
+            .filter(|f| !row.unread.contains(&f.field.as_str()))
             .map(|f| row.fault(book, &f.field, Problem::Field(f.message)))
             .collect(),
         other => vec![LedgerError::new(
@@ -456,6 +458,7 @@ async fn plan<T: ZoneRecord>(
         };
         let fields = row_fields(row);
         let fresh = match T::blank(zone.id, today).apply(&fields, lang) {
+            Ok(_) if !row.unread.is_empty() => continue,
             Ok(r) => r,
             Err(e) => {
                 errors.extend(located(book, row, e, lang));
@@ -541,11 +544,13 @@ async fn write<T: ZoneRecord>(
 }
 
 /// Imports the books' sheets as one change: every row checked first, every fault returned at
-/// once (and nothing written), else all written in one transaction.
+/// once with those found reading the cells (`errors`), and nothing written; else all written
+/// in one transaction.
 pub async fn import(
     db: &Db,
     actor: &Actor,
     sheets: &[BookSheet],
+    mut errors: Vec<LedgerError>,
     today: NaiveDate,
 ) -> Result<BookSummary, AppError> {
     actor.must(Action::EditProject)?;
@@ -554,7 +559,6 @@ pub async fn import(
         .into_iter()
         .filter(|z| actor.sees(z))
         .collect();
-    let mut errors = Vec::new();
     let mut planned = Vec::new();
     for sheet in sheets {
         let z = &zones;
@@ -566,6 +570,18 @@ pub async fn import(
         });
     }
     if !errors.is_empty() {
+        let letter = |e: &LedgerError| {
+            let l = e.column.as_ref().map_or("", |(_, l)| l.as_str());
+            (l.len(), l.to_string())
+        };
+        errors.sort_by(|a, b| {
+            (&a.place.file, &a.place.sheet, a.place.row, letter(a)).cmp(&(
+                &b.place.file,
+                &b.place.sheet,
+                b.place.row,
+                letter(b),
+            ))
+        });
         return Err(AppError::Ledger(errors));
     }
     let mut tx = db.begin().await?;

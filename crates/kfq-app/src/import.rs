@@ -217,10 +217,7 @@ pub async fn import_sheets(
         )]));
     }
     let (books, errors) = kfq_ledger::books::read(&book_sheets);
-    if !errors.is_empty() {
-        return Err(AppError::Ledger(errors));
-    }
-    crate::books::import(db, actor, &books, today)
+    crate::books::import(db, actor, &books, errors, today)
         .await
         .map(Imported::Books)
 }

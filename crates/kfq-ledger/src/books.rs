@@ -183,6 +183,9 @@ impl Book {
 pub struct BookRow {
     pub place: Place,
     pub fields: Vec<(&'static str, String)>,
+    /// The fields whose cells could not be read (their faults are reported already): the row is
+    /// still checked for its other faults, never written.
+    pub unread: Vec<&'static str>,
 }
 
 impl BookRow {
@@ -234,7 +237,8 @@ fn header_matches(cell: &Cell, column: &BookColumn) -> bool {
 }
 
 /// Reads the sheets that hold books; the others are left to the project ledger. Every fault is
-/// returned, each located to its cell.
+/// returned, each located to its cell; a row keeps the fields that could be read, so that its
+/// other faults can still be found.
 pub fn read(sheets: &[Sheet]) -> (Vec<BookSheet>, Vec<LedgerError>) {
     let mut books = Vec::new();
     let mut errors = Vec::new();
@@ -299,6 +303,7 @@ pub fn read(sheets: &[Sheet]) -> (Vec<BookSheet>, Vec<LedgerError>) {
                 ..place.clone()
             };
             let mut fields = Vec::new();
+            let mut unread = Vec::new();
             for c in columns {
                 let Some(&i) = index.get(c.key) else { continue };
                 let cell = cells.get(i).unwrap_or(&Cell::Empty);
@@ -325,12 +330,14 @@ pub fn read(sheets: &[Sheet]) -> (Vec<BookSheet>, Vec<LedgerError>) {
                         i,
                         "",
                     ));
+                    unread.push(c.key);
                 }
                 fields.push((c.key, text));
             }
             rows.push(BookRow {
                 place: row_place,
                 fields,
+                unread,
             });
         }
         books.push(BookSheet { book, rows });

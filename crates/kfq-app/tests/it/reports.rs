@@ -100,6 +100,22 @@ async fn the_demo_reproduces_the_published_figures() {
             assert_eq!(project.zone_id, l.zone_id);
         }
 
+        // 吕梁 2023: 省级赋权 58 项、市级 3846 项、县级 1033 项，开发区承接 3567 项 (seeds 004);
+        // 晋城经开区 2024: 29 项“一件事一次办” (seeds 003).
+        let delegation = kfq_app::delegation::report(db, &op, Some("141100"), year("2023-12-31"))
+            .await
+            .unwrap();
+        let f = delegation.figures;
+        assert_eq!(
+            (f.province, f.city, f.county, f.taken_up),
+            (58, 3846, 1033, 3567)
+        );
+        let jincheng =
+            kfq_app::delegation::report(db, &op, Some("晋城经济技术开发区"), year("2024-12-31"))
+                .await
+                .unwrap();
+        assert_eq!(jincheng.figures.bundles, 29);
+
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
         let published: &[PublishedRow] = &[
             ("140100", 14, None, None, None, None, None),

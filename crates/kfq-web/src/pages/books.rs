@@ -144,6 +144,8 @@ struct ListPage {
     f: Figures,
     headers: Vec<String>,
     rows: Vec<Row>,
+    /// The column whose cell links to the record's page: its name.
+    link: usize,
     zone_choices: Vec<Choice>,
     filters: Vec<Filter>,
     q: String,
@@ -249,6 +251,11 @@ async fn list_page<T: BookPage>(
         f,
         headers: T::BOOK.headers(lang == Lang::En),
         rows,
+        link: T::BOOK
+            .columns()
+            .iter()
+            .position(|c| c.key == "name")
+            .unwrap_or_default(),
         zone_choices: zones.iter().map(|z| Choice::new(z, z, &zone)).collect(),
         filters,
         q: param("q"),
@@ -537,7 +544,8 @@ pub struct Entry {
     pub path: &'static str,
     pub title: &'static str,
     pub about: &'static str,
-    pub count: usize,
+    /// How many records the user sees (a report has none).
+    pub count: Option<usize>,
 }
 
 #[derive(Template)]
@@ -561,7 +569,7 @@ async fn entry<T: BookPage>(
         path: T::PATH,
         title: T::title(user.lang()),
         about,
-        count,
+        count: Some(count),
     })
 }
 
@@ -590,7 +598,14 @@ pub async fn index(State(s): State<AppState>, user: PageUser) -> Response {
         path: "/activities",
         title: w.activities,
         about: w.about_activities,
-        count: activities,
+        count: Some(activities),
+    });
+    entries.push(Entry {
+        id: "agency",
+        path: "/agency",
+        title: w.agency,
+        about: w.about_agency,
+        count: None,
     });
     let page = IndexPage {
         chrome: user.chrome(w.books, "books"),

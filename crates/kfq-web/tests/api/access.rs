@@ -283,6 +283,10 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.lead
     } else if path.contains("activities") {
         taiyuan.activity
+    } else if path.contains("powers") {
+        taiyuan.power
+    } else if path.contains("bundles") {
+        taiyuan.bundle
     } else if path.contains("notifications") {
         taiyuan.notification
     } else if path.contains("blockers") {
@@ -313,6 +317,8 @@ struct Taiyuan {
     lead: i64,
     notification: i64,
     activity: i64,
+    power: i64,
+    bundle: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -384,6 +390,26 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             .await
             .unwrap();
         let activities_before = kfq_store::activities(&app.db.db).await.unwrap();
+        // 太原's delegated power and bundled service, named so that a leak shows.
+        let power: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "level": "city", "name": "太原半导体项目用地审批"}))
+        .unwrap();
+        let (power, _) = kfq_app::books::create::<kfq_core::delegation::DelegatedPower>(
+            &app.db.db, &operator, &power, today,
+        )
+        .await
+        .unwrap();
+        let bundle: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "name": "太原半导体项目开工一件事",
+            "procedures": "施工许可、质量监督"}))
+        .unwrap();
+        let (bundle, _) = kfq_app::books::create::<kfq_core::delegation::ServiceBundle>(
+            &app.db.db, &operator, &bundle, today,
+        )
+        .await
+        .unwrap();
+        let powers_before = kfq_store::powers(&app.db.db).await.unwrap();
+        let bundles_before = kfq_store::bundles(&app.db.db).await.unwrap();
         let leads_before = kfq_store::leads(&app.db.db).await.unwrap();
         // A reminder of 太原's city user, unread.
         let mut tx = app.db.db.begin().await.unwrap();
@@ -405,6 +431,8 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         tx.commit().await.unwrap();
         let objects = Taiyuan {
             activity: activity.id,
+            power: power.id,
+            bundle: bundle.id,
             notification,
             lead: lead.id,
             project: ty,
@@ -522,6 +550,16 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::activities(&app.db.db).await.unwrap(),
             activities_before,
             "{engine}: 太原's activity unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::powers(&app.db.db).await.unwrap(),
+            powers_before,
+            "{engine}: 太原's power unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::bundles(&app.db.db).await.unwrap(),
+            bundles_before,
+            "{engine}: 太原's bundle unchanged, none added there"
         );
         assert_eq!(
             kfq_store::unread_count(&app.db.db, "taiyuan")

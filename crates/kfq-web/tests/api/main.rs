@@ -15,6 +15,7 @@ mod access;
 mod activities;
 mod blockers;
 mod checks;
+mod delegation;
 mod duties;
 mod leads;
 mod meetings;
