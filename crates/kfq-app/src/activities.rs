@@ -14,7 +14,7 @@ use kfq_store::{Db, StoreError, Tx};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::books::{self, Set, ZoneRecord};
+use crate::books::{self, Ctx, Set, ZoneRecord};
 use crate::leads::LeadView;
 use crate::render::ReportTable;
 use crate::{Actor, AppError, Expected};
@@ -171,7 +171,8 @@ impl ZoneRecord for Activity {
         self.name.clone()
     }
 
-    fn apply(self, fields: &Map<String, Value>, lang: Lang) -> Result<Activity, AppError> {
+    fn apply(self, fields: &Map<String, Value>, ctx: &Ctx) -> Result<Activity, AppError> {
+        let lang = ctx.lang;
         checked(self, fields, lang)
     }
 

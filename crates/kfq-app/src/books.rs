@@ -48,7 +48,7 @@ pub trait ZoneRecord: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// How the audit trail and messages name it within its zone.
     fn label(&self) -> String;
     /// The fields of a change applied and the result checked: every wrong field at once.
-    fn apply(self, fields: &Map<String, Value>, lang: Lang) -> Result<Self, AppError>;
+    fn apply(self, fields: &Map<String, Value>, ctx: &Ctx) -> Result<Self, AppError>;
     /// The record as the audit trail keeps it.
     fn json(&self) -> Value;
     /// Its cells as the book's sheet has them, by field.
@@ -64,6 +64,31 @@ pub trait ZoneRecord: Clone + PartialEq + Send + Sync + Sized + 'static {
     fn save(tx: &mut Tx, record: &Self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
+/// What a change of a record is checked against besides its own fields.
+pub struct Ctx<'a> {
+    pub lang: Lang,
+    /// Every project, for records that name one by its code (in the record's zone only).
+    pub projects: &'a [kfq_core::project::Project],
+}
+
+impl Ctx<'_> {
+    /// The project of a zone by its code, or the refusal naming the field.
+    pub(crate) fn project(&self, code: &str, zone_id: i64) -> Result<i64, String> {
+        self.projects
+            .iter()
+            .find(|p| p.code.as_str() == code && p.zone_id == zone_id)
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                self.lang
+                    .pick(
+                        "本开发区没有这个项目编号",
+                        "no project of the zone has this code",
+                    )
+                    .to_string()
+            })
+    }
+}
+
 pub(crate) fn field_error(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.into(),
@@ -77,25 +102,27 @@ pub(crate) trait Fault {
     fn message(&self, lang: Lang) -> String;
 }
 
-impl Fault for kfq_core::activity::ActivityFault {
-    fn field(&self) -> &'static str {
-        kfq_core::activity::ActivityFault::field(*self)
-    }
+/// The domain's faults are named by their own `field` and `message`.
+macro_rules! faults {
+    ($($fault:path),*) => {$(
+        impl Fault for $fault {
+            fn field(&self) -> &'static str {
+                <$fault>::field(*self)
+            }
 
-    fn message(&self, lang: Lang) -> String {
-        kfq_core::activity::ActivityFault::message(*self, lang).into()
-    }
+            fn message(&self, lang: Lang) -> String {
+                <$fault>::message(*self, lang).into()
+            }
+        }
+    )*};
 }
 
-impl Fault for kfq_core::delegation::DelegationFault {
-    fn field(&self) -> &'static str {
-        kfq_core::delegation::DelegationFault::field(*self)
-    }
-
-    fn message(&self, lang: Lang) -> String {
-        kfq_core::delegation::DelegationFault::message(*self, lang).into()
-    }
-}
+faults!(
+    kfq_core::activity::ActivityFault,
+    kfq_core::delegation::DelegationFault,
+    kfq_core::land::LandFault,
+    kfq_core::commitment::CommitmentFault
+);
 
 /// What one field's value did to a record: set, not a field of it, or refused (why).
 pub(crate) enum Set {
@@ -240,7 +267,12 @@ pub async fn create<T: ZoneRecord>(
     actor.must(Action::EditProject)?;
     let lang = actor.lang;
     let zone = crate::leads::zone_of_request(db, actor, fields).await?;
-    let record = T::blank(zone.id, today).apply(fields, lang)?;
+    let snapshot = db.snapshot().await?;
+    let ctx = Ctx {
+        lang,
+        projects: &snapshot.projects,
+    };
+    let record = T::blank(zone.id, today).apply(fields, &ctx)?;
     let mut tx = db.begin().await?;
     let id = T::insert(&mut tx, &record)
         .await
@@ -256,7 +288,8 @@ pub async fn create<T: ZoneRecord>(
         Some(saved.json().to_string()),
     )
     .await?;
-    tx.commit().await?;
+    // The books are read from their tables, not from the ledger's snapshot.
+    tx.commit_outside_ledger().await?;
     Ok((saved, zone))
 }
 
@@ -273,7 +306,12 @@ pub async fn update<T: ZoneRecord>(
     actor.must(Action::EditProject)?;
     let lang = actor.lang;
     crate::leads::stays_in_zone(fields, &zone, lang)?;
-    let changed = stored.stored_as(id, version).apply(fields, lang)?;
+    let snapshot = db.snapshot().await?;
+    let ctx = Ctx {
+        lang,
+        projects: &snapshot.projects,
+    };
+    let changed = stored.stored_as(id, version).apply(fields, &ctx)?;
     let mut tx = db.begin().await?;
     let current = T::one_in(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if current.version() != version {
@@ -293,7 +331,8 @@ pub async fn update<T: ZoneRecord>(
         Some(saved.json().to_string()),
     )
     .await?;
-    tx.commit().await?;
+    // The books are read from their tables, not from the ledger's snapshot.
+    tx.commit_outside_ledger().await?;
     Ok((saved, zone))
 }
 
@@ -392,6 +431,8 @@ enum Planned {
     Activities(Vec<Change<kfq_core::activity::Activity>>),
     Powers(Vec<Change<kfq_core::delegation::DelegatedPower>>),
     Bundles(Vec<Change<kfq_core::delegation::ServiceBundle>>),
+    Parcels(Vec<Change<kfq_core::land::StandardParcel>>),
+    Commitments(Vec<Change<kfq_core::commitment::Commitment>>),
 }
 
 fn row_fields(row: &BookRow) -> Map<String, Value> {
@@ -423,13 +464,13 @@ fn located(book: Book, row: &BookRow, error: AppError, lang: Lang) -> Vec<Ledger
 /// key (then changes it) or is a new one.
 async fn plan<T: ZoneRecord>(
     db: &Db,
-    actor: &Actor,
+    ctx: &Ctx<'_>,
     zones: &[Zone],
     sheet: &BookSheet,
     today: NaiveDate,
     errors: &mut Vec<LedgerError>,
 ) -> Result<Vec<Change<T>>, AppError> {
-    let lang = actor.lang;
+    let lang = ctx.lang;
     let book = sheet.book;
     let mut stored: HashMap<(i64, String), T> = T::all(db)
         .await?
@@ -457,7 +498,7 @@ async fn plan<T: ZoneRecord>(
             continue;
         };
         let fields = row_fields(row);
-        let fresh = match T::blank(zone.id, today).apply(&fields, lang) {
+        let fresh = match T::blank(zone.id, today).apply(&fields, ctx) {
             Ok(_) if !row.unread.is_empty() => continue,
             Ok(r) => r,
             Err(e) => {
@@ -479,7 +520,7 @@ async fn plan<T: ZoneRecord>(
                 before: None,
                 after: fresh,
             }),
-            Some(before) => match before.clone().apply(&fields, lang) {
+            Some(before) => match before.clone().apply(&fields, ctx) {
                 Ok(after) => changes.push(Change {
                     before: Some(before),
                     after,
@@ -560,13 +601,19 @@ pub async fn import(
         .filter(|z| actor.sees(z))
         .collect();
     let mut planned = Vec::new();
+    let snapshot = db.snapshot().await?;
+    let ctx = Ctx {
+        lang: actor.lang,
+        projects: &snapshot.projects,
+    };
     for sheet in sheets {
-        let z = &zones;
-        let e = &mut errors;
+        let (c, z, e) = (&ctx, &zones, &mut errors);
         planned.push(match sheet.book {
-            Book::Activities => Planned::Activities(plan(db, actor, z, sheet, today, e).await?),
-            Book::Powers => Planned::Powers(plan(db, actor, z, sheet, today, e).await?),
-            Book::Bundles => Planned::Bundles(plan(db, actor, z, sheet, today, e).await?),
+            Book::Activities => Planned::Activities(plan(db, c, z, sheet, today, e).await?),
+            Book::Powers => Planned::Powers(plan(db, c, z, sheet, today, e).await?),
+            Book::Bundles => Planned::Bundles(plan(db, c, z, sheet, today, e).await?),
+            Book::Parcels => Planned::Parcels(plan(db, c, z, sheet, today, e).await?),
+            Book::Commitments => Planned::Commitments(plan(db, c, z, sheet, today, e).await?),
         });
     }
     if !errors.is_empty() {
@@ -591,8 +638,11 @@ pub async fn import(
             Planned::Activities(c) => write(&mut tx, actor, &zones, c).await?,
             Planned::Powers(c) => write(&mut tx, actor, &zones, c).await?,
             Planned::Bundles(c) => write(&mut tx, actor, &zones, c).await?,
+            Planned::Parcels(c) => write(&mut tx, actor, &zones, c).await?,
+            Planned::Commitments(c) => write(&mut tx, actor, &zones, c).await?,
         });
     }
-    tx.commit().await?;
+    // The books are read from their tables, not from the ledger's snapshot.
+    tx.commit_outside_ledger().await?;
     Ok(summary)
 }

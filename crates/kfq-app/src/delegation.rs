@@ -16,7 +16,7 @@ use kfq_store::{Db, StoreError, Tx};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::books::{self, Set, ZoneRecord};
+use crate::books::{self, Ctx, Set, ZoneRecord};
 use crate::render::ReportTable;
 use crate::{Actor, AppError, Expected};
 
@@ -118,7 +118,8 @@ impl ZoneRecord for DelegatedPower {
         self.name.clone()
     }
 
-    fn apply(self, fields: &Map<String, Value>, lang: Lang) -> Result<DelegatedPower, AppError> {
+    fn apply(self, fields: &Map<String, Value>, ctx: &Ctx) -> Result<DelegatedPower, AppError> {
+        let lang = ctx.lang;
         books::apply_fields(
             self,
             fields,
@@ -231,7 +232,8 @@ impl ZoneRecord for ServiceBundle {
         self.name.clone()
     }
 
-    fn apply(self, fields: &Map<String, Value>, lang: Lang) -> Result<ServiceBundle, AppError> {
+    fn apply(self, fields: &Map<String, Value>, ctx: &Ctx) -> Result<ServiceBundle, AppError> {
+        let lang = ctx.lang;
         books::apply_fields(
             self,
             fields,

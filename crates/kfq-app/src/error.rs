@@ -396,6 +396,14 @@ pub enum Expected {
     PowerField,
     /// A field of a bundled service.
     BundleField,
+    /// A field of a standard parcel.
+    ParcelField,
+    /// A field of a commitment.
+    CommitmentField,
+    /// 核查结果 of a commitment.
+    CommitmentResult,
+    /// A non-negative number with at most two decimals (亩, 容积率).
+    Area,
 }
 
 impl Expected {
@@ -564,6 +572,30 @@ impl Expected {
                 .pick(
                     "一件事一次办没有这一项（zone、name、procedures、launched_on、note）",
                     "not a field of a bundled service (zone, name, procedures, launched_on, note)",
+                )
+                .into(),
+            (Expected::ParcelField, _) => lang
+                .pick(
+                    "标准地没有这一项（zone、code、location、area_mu、intensity_wan、output_wan、tax_wan、plot_ratio、project、allocated_on、note）",
+                    "not a field of a standard parcel (zone, code, location, area_mu, intensity_wan, output_wan, tax_wan, plot_ratio, project, allocated_on, note)",
+                )
+                .into(),
+            (Expected::CommitmentField, _) => lang
+                .pick(
+                    "承诺制没有这一项（zone、project、item、content、filed_on、due_on、verified_on、result、note）",
+                    "not a field of a commitment (zone, project, item, content, filed_on, due_on, verified_on, result, note)",
+                )
+                .into(),
+            (Expected::CommitmentResult, _) => lang
+                .pick(
+                    "核查结果应为 待核查、已履诺、未履诺 之一（pending、kept、broken）",
+                    "one of pending, kept, broken",
+                )
+                .into(),
+            (Expected::Area, _) => lang
+                .pick(
+                    "应为不超过两位小数的非负数，如 12.5",
+                    "a non-negative number with at most two decimals, like 12.5",
                 )
                 .into(),
             (Expected::ActivityOfZone, _) => lang

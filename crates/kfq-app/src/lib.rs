@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod frozen;
 pub mod import;
+pub mod land;
 pub mod leads;
 pub mod meetings;
 pub mod monthly;

@@ -936,6 +936,138 @@ pub fn delegation_tables(
     vec![(lang.pick("赋权事项", "Delegation").into(), table)]
 }
 
+fn headers_of(pairs: &[(&str, &str)], lang: Lang) -> Vec<String> {
+    pairs
+        .iter()
+        .map(|(zh, en)| lang.pick(zh, en).to_string())
+        .collect()
+}
+
+/// 标准地 and 承诺制 of a region over a period: by zone, and the parcels short of their
+/// indicators.
+pub fn land_tables(r: &crate::land::LandReport, lang: Lang) -> Vec<(String, ReportTable)> {
+    let period = format!("{} {} — {}", r.name, r.from, r.to);
+    let land = |name: &str, f: &kfq_core::land::LandFigures| {
+        vec![
+            Val::Text(name.to_string()),
+            Val::Count(f.sold as u64),
+            Val::Text(f.sold_area.to_string()),
+            Val::Count(f.available as u64),
+            Val::Text(f.available_area.to_string()),
+            Val::Count(f.short as u64),
+        ]
+    };
+    let parcels = ReportTable {
+        title: lang.pick("标准地 · 按开发区", "Standard land by zone").into(),
+        unit: period.clone(),
+        headers: headers_of(
+            &[
+                ("开发区", "Zone"),
+                ("出让（宗）", "Sold"),
+                ("出让面积（亩）", "Area sold (mu)"),
+                ("未出让（宗）", "Left"),
+                ("未出让面积（亩）", "Area left (mu)"),
+                ("指标未达标（宗）", "Short"),
+            ],
+            lang,
+        ),
+        rows: r.zones.iter().map(|z| land(&z.name, &z.land)).collect(),
+        total: Some(land(lang.pick("合计", "Total"), &r.land)),
+        notes: vec![lang
+            .pick(
+                "出让按出让日期计；未出让按期末计；未达标：投资强度按项目总投资 ÷ 面积（出让后核对），亩均产值按预计年产值 ÷ 面积（达产后核对）",
+                "sold by the day sold; left at the period's end; short: investment per mu = the project's total ÷ area (once sold), output per mu = expected output ÷ area (once at full output)",
+            )
+            .into()],
+    };
+    let promise = |name: &str, f: &kfq_core::commitment::CommitmentFigures| {
+        vec![
+            Val::Text(name.to_string()),
+            Val::Count(f.projects as u64),
+            Val::Count(f.items as u64),
+            Val::Count(f.kept as u64),
+            Val::Count(f.broken as u64),
+            Val::Count(f.overdue as u64),
+            Val::Count(f.new_filings as u64),
+            Val::Count(f.new_under_commitment as u64),
+            Val::Rate(f.commitment_rate),
+        ]
+    };
+    let commitments = ReportTable {
+        title: lang.pick("承诺制 · 按开发区", "承诺制 by zone").into(),
+        unit: period,
+        headers: headers_of(
+            &[
+                ("开发区", "Zone"),
+                ("承诺制项目（个）", "Projects"),
+                ("承诺事项（项）", "Commitments"),
+                ("已履诺", "Kept"),
+                ("未履诺", "Broken"),
+                ("逾期未核查", "Overdue"),
+                ("新备案项目", "New filings"),
+                ("其中承诺制", "Under 承诺制"),
+                ("承诺制比例", "Share"),
+            ],
+            lang,
+        ),
+        rows: r
+            .zones
+            .iter()
+            .map(|z| promise(&z.name, &z.commitments))
+            .collect(),
+        total: Some(promise(lang.pick("合计", "Total"), &r.commitments)),
+        notes: vec![lang
+            .pick(
+                "承诺制项目、承诺事项按承诺日期计；履诺情况按核查日期计；逾期 = 期末已过履诺期限仍未核查；比例 = 期内项目备案受理的项目中有承诺者 ÷ 期内备案项目",
+                "projects and commitments by the day filed; findings by the day checked; overdue = past due, unchecked at the end; share = projects filed (项目备案) in the period with a commitment ÷ those filed",
+            )
+            .into()],
+    };
+    let verdict = |v: Option<bool>| match v {
+        Some(true) => lang.pick("达标", "met"),
+        Some(false) => lang.pick("未达标", "short"),
+        None => lang.pick("未核对", "not checked"),
+    };
+    let short = ReportTable {
+        title: lang
+            .pick("指标未达标的标准地", "Parcels short of their indicators")
+            .into(),
+        unit: format!("{} {}", lang.pick("截至", "as of"), r.to),
+        headers: headers_of(
+            &[
+                ("开发区", "Zone"),
+                ("地块编号", "Parcel"),
+                ("项目编号", "Project"),
+                ("面积（亩）", "Area (mu)"),
+                ("投资强度", "Investment per mu"),
+                ("亩均产值", "Output per mu"),
+            ],
+            lang,
+        ),
+        rows: r
+            .short
+            .iter()
+            .map(|p| {
+                vec![
+                    Val::Text(p.zone.clone()),
+                    Val::Text(p.code.clone()),
+                    Val::Text(p.project.clone()),
+                    Val::Text(p.area_mu.to_string()),
+                    Val::Text(verdict(p.compliance.intensity).into()),
+                    Val::Text(verdict(p.compliance.output).into()),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    };
+    vec![
+        (lang.pick("标准地", "Land").into(), parcels),
+        (lang.pick("承诺制", "Commitments").into(), commitments),
+        (lang.pick("未达标", "Short").into(), short),
+    ]
+}
+
 /// 招商线索 — the leads of a list, as a clerk's ledger of them.
 pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
     use kfq_core::lead::Coded;

@@ -19,6 +19,10 @@ pub enum Book {
     Powers,
     /// 一件事一次办 — a zone's bundled services.
     Bundles,
+    /// 标准地 — a zone's standard parcels and the projects they were sold to.
+    Parcels,
+    /// 承诺制 — the commitments projects' owners filed.
+    Commitments,
 }
 
 /// How a book's cell is read before its field is checked.
@@ -123,8 +127,76 @@ const BUNDLES: &[BookColumn] = &[
     NOTE,
 ];
 
+const PARCELS: &[BookColumn] = &[
+    ZONE,
+    column("code", &["地块编号", "宗地编号"], "Parcel", Text, true),
+    column(
+        "location",
+        &["坐落", "位置", "地块位置"],
+        "Location",
+        Text,
+        false,
+    ),
+    column(
+        "area_mu",
+        &["面积（亩）", "面积", "用地面积（亩）"],
+        "Area (mu)",
+        Text,
+        true,
+    ),
+    column(
+        "intensity_wan",
+        &["投资强度（万元/亩）", "投资强度"],
+        "Investment per mu (10k yuan)",
+        Text,
+        false,
+    ),
+    column(
+        "output_wan",
+        &["亩均产值（万元/亩）", "亩均产值"],
+        "Output per mu (10k yuan)",
+        Text,
+        false,
+    ),
+    column(
+        "tax_wan",
+        &["亩均税收（万元/亩）", "亩均税收"],
+        "Tax per mu (10k yuan)",
+        Text,
+        false,
+    ),
+    column("plot_ratio", &["容积率"], "Plot ratio", Text, false),
+    column(
+        "project",
+        &["项目编号", "受让项目编号"],
+        "Project",
+        Text,
+        false,
+    ),
+    column("allocated_on", &["出让日期"], "Sold", Date, false),
+    NOTE,
+];
+
+const COMMITMENTS: &[BookColumn] = &[
+    ZONE,
+    column("project", &["项目编号"], "Project", Text, true),
+    column("item", &["承诺事项"], "Commitment", Text, true),
+    column("content", &["承诺内容"], "Content", Text, false),
+    column("filed_on", &["承诺日期"], "Filed", Date, true),
+    column("due_on", &["履诺期限"], "Due", Date, false),
+    column("verified_on", &["核查日期"], "Checked", Date, false),
+    column("result", &["核查结果"], "Finding", Text, false),
+    NOTE,
+];
+
 impl Book {
-    pub const ALL: [Book; 3] = [Book::Activities, Book::Powers, Book::Bundles];
+    pub const ALL: [Book; 5] = [
+        Book::Activities,
+        Book::Powers,
+        Book::Bundles,
+        Book::Parcels,
+        Book::Commitments,
+    ];
 
     /// The sheet's name (and the stem of its CSV file).
     pub fn sheet(self) -> &'static str {
@@ -132,6 +204,8 @@ impl Book {
             Book::Activities => "招商活动",
             Book::Powers => "赋权事项",
             Book::Bundles => "一件事一次办",
+            Book::Parcels => "标准地",
+            Book::Commitments => "承诺制",
         }
     }
 
@@ -141,6 +215,8 @@ impl Book {
             Book::Activities => "activities",
             Book::Powers => "powers",
             Book::Bundles => "bundles",
+            Book::Parcels => "parcels",
+            Book::Commitments => "commitments",
         }
     }
 
@@ -149,6 +225,8 @@ impl Book {
             Book::Activities => ACTIVITIES,
             Book::Powers => POWERS,
             Book::Bundles => BUNDLES,
+            Book::Parcels => PARCELS,
+            Book::Commitments => COMMITMENTS,
         }
     }
 

@@ -38,6 +38,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (15, include_str!("../migrations/sqlite/0015_reminders.sql")),
     (16, include_str!("../migrations/sqlite/0016_activities.sql")),
     (17, include_str!("../migrations/sqlite/0017_delegation.sql")),
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_land_and_commitments.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -95,6 +99,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         17,
         include_str!("../migrations/postgres/0017_delegation.sql"),
+    ),
+    (
+        18,
+        include_str!("../migrations/postgres/0018_land_and_commitments.sql"),
     ),
 ];
 

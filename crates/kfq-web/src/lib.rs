@@ -10,6 +10,7 @@ mod auth;
 mod books;
 mod delegation;
 mod error;
+mod land;
 mod leads;
 mod links;
 mod meetings;
@@ -22,7 +23,9 @@ mod routes;
 mod work;
 
 use axum::Router;
+use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
+use kfq_core::land::StandardParcel;
 use kfq_core::Lang;
 use kfq_store::Db;
 
@@ -119,6 +122,15 @@ fn routes() -> routes::Routes {
         .get("/api/v1/bundles/{id}", books::get::<ServiceBundle>)
         .patch("/api/v1/bundles/{id}", books::patch::<ServiceBundle>)
         .get("/api/v1/reports/delegation", delegation::report)
+        .get("/api/v1/parcels", land::parcels)
+        .post("/api/v1/parcels", books::create::<StandardParcel>)
+        .get("/api/v1/parcels/{id}", books::get::<StandardParcel>)
+        .patch("/api/v1/parcels/{id}", books::patch::<StandardParcel>)
+        .get("/api/v1/commitments", land::commitments)
+        .post("/api/v1/commitments", books::create::<Commitment>)
+        .get("/api/v1/commitments/{id}", books::get::<Commitment>)
+        .patch("/api/v1/commitments/{id}", books::patch::<Commitment>)
+        .get("/api/v1/reports/land", land::report)
         .upload("/api/v1/books/import", books::import)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)

@@ -192,6 +192,24 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 标准地 and 承诺制 of a region over a period: parcels sold and their area, parcels left,
+    /// projects short of their indicators; 承诺制项目, commitments kept, broken, overdue, and the
+    /// share of new 备案 projects under 承诺制 — by zone
+    Land {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// First day of the period (default: 1 January this year)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period (default: today)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 提醒: sweep every account's reminders once (each queued in the outbox), optionally
     /// deliver what is due to KFQ_WEBHOOK_URL, and show the outbox
     Reminders {
@@ -642,6 +660,27 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::activity_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Land {
+            region,
+            from,
+            to,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let (from, to) =
+                kfq_app::reports::period(("--from", from.as_deref()), ("--to", to.as_deref()))?;
+            let report = kfq_app::land::report(&db, &operator, region.as_deref(), from, to).await?;
+            emit(
+                &report,
+                render::land_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

@@ -12,6 +12,7 @@ mod activities;
 mod calibration;
 mod cycle;
 mod delegation;
+mod land;
 mod leads;
 mod meetings;
 mod names;
@@ -199,6 +200,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     procedures::seed(db, today).await?;
     leads::seed(db, &operator, today).await?;
     delegation::seed(db, today).await?;
+    land::seed(db, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

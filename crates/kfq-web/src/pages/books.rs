@@ -41,6 +41,9 @@ pub trait BookPage: ZoneRecord {
     /// Where its pages live: `/powers`, `/powers/{id}`, `/powers/export.xlsx`.
     const PATH: &'static str;
 
+    /// Its figures count over a period (from, to) rather than as of a day.
+    const PERIOD: bool = false;
+
     fn title(lang: Lang) -> &'static str;
 
     /// The choices of a coded column (its forms' selects and its filter), as (code, name).
@@ -150,6 +153,9 @@ struct ListPage {
     filters: Vec<Filter>,
     q: String,
     as_of: String,
+    period: bool,
+    from: String,
+    to: String,
     fields: Vec<Field>,
     query: String,
     edits: bool,
@@ -260,6 +266,9 @@ async fn list_page<T: BookPage>(
         filters,
         q: param("q"),
         as_of: param("as_of"),
+        period: T::PERIOD,
+        from: param("from"),
+        to: param("to"),
         fields: form_fields::<T>(None, lang),
         query: super::projects::query_of(params),
         edits: user.actor.role.allows(Action::EditProject),
@@ -582,6 +591,8 @@ pub async fn index(State(s): State<AppState>, user: PageUser) -> Response {
         Ok::<_, AppError>(vec![
             entry::<kfq_core::delegation::DelegatedPower>(&s, &user, w.about_powers).await?,
             entry::<kfq_core::delegation::ServiceBundle>(&s, &user, w.about_bundles).await?,
+            entry::<kfq_core::land::StandardParcel>(&s, &user, w.about_parcels).await?,
+            entry::<kfq_core::commitment::Commitment>(&s, &user, w.about_commitments).await?,
         ])
     };
     let mut entries = match result.await {

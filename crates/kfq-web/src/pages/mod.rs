@@ -10,6 +10,7 @@ mod checks;
 mod dashboard;
 mod delegation;
 mod format;
+mod land;
 mod leads;
 mod meetings;
 mod monthly;
@@ -31,7 +32,9 @@ use axum::Form;
 use kfq_app::users::UserView;
 use kfq_app::{Actor, AppError};
 use kfq_core::access::Action;
+use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
+use kfq_core::land::StandardParcel;
 use kfq_core::{Lang, Localized};
 
 use crate::auth::{secret, visitor_lang};
@@ -85,6 +88,18 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/bundles/template.xlsx", books::template::<ServiceBundle>)
         .get("/bundles/{id}", books::page::<ServiceBundle>)
         .post("/bundles/{id}", books::save::<ServiceBundle>)
+        .get("/parcels", books::list::<StandardParcel>)
+        .post("/parcels", books::create::<StandardParcel>)
+        .get("/parcels/export.xlsx", books::export::<StandardParcel>)
+        .get("/parcels/template.xlsx", books::template::<StandardParcel>)
+        .get("/parcels/{id}", books::page::<StandardParcel>)
+        .post("/parcels/{id}", books::save::<StandardParcel>)
+        .get("/commitments", books::list::<Commitment>)
+        .post("/commitments", books::create::<Commitment>)
+        .get("/commitments/export.xlsx", books::export::<Commitment>)
+        .get("/commitments/template.xlsx", books::template::<Commitment>)
+        .get("/commitments/{id}", books::page::<Commitment>)
+        .post("/commitments/{id}", books::save::<Commitment>)
         .get("/activities", activities::list)
         .get("/activities/export.xlsx", activities::export_xlsx)
         .post("/activities", activities::create)
