@@ -668,3 +668,35 @@ test("专项台账: the zone records a delegated power from the book's page and 
   await shot(zone, "powers");
   await zone.context().close();
 });
+
+test("承诺制 + 标准地: the zone files a commitment for its project and records it kept; it sells a standard parcel to the project and the year's figures count both", async () => {
+  const zone = await signedIn(ZONE);
+  const project = (await zone.request.get(base + "/api/v1/projects?zone=" + encodeURIComponent("吕梁经济技术开发区")).then((r) => r.json())).items[0].code;
+  await zone.goto(base + "/commitments");
+  const kept = Number(await zone.textContent("#commitments-kept"));
+  await zone.fill("#bf-field-project", project);
+  await zone.fill("#bf-field-item", "e2e施工许可");
+  await zone.fill("#bf-field-content", "竣工前提交竣工验收材料");
+  await zone.fill("#bf-field-filed_on", new Date().toISOString().slice(0, 10));
+  await Promise.all([zone.waitForURL(/\/commitments\/\d+$/), zone.click("#book-create")]);
+  await zone.selectOption("#bf-field-result", "kept");
+  await zone.click("#record-save");
+  assert.match(await zone.textContent("#error"), /核查日期/);
+  await zone.fill("#bf-field-verified_on", new Date().toISOString().slice(0, 10));
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#record-save")]);
+  await zone.goto(base + "/commitments");
+  assert.equal(Number(await zone.textContent("#commitments-kept")), kept + 1);
+
+  await zone.goto(base + "/parcels");
+  const sold = Number(await zone.textContent("#parcels-sold"));
+  await zone.fill("#bf-field-code", "e2e-2026-01");
+  await zone.fill("#bf-field-area_mu", "120.5");
+  await zone.fill("#bf-field-intensity_wan", "1");
+  await zone.fill("#bf-field-project", project);
+  await zone.fill("#bf-field-allocated_on", new Date().toISOString().slice(0, 10));
+  await Promise.all([zone.waitForURL(/\/parcels\/\d+$/), zone.click("#book-create")]);
+  await zone.goto(base + "/parcels");
+  assert.equal(Number(await zone.textContent("#parcels-sold")), sold + 1);
+  await shot(zone, "parcels");
+  await zone.context().close();
+});

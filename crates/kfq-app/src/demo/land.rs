@@ -63,14 +63,11 @@ fn fit(parcel: &mut StandardParcel, p: &Project, rng: &mut Rng) {
     }
 }
 
-/// An area for a project: its own land if the ledger has it, else what its investment buys at
-/// about the zone's intensity (a little over or under).
+/// An area for a project: what its investment buys at about the zone's intensity (a little
+/// over or under it).
 fn area_for(p: &Project, intensity_wan: i64, rng: &mut Rng) -> i64 {
-    if let Some(a) = p.land_area.filter(|a| a.hundredths() > 0) {
-        return a.hundredths();
-    }
     let wan = p.total_investment.yuan() / 10_000;
-    (wan * 100 * rng.range(80, 125) / (intensity_wan * 100)).max(500)
+    (wan * 100 * 100 / (intensity_wan * rng.range(85, 120))).max(500)
 }
 
 /// Scales the areas so that they add up to `total` exactly.
@@ -111,7 +108,7 @@ fn parcels(
     let mut code = |zone: &Zone, year: i32| {
         let n = seq.entry(zone.id).or_default();
         *n += 1;
-        format!("{}-{year}-{:02}{:03}", zone.city.value(), zone.id % 100, n)
+        format!("{}-{year}-{:02}-{:03}", zone.city.value(), zone.id % 100, n)
     };
     for (city, mut landed) in by_city {
         landed.sort_by_key(|p| (p.dates.landed_on, p.id));

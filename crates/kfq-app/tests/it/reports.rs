@@ -116,6 +116,38 @@ async fn the_demo_reproduces_the_published_figures() {
                 .unwrap();
         assert_eq!(jincheng.figures.bundles, 29);
 
+        // 2023: 忻州 标准地 76 宗 4146.29 亩, 承诺制备案项目 110 个; 吕梁 标准地 40 宗 2718.16 亩,
+        // 承诺制项目 143 个 (seeds 004); 晋城经开区 2024: 新备案 100% 承诺制 (seeds 003).
+        for (city, sold, area, committed) in [
+            ("140900", 76, "4146.29", 110),
+            ("141100", 40, "2718.16", 143),
+        ] {
+            let r =
+                kfq_app::land::report(db, &op, Some(city), year("2023-01-01"), year("2023-12-31"))
+                    .await
+                    .unwrap();
+            assert_eq!(
+                (
+                    r.land.sold,
+                    r.land.sold_area.to_string(),
+                    r.commitments.projects
+                ),
+                (sold, area.to_string(), committed),
+                "{city}"
+            );
+        }
+        let r = kfq_app::land::report(
+            db,
+            &op,
+            Some("晋城经济技术开发区"),
+            year("2024-01-01"),
+            year("2024-12-31"),
+        )
+        .await
+        .unwrap();
+        assert!(r.commitments.new_filings > 0);
+        assert_eq!(r.commitments.commitment_rate.percent(), "100.00%");
+
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
         let published: &[PublishedRow] = &[
             ("140100", 14, None, None, None, None, None),

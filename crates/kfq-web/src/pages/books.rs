@@ -81,18 +81,24 @@ pub struct Field {
     pub required: bool,
 }
 
-fn form_fields<T: BookPage>(record: Option<&T>, lang: Lang) -> Vec<Field> {
+/// The form's fields, filled with the record's values, or with what the user typed into a form
+/// that was refused (so nothing has to be typed again).
+fn form_fields<T: BookPage>(
+    record: Option<&T>,
+    typed: Option<&HashMap<String, String>>,
+    lang: Lang,
+) -> Vec<Field> {
     let cells = record.map(|r| r.cells(Lang::Zh)).unwrap_or_default();
     T::BOOK
         .columns()
         .iter()
         .filter(|c| c.key != "zone")
         .map(|c| {
-            let value = cells
-                .iter()
-                .find(|(k, _)| *k == c.key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
+            let stored = cells.iter().find(|(k, _)| *k == c.key).map(|(_, v)| v);
+            let value = match typed.and_then(|t| t.get(c.key)) {
+                Some(v) => v.clone(),
+                None => stored.cloned().unwrap_or_default(),
+            };
             let choices = T::choices(c.key, lang);
             let kind = match (&choices, c.kind) {
                 (Some(_), _) => "select",
@@ -112,7 +118,7 @@ fn form_fields<T: BookPage>(record: Option<&T>, lang: Lang) -> Vec<Field> {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(code, name)| Choice {
-                        selected: zh_of(code) == Some(value.as_str()),
+                        selected: code == value || zh_of(code) == Some(value.as_str()),
                         value: code.to_string(),
                         label: name.to_string(),
                     })
@@ -199,7 +205,7 @@ pub async fn list<T: BookPage>(
     user: PageUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    list_page::<T>(&s, &user, &params, None).await
+    list_page::<T>(&s, &user, &params, None, None).await
 }
 
 async fn list_page<T: BookPage>(
@@ -207,6 +213,7 @@ async fn list_page<T: BookPage>(
     user: &PageUser,
     params: &HashMap<String, String>,
     error: Option<String>,
+    typed: Option<&HashMap<String, String>>,
 ) -> Response {
     let lang = user.lang();
     let result = async {
@@ -257,10 +264,9 @@ async fn list_page<T: BookPage>(
         f,
         headers: T::BOOK.headers(lang == Lang::En),
         rows,
-        link: T::BOOK
-            .columns()
+        link: ["name", "code", "item"]
             .iter()
-            .position(|c| c.key == "name")
+            .find_map(|key| T::BOOK.columns().iter().position(|c| c.key == *key))
             .unwrap_or_default(),
         zone_choices: zones.iter().map(|z| Choice::new(z, z, &zone)).collect(),
         filters,
@@ -269,7 +275,7 @@ async fn list_page<T: BookPage>(
         period: T::PERIOD,
         from: param("from"),
         to: param("to"),
-        fields: form_fields::<T>(None, lang),
+        fields: form_fields::<T>(None, typed, lang),
         query: super::projects::query_of(params),
         edits: user.actor.role.allows(Action::EditProject),
         error,
@@ -299,13 +305,13 @@ pub async fn create<T: BookPage>(
     user: PageUser,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let fields = super::form_fields(form);
+    let fields = super::form_fields(form.clone());
     match kfq_app::books::create::<T>(&s.db, &user.actor, &fields, today()).await {
         Ok((r, _)) => Redirect::to(&format!("{}/{}", T::PATH, r.id())).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound)) => error_page(&user, e),
         Err(e) => {
             let message = labelled::<T>(e, user.lang());
-            list_page::<T>(&s, &user, &HashMap::new(), Some(message)).await
+            list_page::<T>(&s, &user, &HashMap::new(), Some(message), Some(&form)).await
         }
     }
 }
@@ -332,8 +338,12 @@ async fn record_page<T: BookPage>(
     user: &PageUser,
     id: i64,
     done: Option<String>,
-    error: Option<String>,
+    refused: Option<(String, &HashMap<String, String>)>,
 ) -> Response {
+    let (error, typed) = match refused {
+        Some((message, typed)) => (Some(message), Some(typed)),
+        None => (None, None),
+    };
     let lang = user.lang();
     let (record, zone) = match kfq_app::books::visible::<T>(&s.db, &user.actor, id).await {
         Ok(found) => found,
@@ -366,7 +376,7 @@ async fn record_page<T: BookPage>(
         zone: zone.name.clone(),
         version: record.version(),
         details,
-        fields: form_fields::<T>(Some(&record), lang),
+        fields: form_fields::<T>(Some(&record), typed, lang),
         edits: user.actor.role.allows(Action::EditProject),
         error,
         done,
@@ -395,13 +405,20 @@ pub async fn save<T: BookPage>(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let version = super::form_version(&form);
-    let fields = super::form_fields(form);
+    let fields = super::form_fields(form.clone());
     match kfq_app::books::update::<T>(&s.db, &user.actor, id, version, &fields).await {
         Ok(_) => Redirect::to(&format!("{}/{id}?saved=1", T::PATH)).into_response(),
         Err(e @ (AppError::Forbidden | AppError::NotFound)) => error_page(&user, e),
+        // A stale save shows the record as it is now: what was typed is based on the old one.
+        Err(e @ AppError::Store(kfq_store::StoreError::Conflict)) => {
+            let message = labelled::<T>(e, user.lang());
+            let now = HashMap::new();
+            let page = record_page::<T>(&s, &user, id, None, Some((message, &now)));
+            page.await
+        }
         Err(e) => {
             let message = labelled::<T>(e, user.lang());
-            record_page::<T>(&s, &user, id, None, Some(message)).await
+            record_page::<T>(&s, &user, id, None, Some((message, &form))).await
         }
     }
 }

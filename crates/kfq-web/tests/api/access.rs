@@ -287,6 +287,10 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.power
     } else if path.contains("bundles") {
         taiyuan.bundle
+    } else if path.contains("parcels") {
+        taiyuan.parcel
+    } else if path.contains("commitments") {
+        taiyuan.commitment
     } else if path.contains("notifications") {
         taiyuan.notification
     } else if path.contains("blockers") {
@@ -319,6 +323,8 @@ struct Taiyuan {
     activity: i64,
     power: i64,
     bundle: i64,
+    parcel: i64,
+    commitment: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -408,6 +414,27 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         )
         .await
         .unwrap();
+        // 太原's standard parcel, sold to its project, and its project's commitment.
+        let parcel: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "code": "TY-2024-01", "area_mu": "80",
+            "location": "太原半导体项目东侧", "project": "TY-1", "allocated_on": "2024-03-01"}))
+        .unwrap();
+        let (parcel, _) = kfq_app::books::create::<kfq_core::land::StandardParcel>(
+            &app.db.db, &operator, &parcel, today,
+        )
+        .await
+        .unwrap();
+        let promise: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "project": "TY-1", "item": "施工许可",
+            "content": "太原半导体项目按期验收", "filed_on": "2024-03-01"}))
+        .unwrap();
+        let (promise, _) = kfq_app::books::create::<kfq_core::commitment::Commitment>(
+            &app.db.db, &operator, &promise, today,
+        )
+        .await
+        .unwrap();
+        let parcels_before = kfq_store::parcels(&app.db.db).await.unwrap();
+        let commitments_before = kfq_store::commitments(&app.db.db).await.unwrap();
         let powers_before = kfq_store::powers(&app.db.db).await.unwrap();
         let bundles_before = kfq_store::bundles(&app.db.db).await.unwrap();
         let leads_before = kfq_store::leads(&app.db.db).await.unwrap();
@@ -433,6 +460,8 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             activity: activity.id,
             power: power.id,
             bundle: bundle.id,
+            parcel: parcel.id,
+            commitment: promise.id,
             notification,
             lead: lead.id,
             project: ty,
@@ -550,6 +579,16 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::activities(&app.db.db).await.unwrap(),
             activities_before,
             "{engine}: 太原's activity unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::parcels(&app.db.db).await.unwrap(),
+            parcels_before,
+            "{engine}: 太原's parcel unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::commitments(&app.db.db).await.unwrap(),
+            commitments_before,
+            "{engine}: 太原's commitment unchanged, none added there"
         );
         assert_eq!(
             kfq_store::powers(&app.db.db).await.unwrap(),

@@ -17,6 +17,7 @@ mod blockers;
 mod checks;
 mod delegation;
 mod duties;
+mod land;
 mod leads;
 mod meetings;
 mod monthly;
