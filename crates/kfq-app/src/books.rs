@@ -121,7 +121,8 @@ faults!(
     kfq_core::activity::ActivityFault,
     kfq_core::delegation::DelegationFault,
     kfq_core::land::LandFault,
-    kfq_core::commitment::CommitmentFault
+    kfq_core::commitment::CommitmentFault,
+    kfq_core::registration::RegistrationFault
 );
 
 /// What one field's value did to a record: set, not a field of it, or refused (why).
@@ -266,11 +267,34 @@ pub async fn create<T: ZoneRecord>(
 ) -> Result<(T, Zone), AppError> {
     actor.must(Action::EditProject)?;
     let lang = actor.lang;
-    let zone = crate::leads::zone_of_request(db, actor, fields).await?;
     let snapshot = db.snapshot().await?;
     let ctx = Ctx {
         lang,
         projects: &snapshot.projects,
+    };
+    let named = |key: &str| {
+        fields
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    // A record naming its project belongs to the project's zone when it names none.
+    let zone = match (named("zone"), named("project")) {
+        (None, Some(code)) => {
+            let zones = kfq_store::zones(db).await?;
+            let of_project = ctx
+                .projects
+                .iter()
+                .find(|p| p.code.as_str() == code)
+                .and_then(|p| zones.into_iter().find(|z| z.id == p.zone_id))
+                .filter(|z| actor.sees(z));
+            match of_project {
+                Some(z) => z,
+                None => crate::leads::zone_of_request(db, actor, fields).await?,
+            }
+        }
+        _ => crate::leads::zone_of_request(db, actor, fields).await?,
     };
     let record = T::blank(zone.id, today).apply(fields, &ctx)?;
     let mut tx = db.begin().await?;
@@ -433,6 +457,7 @@ enum Planned {
     Bundles(Vec<Change<kfq_core::delegation::ServiceBundle>>),
     Parcels(Vec<Change<kfq_core::land::StandardParcel>>),
     Commitments(Vec<Change<kfq_core::commitment::Commitment>>),
+    Registrations(Vec<Change<kfq_core::registration::Registration>>),
 }
 
 fn row_fields(row: &BookRow) -> Map<String, Value> {
@@ -481,20 +506,35 @@ async fn plan<T: ZoneRecord>(
     let mut first_row: HashMap<(i64, String), usize> = HashMap::new();
     let mut changes = Vec::new();
     for row in &sheet.rows {
-        let Some(zone) = zones.iter().find(|z| z.name == row.get("zone")) else {
-            errors.push(
-                row.fault(
-                    book,
-                    "zone",
-                    Problem::Field(
-                        lang.pick(
-                            "没有这个开发区，或不在您的辖区内",
-                            "no such zone in your region",
-                        )
-                        .into(),
-                    ),
-                ),
-            );
+        let of_project = || {
+            let project = ctx
+                .projects
+                .iter()
+                .find(|p| p.code.as_str() == row.get("project"))?;
+            zones.iter().find(|z| z.id == project.zone_id)
+        };
+        let zone = match row.get("zone") {
+            "" => of_project(),
+            name => zones.iter().find(|z| z.name == name),
+        };
+        let Some(zone) = zone else {
+            if row.unread.contains(&"zone") || row.unread.contains(&"project") {
+                continue;
+            }
+            let (key, why) = if row.get("zone").is_empty() && !row.get("project").is_empty() {
+                let why = lang.pick(
+                    "没有这个项目编号，或项目不在您的辖区内",
+                    "no project of your region has this code",
+                );
+                ("project", why)
+            } else {
+                let why = lang.pick(
+                    "没有这个开发区，或不在您的辖区内",
+                    "no such zone in your region",
+                );
+                ("zone", why)
+            };
+            errors.push(row.fault(book, key, Problem::Field(why.into())));
             continue;
         };
         let fields = row_fields(row);
@@ -614,6 +654,7 @@ pub async fn import(
             Book::Bundles => Planned::Bundles(plan(db, c, z, sheet, today, e).await?),
             Book::Parcels => Planned::Parcels(plan(db, c, z, sheet, today, e).await?),
             Book::Commitments => Planned::Commitments(plan(db, c, z, sheet, today, e).await?),
+            Book::Registrations => Planned::Registrations(plan(db, c, z, sheet, today, e).await?),
         });
     }
     if !errors.is_empty() {
@@ -640,6 +681,7 @@ pub async fn import(
             Planned::Bundles(c) => write(&mut tx, actor, &zones, c).await?,
             Planned::Parcels(c) => write(&mut tx, actor, &zones, c).await?,
             Planned::Commitments(c) => write(&mut tx, actor, &zones, c).await?,
+            Planned::Registrations(c) => write(&mut tx, actor, &zones, c).await?,
         });
     }
     // The books are read from their tables, not from the ledger's snapshot.

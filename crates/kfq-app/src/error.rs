@@ -404,6 +404,12 @@ pub enum Expected {
     CommitmentResult,
     /// A non-negative number with at most two decimals (亩, 容积率).
     Area,
+    /// A field of a registration (入库入统).
+    RegistrationField,
+    /// 入库状态
+    RegistrationStatus,
+    /// A field of the registration rule.
+    RegistrationRule,
 }
 
 impl Expected {
@@ -596,6 +602,24 @@ impl Expected {
                 .pick(
                     "应为不超过两位小数的非负数，如 12.5",
                     "a non-negative number with at most two decimals, like 12.5",
+                )
+                .into(),
+            (Expected::RegistrationField, _) => lang
+                .pick(
+                    "入库入统没有这一项（zone、project、status、applied_on、registered_on、stats_code、note）",
+                    "not a field of a registration (zone, project, status, applied_on, registered_on, stats_code, note)",
+                )
+                .into(),
+            (Expected::RegistrationStatus, _) => lang
+                .pick(
+                    "入库状态应为 未申报、已申报、已入库、未通过 之一（not_applied、applied、registered、rejected）",
+                    "one of not_applied, applied, registered, rejected",
+                )
+                .into(),
+            (Expected::RegistrationRule, _) => lang
+                .pick(
+                    "入库规则只有 threshold_wan（计划总投资下限，万元）和 needs_start（是否须已开工）",
+                    "the rule has threshold_wan (the least planned total, 万元) and needs_start (started works required)",
                 )
                 .into(),
             (Expected::ActivityOfZone, _) => lang

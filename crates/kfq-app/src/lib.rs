@@ -24,6 +24,7 @@ pub mod monthly;
 pub mod policy;
 pub mod procedures;
 pub mod projects;
+pub mod registration;
 pub mod reminders;
 pub mod render;
 pub mod reports;

@@ -95,6 +95,10 @@ pub struct Standing {
     pub comment: String,
     /// The figures as being filled.
     pub filled_wan: Amount,
+    /// Of them, those of projects registered in the statistics database by the month's end
+    /// (入库项目), and of the others (先入库，后有数: only the first count in the statistics).
+    pub registered_wan: Amount,
+    pub unregistered_wan: Amount,
     /// What its latest approved revision reported up, if any.
     pub approved_wan: Option<Amount>,
 }
@@ -114,6 +118,9 @@ pub struct Overview {
     pub missing: usize,
     /// What the region's approved returns report (上报数): only approved figures count.
     pub approved_wan: Amount,
+    /// The figures being filled of registered projects, and of the others.
+    pub registered_wan: Amount,
+    pub unregistered_wan: Amount,
 }
 
 /// Which projects a zone reports in a month, the figures filled, and the year's plans.
@@ -212,6 +219,7 @@ pub async fn overview(
         .await?
         .into_iter()
         .collect();
+    let statistics = crate::registration::MonthStandings::of(db, month).await?;
     let mut zones: Vec<&Zone> = in_scope.values().collect();
     zones.sort_by(|a, b| (a.city, &a.name).cmp(&(b.city, &b.name)));
     let standings: Vec<Standing> = zones
@@ -223,6 +231,16 @@ pub async fn overview(
                 .iter()
                 .filter_map(|p| books.figures.get(&p.id))
                 .collect();
+            let (mut registered_wan, mut unregistered_wan) = (Amount::default(), Amount::default());
+            for p in &projects {
+                if let Some(f) = books.figures.get(&p.id) {
+                    if statistics.standing(p, month).registered {
+                        registered_wan += f.invested;
+                    } else {
+                        unregistered_wan += f.invested;
+                    }
+                }
+            }
             Standing {
                 zone_id: zone.id,
                 zone: zone.name.clone(),
@@ -239,6 +257,8 @@ pub async fn overview(
                 reviewed_at: state.reviewed_at,
                 comment: state.comment.clone(),
                 filled_wan: figures.iter().map(|f| f.invested).sum(),
+                registered_wan,
+                unregistered_wan,
                 approved_wan: approved.get(&zone.id).copied(),
             }
         })
@@ -254,6 +274,8 @@ pub async fn overview(
         returned: count(ReturnStatus::Returned),
         missing: standings.iter().filter(|z| z.missing).count(),
         approved_wan: standings.iter().filter_map(|z| z.approved_wan).sum(),
+        registered_wan: standings.iter().map(|z| z.registered_wan).sum(),
+        unregistered_wan: standings.iter().map(|z| z.unregistered_wan).sum(),
         zones: standings,
     })
 }

@@ -1068,6 +1068,108 @@ pub fn land_tables(r: &crate::land::LandReport, lang: Lang) -> Vec<(String, Repo
     ]
 }
 
+/// 入库入统 of a region in a month: by zone, and the lists 应入未入 and 有库无数.
+pub fn registration_tables(
+    r: &crate::registration::RegistrationReport,
+    lang: Lang,
+) -> Vec<(String, ReportTable)> {
+    use kfq_core::registration::Coded;
+    let line = |name: &str, f: &kfq_core::registration::RegistrationFigures| {
+        vec![
+            Val::Text(name.to_string()),
+            Val::Count(f.qualifying as u64),
+            Val::Count(f.registered as u64),
+            Val::Count(f.should_register as u64),
+            Val::Count(f.no_figures as u64),
+            Val::Text(f.registered_wan.wan_string()),
+            Val::Text(f.unregistered_wan.wan_string()),
+        ]
+    };
+    let zones = ReportTable {
+        title: lang.pick("入库入统 · 按开发区", "Statistics registration by zone").into(),
+        unit: format!(
+            "{} {} · {} {} {}{}",
+            r.name,
+            r.month,
+            lang.pick("入库标准：计划总投资不低于", "rule: planned total at least"),
+            r.rule.threshold.wan_string(),
+            lang.pick("万元", "万元"),
+            if r.rule.needs_start {
+                lang.pick("且已开工", " and started")
+            } else {
+                ""
+            }
+        ),
+        headers: headers_of(
+            &[
+                ("开发区", "Zone"),
+                ("达到标准（个）", "Qualifying"),
+                ("已入库（个）", "Registered"),
+                ("应入未入（个）", "Should register"),
+                ("有库无数（个）", "No figures"),
+                ("本月完成投资：入库项目（万元）", "Registered (万元)"),
+                ("本月完成投资：未入库（万元）", "Not registered (万元)"),
+            ],
+            lang,
+        ),
+        rows: r.zones.iter().map(|z| line(&z.name, &z.figures)).collect(),
+        total: Some(line(lang.pick("合计", "Total"), &r.figures)),
+        notes: vec![lang
+            .pick(
+                "按月末计；应入未入 = 本月在建、达到入库标准而未入库；有库无数 = 已入库、本月在建而本月未填报完成投资",
+                "at the month's end; should register = building this month, qualifying, not registered; no figures = registered, building this month, no figure for it",
+            )
+            .into()],
+    };
+    let list = |title: (&str, &str), projects: &[crate::registration::ListedProject]| ReportTable {
+        title: lang.pick(title.0, title.1).into(),
+        unit: format!("{} {}", r.name, r.month),
+        headers: headers_of(
+            &[
+                ("项目编号", "Code"),
+                ("项目名称", "Project"),
+                ("开发区", "Zone"),
+                ("总投资（亿元）", "Total (亿元)"),
+                ("开工日期", "Started"),
+                ("入库状态", "Status"),
+            ],
+            lang,
+        ),
+        rows: projects
+            .iter()
+            .map(|p| {
+                vec![
+                    Val::Text(p.code.clone()),
+                    Val::Text(p.name.clone()),
+                    Val::Text(p.zone.clone()),
+                    Val::Yi(p.total_investment_wan),
+                    Val::Text(p.started_on.map(|d| d.to_string()).unwrap_or_default()),
+                    Val::Text(p.status.label(lang).into()),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    };
+    vec![
+        (lang.pick("入库入统", "Registration").into(), zones),
+        (
+            lang.pick("应入未入", "Should register").into(),
+            list(
+                ("应入未入项目", "Projects that should be registered"),
+                &r.should_register,
+            ),
+        ),
+        (
+            lang.pick("有库无数", "No figures").into(),
+            list(
+                ("有库无数项目", "Registered projects without figures"),
+                &r.no_figures,
+            ),
+        ),
+    ]
+}
+
 /// 招商线索 — the leads of a list, as a clerk's ledger of them.
 pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
     use kfq_core::lead::Coded;
@@ -1365,6 +1467,8 @@ pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
                 "提示",
                 "已填/项目",
                 "填报数（万元）",
+                "其中入库项目",
+                "其中未入库",
                 "上报数（万元）",
             ],
             Lang::En => [
@@ -1373,6 +1477,8 @@ pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
                 "Flags",
                 "Filled",
                 "Filled (万元)",
+                "Registered",
+                "Not registered",
                 "Approved (万元)",
             ],
         }
@@ -1389,6 +1495,8 @@ pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
                     Val::Text(flags(z)),
                     Val::Text(format!("{}/{}", z.filled, z.projects)),
                     Val::Text(z.filled_wan.wan_string()),
+                    Val::Text(z.registered_wan.wan_string()),
+                    Val::Text(z.unregistered_wan.wan_string()),
                     Val::Text(z.approved_wan.map(|a| a.wan_string()).unwrap_or_default()),
                 ]
             })

@@ -25,6 +25,7 @@ pub mod procedure;
 pub mod project;
 pub mod rates;
 pub mod region;
+pub mod registration;
 pub mod reminder;
 pub mod report;
 pub mod rng;

@@ -23,6 +23,8 @@ pub enum Book {
     Parcels,
     /// 承诺制 — the commitments projects' owners filed.
     Commitments,
+    /// 入库入统 — projects' registration in the statistics database.
+    Registrations,
 }
 
 /// How a book's cell is read before its field is checked.
@@ -65,6 +67,8 @@ use Kind::{Date, Text};
 
 const ZONE: BookColumn = column("zone", &["开发区", "所属开发区"], "Zone", Text, true);
 const NOTE: BookColumn = column("note", &["备注"], "Note", Text, false);
+/// The zone of a book whose rows name their project: the project's zone when left empty.
+const ZONE_OF_PROJECT: BookColumn = column("zone", &["开发区", "所属开发区"], "Zone", Text, false);
 
 const ACTIVITIES: &[BookColumn] = &[
     column("name", &["活动名称", "名称"], "Activity", Text, true),
@@ -178,7 +182,7 @@ const PARCELS: &[BookColumn] = &[
 ];
 
 const COMMITMENTS: &[BookColumn] = &[
-    ZONE,
+    ZONE_OF_PROJECT,
     column("project", &["项目编号"], "Project", Text, true),
     column("item", &["承诺事项"], "Commitment", Text, true),
     column("content", &["承诺内容"], "Content", Text, false),
@@ -189,13 +193,30 @@ const COMMITMENTS: &[BookColumn] = &[
     NOTE,
 ];
 
+const REGISTRATIONS: &[BookColumn] = &[
+    ZONE_OF_PROJECT,
+    column("project", &["项目编号"], "Project", Text, true),
+    column("status", &["入库状态", "状态"], "Status", Text, true),
+    column("applied_on", &["申报日期"], "Applied", Date, false),
+    column("registered_on", &["入库日期"], "Registered", Date, false),
+    column(
+        "stats_code",
+        &["统计库编号", "统计库项目编号"],
+        "Statistics code",
+        Text,
+        false,
+    ),
+    NOTE,
+];
+
 impl Book {
-    pub const ALL: [Book; 5] = [
+    pub const ALL: [Book; 6] = [
         Book::Activities,
         Book::Powers,
         Book::Bundles,
         Book::Parcels,
         Book::Commitments,
+        Book::Registrations,
     ];
 
     /// The sheet's name (and the stem of its CSV file).
@@ -206,6 +227,7 @@ impl Book {
             Book::Bundles => "一件事一次办",
             Book::Parcels => "标准地",
             Book::Commitments => "承诺制",
+            Book::Registrations => "入库入统",
         }
     }
 
@@ -217,6 +239,7 @@ impl Book {
             Book::Bundles => "bundles",
             Book::Parcels => "parcels",
             Book::Commitments => "commitments",
+            Book::Registrations => "registrations",
         }
     }
 
@@ -227,6 +250,7 @@ impl Book {
             Book::Bundles => BUNDLES,
             Book::Parcels => PARCELS,
             Book::Commitments => COMMITMENTS,
+            Book::Registrations => REGISTRATIONS,
         }
     }
 

@@ -19,6 +19,7 @@ mod migrate;
 mod notifications;
 mod procedures;
 mod read;
+mod registrations;
 mod returns;
 pub mod sealed;
 mod settings;
@@ -40,6 +41,7 @@ pub use meetings::*;
 pub use notifications::*;
 pub use procedures::*;
 pub use read::*;
+pub use registrations::*;
 pub use returns::*;
 pub use settings::{set_settings, settings};
 pub use snapshot::{

@@ -42,6 +42,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/sqlite/0018_land_and_commitments.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_registrations.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -103,6 +107,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         18,
         include_str!("../migrations/postgres/0018_land_and_commitments.sql"),
+    ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_registrations.sql"),
     ),
 ];
 

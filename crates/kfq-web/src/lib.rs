@@ -18,6 +18,7 @@ mod monthly;
 mod pages;
 mod procedures;
 pub mod rate;
+mod registration;
 pub mod reminders;
 mod routes;
 mod work;
@@ -26,6 +27,7 @@ use axum::Router;
 use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
 use kfq_core::land::StandardParcel;
+use kfq_core::registration::Registration;
 use kfq_core::Lang;
 use kfq_store::Db;
 
@@ -131,6 +133,13 @@ fn routes() -> routes::Routes {
         .get("/api/v1/commitments/{id}", books::get::<Commitment>)
         .patch("/api/v1/commitments/{id}", books::patch::<Commitment>)
         .get("/api/v1/reports/land", land::report)
+        .get("/api/v1/registrations", registration::list)
+        .post("/api/v1/registrations", books::create::<Registration>)
+        .get("/api/v1/registrations/{id}", books::get::<Registration>)
+        .patch("/api/v1/registrations/{id}", books::patch::<Registration>)
+        .get("/api/v1/reports/registration", registration::report)
+        .get("/api/v1/settings/registration", registration::rule)
+        .patch("/api/v1/settings/registration", registration::set_rule)
         .upload("/api/v1/books/import", books::import)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)

@@ -210,6 +210,20 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 入库入统 of a region in a month: projects qualifying, registered, 应入未入 and 有库无数 by
+    /// zone, with the two lists
+    Registrations {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// The month, as 2026-10 (default: last month)
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 提醒: sweep every account's reminders once (each queued in the outbox), optionally
     /// deliver what is due to KFQ_WEBHOOK_URL, and show the outbox
     Reminders {
@@ -681,6 +695,30 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::land_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Registrations {
+            region,
+            month,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let today = kfq_app::reports::today();
+            let month = match month {
+                Some(m) => kfq_app::monthly::month_named("--month", Some(&m), today)?,
+                None => kfq_core::monthly::Month::of(today).previous(),
+            };
+            let report =
+                kfq_app::registration::report(&db, &operator, region.as_deref(), month).await?;
+            emit(
+                &report,
+                render::registration_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

@@ -18,6 +18,7 @@ mod meetings;
 mod names;
 mod naming;
 mod procedures;
+mod registration;
 pub use naming::PLANTED as PLANTED_DUPLICATES;
 pub mod planted;
 mod rng;
@@ -201,6 +202,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     leads::seed(db, &operator, today).await?;
     delegation::seed(db, today).await?;
     land::seed(db, today).await?;
+    registration::seed(db, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

@@ -28,12 +28,40 @@ pub struct Card {
     pub value: String,
 }
 
-/// A book's figures: cards, a table by zone, and what they count (their basis and day).
+/// A book's figures: cards, a table by zone, and what they count (their basis and day); lists
+/// of projects the figures name, and the province's setting of how they are counted.
 pub struct Figures {
     pub cards: Vec<Card>,
     pub headers: Vec<String>,
     pub zones: Vec<Vec<String>>,
     pub basis: String,
+    pub lists: Vec<ProjectList>,
+    pub setting: Option<Setting>,
+}
+
+/// Projects the figures name, each row linking to its project.
+pub struct ProjectList {
+    pub id: &'static str,
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<(i64, Vec<String>)>,
+}
+
+/// A setting of how a book's figures are counted, with the form that changes it (shown to those
+/// who may).
+pub struct Setting {
+    pub action: &'static str,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub may_change: bool,
+}
+
+/// What a book's figures stand at: a day, a period, or a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    AsOf,
+    Period,
+    Month,
 }
 
 /// A book with pages of its own.
@@ -41,8 +69,8 @@ pub trait BookPage: ZoneRecord {
     /// Where its pages live: `/powers`, `/powers/{id}`, `/powers/export.xlsx`.
     const PATH: &'static str;
 
-    /// Its figures count over a period (from, to) rather than as of a day.
-    const PERIOD: bool = false;
+    /// What its figures stand at.
+    const SPAN: Span = Span::AsOf;
 
     fn title(lang: Lang) -> &'static str;
 
@@ -159,9 +187,10 @@ struct ListPage {
     filters: Vec<Filter>,
     q: String,
     as_of: String,
-    period: bool,
+    span: &'static str,
     from: String,
     to: String,
+    month: String,
     fields: Vec<Field>,
     query: String,
     edits: bool,
@@ -272,9 +301,14 @@ async fn list_page<T: BookPage>(
         filters,
         q: param("q"),
         as_of: param("as_of"),
-        period: T::PERIOD,
+        span: match T::SPAN {
+            Span::AsOf => "as_of",
+            Span::Period => "period",
+            Span::Month => "month",
+        },
         from: param("from"),
         to: param("to"),
+        month: param("month"),
         fields: form_fields::<T>(None, typed, lang),
         query: super::projects::query_of(params),
         edits: user.actor.role.allows(Action::EditProject),
@@ -610,6 +644,7 @@ pub async fn index(State(s): State<AppState>, user: PageUser) -> Response {
             entry::<kfq_core::delegation::ServiceBundle>(&s, &user, w.about_bundles).await?,
             entry::<kfq_core::land::StandardParcel>(&s, &user, w.about_parcels).await?,
             entry::<kfq_core::commitment::Commitment>(&s, &user, w.about_commitments).await?,
+            entry::<kfq_core::registration::Registration>(&s, &user, w.about_registrations).await?,
         ])
     };
     let mut entries = match result.await {

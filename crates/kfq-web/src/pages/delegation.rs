@@ -96,6 +96,8 @@ impl BookPage for DelegatedPower {
                 })
                 .collect(),
             basis: format!("{} {} · {}", r.name, r.as_of, w.take_up_basis),
+            lists: Vec::new(),
+            setting: None,
         })
     }
 }
@@ -139,6 +141,8 @@ impl BookPage for ServiceBundle {
                 })
                 .collect(),
             basis: format!("{} {} · {}", r.name, r.as_of, w.bundles_basis),
+            lists: Vec::new(),
+            setting: None,
         })
     }
 }

@@ -10,7 +10,7 @@ use kfq_core::commitment::{Coded, Commitment, CommitmentResult};
 use kfq_core::land::StandardParcel;
 use kfq_core::Lang;
 
-use super::books::{BookPage, Card, Figures};
+use super::books::{BookPage, Card, Figures, Span};
 use super::{words, PageUser};
 use crate::AppState;
 
@@ -38,7 +38,7 @@ fn headers(list: &[&str]) -> Vec<String> {
 
 impl BookPage for StandardParcel {
     const PATH: &'static str = "/parcels";
-    const PERIOD: bool = true;
+    const SPAN: Span = Span::Period;
 
     fn title(lang: Lang) -> &'static str {
         words(lang).parcels
@@ -86,13 +86,15 @@ impl BookPage for StandardParcel {
                 })
                 .collect(),
             basis: format!("{} {} — {} · {}", r.name, r.from, r.to, w.parcels_basis),
+            lists: Vec::new(),
+            setting: None,
         })
     }
 }
 
 impl BookPage for Commitment {
     const PATH: &'static str = "/commitments";
-    const PERIOD: bool = true;
+    const SPAN: Span = Span::Period;
 
     fn title(lang: Lang) -> &'static str {
         words(lang).commitments
@@ -157,6 +159,8 @@ impl BookPage for Commitment {
                 })
                 .collect(),
             basis: format!("{} {} — {} · {}", r.name, r.from, r.to, w.commitments_basis),
+            lists: Vec::new(),
+            setting: None,
         })
     }
 }

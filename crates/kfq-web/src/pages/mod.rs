@@ -17,6 +17,7 @@ mod monthly;
 mod notifications;
 mod procedures;
 mod projects;
+mod registration;
 mod rounds;
 mod words;
 mod work;
@@ -35,6 +36,7 @@ use kfq_core::access::Action;
 use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
 use kfq_core::land::StandardParcel;
+use kfq_core::registration::Registration;
 use kfq_core::{Lang, Localized};
 
 use crate::auth::{secret, visitor_lang};
@@ -100,6 +102,16 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/commitments/template.xlsx", books::template::<Commitment>)
         .get("/commitments/{id}", books::page::<Commitment>)
         .post("/commitments/{id}", books::save::<Commitment>)
+        .get("/registrations", books::list::<Registration>)
+        .post("/registrations", books::create::<Registration>)
+        .post("/registrations/rule", registration::set_rule)
+        .get("/registrations/export.xlsx", books::export::<Registration>)
+        .get(
+            "/registrations/template.xlsx",
+            books::template::<Registration>,
+        )
+        .get("/registrations/{id}", books::page::<Registration>)
+        .post("/registrations/{id}", books::save::<Registration>)
         .get("/activities", activities::list)
         .get("/activities/export.xlsx", activities::export_xlsx)
         .post("/activities", activities::create)
