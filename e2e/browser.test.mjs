@@ -700,3 +700,29 @@ test("承诺制 + 标准地: the zone files a commitment for its project and rec
   await shot(zone, "parcels");
   await zone.context().close();
 });
+
+test("入库入统: a project on the zone's 应入未入 list of last month leaves it once the zone records it registered that month, from the list's link", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/registrations");
+  const listed = zone.locator("#should-register-list tbody tr[data-project]");
+  const before = await listed.count();
+  assert.ok(before > 0, "the demo leaves projects to register");
+  const now = new Date();
+  const lastOfMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
+  const today = lastOfMonth.toISOString().slice(0, 10);
+  await listed.first().locator("a.act").click();
+  await zone.waitForLoadState();
+  await zone.selectOption("#bf-field-status", "registered");
+  await zone.fill("#bf-field-registered_on", today);
+  await zone.fill("#bf-field-stats_code", "e2e-" + today);
+  if (/\/registrations\/\d+/.test(zone.url())) {
+    await Promise.all([zone.waitForURL(/saved=1/), zone.click("#record-save")]);
+  } else {
+    assert.notEqual(await zone.inputValue("#bf-field-project"), "", "the link fills in the project");
+    await Promise.all([zone.waitForURL(/\/registrations\/\d+$/), zone.click("#book-create")]);
+  }
+  await zone.goto(base + "/registrations");
+  assert.equal(await zone.locator("#should-register-list tbody tr[data-project]").count(), before - 1);
+  await shot(zone, "registrations");
+  await zone.context().close();
+});

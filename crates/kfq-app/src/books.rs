@@ -31,6 +31,8 @@ pub trait ZoneRecord: Clone + PartialEq + Send + Sync + Sized + 'static {
     const OBJECT: &'static str;
     /// Its key in the API's answers (`{"power": …}`).
     const ITEM: &'static str;
+    /// The field whose value a zone's book holds once only (its name, code or project).
+    const KEY_FIELD: &'static str = "name";
     /// How the API and the pages show it.
     type View: Serialize + Send + Sync;
 
@@ -203,14 +205,14 @@ pub(crate) fn coded<C: kfq_core::coded::Coded>(
     C::parse(text).ok_or_else(|| expected.describe(lang))
 }
 
-/// A write refused because the zone's book holds the key already: refused by field.
-pub(crate) fn refuse_taken(e: StoreError, lang: Lang) -> AppError {
+/// A write refused because the zone's book holds the key already: refused by its field.
+fn refuse_taken<T: ZoneRecord>(e: StoreError, lang: Lang) -> AppError {
     if e.is_unique_violation() {
         AppError::Invalid(vec![field_error(
-            "name",
+            T::KEY_FIELD,
             lang.pick(
-                "本开发区已登记同名记录",
-                "the zone has a record of that name already",
+                "台账中已有这条记录，请打开它修改",
+                "the book holds this record already: open it to change it",
             ),
         )])
     } else {
@@ -300,7 +302,7 @@ pub async fn create<T: ZoneRecord>(
     let mut tx = db.begin().await?;
     let id = T::insert(&mut tx, &record)
         .await
-        .map_err(|e| refuse_taken(e, lang))?;
+        .map_err(|e| refuse_taken::<T>(e, lang))?;
     let saved = record.stored_as(id, 1);
     crate::audit::append(
         &mut tx,
@@ -343,7 +345,7 @@ pub async fn update<T: ZoneRecord>(
     }
     T::save(&mut tx, &changed)
         .await
-        .map_err(|e| refuse_taken(e, lang))?;
+        .map_err(|e| refuse_taken::<T>(e, lang))?;
     let saved = changed.stored_as(id, version + 1);
     crate::audit::append(
         &mut tx,

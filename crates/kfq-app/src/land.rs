@@ -79,6 +79,7 @@ impl ZoneRecord for StandardParcel {
     const BOOK: Book = Book::Parcels;
     const OBJECT: &'static str = "land_parcel";
     const ITEM: &'static str = "parcel";
+    const KEY_FIELD: &'static str = "code";
     type View = ParcelView;
 
     fn view(&self, zone: &Zone) -> ParcelView {
@@ -247,6 +248,7 @@ impl ZoneRecord for Commitment {
     const BOOK: Book = Book::Commitments;
     const OBJECT: &'static str = "commitment";
     const ITEM: &'static str = "commitment";
+    const KEY_FIELD: &'static str = "item";
     type View = CommitmentView;
 
     fn view(&self, zone: &Zone) -> CommitmentView {

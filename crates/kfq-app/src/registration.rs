@@ -45,6 +45,7 @@ impl ZoneRecord for Registration {
     const BOOK: Book = Book::Registrations;
     const OBJECT: &'static str = "registration";
     const ITEM: &'static str = "registration";
+    const KEY_FIELD: &'static str = "project";
     type View = RegistrationView;
 
     fn view(&self, zone: &Zone) -> RegistrationView {
@@ -282,6 +283,8 @@ pub struct ListedProject {
     pub total_investment_wan: Amount,
     pub started_on: Option<NaiveDate>,
     pub status: RegistrationStatus,
+    /// Its registration's id, where one is recorded (applied for, refused…).
+    pub registration_id: Option<i64>,
 }
 
 /// A zone's line of the month.
@@ -384,6 +387,7 @@ pub async fn report(
             total_investment_wan: p.total_investment,
             started_on: p.dates.started_on,
             status: standings.status(p.id),
+            registration_id: standings.registrations.get(&p.id).map(|r| r.id),
         };
         if s.should_register {
             should_register.push(listed());

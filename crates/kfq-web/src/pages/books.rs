@@ -39,12 +39,19 @@ pub struct Figures {
     pub setting: Option<Setting>,
 }
 
-/// Projects the figures name, each row linking to its project.
+/// Projects the figures name, each row linking to its project and to where it is dealt with.
 pub struct ProjectList {
     pub id: &'static str,
     pub title: String,
     pub headers: Vec<String>,
-    pub rows: Vec<(i64, Vec<String>)>,
+    pub rows: Vec<ListRow>,
+}
+
+pub struct ListRow {
+    pub project: i64,
+    pub cells: Vec<String>,
+    /// Where to deal with it, and the link's words.
+    pub action: Option<(String, String)>,
 }
 
 /// A setting of how a book's figures are counted, with the form that changes it (shown to those
@@ -309,7 +316,8 @@ async fn list_page<T: BookPage>(
         from: param("from"),
         to: param("to"),
         month: param("month"),
-        fields: form_fields::<T>(None, typed, lang),
+        // A link may fill the new record's form (`?project=LL-1`).
+        fields: form_fields::<T>(None, typed.or(Some(params)), lang),
         query: super::projects::query_of(params),
         edits: user.actor.role.allows(Action::EditProject),
         error,

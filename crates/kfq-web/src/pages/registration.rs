@@ -14,7 +14,7 @@ use kfq_core::access::Action;
 use kfq_core::registration::{Coded, Registration, RegistrationStatus};
 use kfq_core::Lang;
 
-use super::books::{BookPage, Card, Field, Figures, ProjectList, Setting, Span};
+use super::books::{BookPage, Card, Field, Figures, ListRow, ProjectList, Setting, Span};
 use super::{error_page, words, Choice, PageUser};
 use crate::AppState;
 
@@ -43,16 +43,26 @@ fn list(id: &'static str, title: &str, projects: &[ListedProject], lang: Lang) -
         .to_vec(),
         rows: projects
             .iter()
-            .map(|p| {
-                let cells = vec![
+            .map(|p| ListRow {
+                project: p.id,
+                cells: vec![
                     p.code.clone(),
                     p.name.clone(),
                     p.zone.clone(),
                     p.total_investment_wan.wan_string(),
                     p.started_on.map(|d| d.to_string()).unwrap_or_default(),
                     p.status.label(lang).to_string(),
-                ];
-                (p.id, cells)
+                ],
+                action: Some(match p.registration_id {
+                    Some(id) => (format!("/registrations/{id}"), w.change_record.to_string()),
+                    None => (
+                        format!(
+                            "/registrations?project={}#new-record",
+                            super::projects::encode(&p.code)
+                        ),
+                        w.register_it.to_string(),
+                    ),
+                }),
             })
             .collect(),
     }

@@ -291,6 +291,8 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.parcel
     } else if path.contains("commitments") {
         taiyuan.commitment
+    } else if path.contains("registrations") {
+        taiyuan.registration
     } else if path.contains("notifications") {
         taiyuan.notification
     } else if path.contains("blockers") {
@@ -325,6 +327,7 @@ struct Taiyuan {
     bundle: i64,
     parcel: i64,
     commitment: i64,
+    registration: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -433,6 +436,20 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         )
         .await
         .unwrap();
+        let registration: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_value(json!({
+                "project": "TY-1", "status": "applied", "applied_on": "2024-03-01",
+                "note": "太原半导体项目入库申报"}))
+            .unwrap();
+        let (registration, _) = kfq_app::books::create::<kfq_core::registration::Registration>(
+            &app.db.db,
+            &operator,
+            &registration,
+            today,
+        )
+        .await
+        .unwrap();
+        let registrations_before = kfq_store::registrations(&app.db.db).await.unwrap();
         let parcels_before = kfq_store::parcels(&app.db.db).await.unwrap();
         let commitments_before = kfq_store::commitments(&app.db.db).await.unwrap();
         let powers_before = kfq_store::powers(&app.db.db).await.unwrap();
@@ -462,6 +479,7 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             bundle: bundle.id,
             parcel: parcel.id,
             commitment: promise.id,
+            registration: registration.id,
             notification,
             lead: lead.id,
             project: ty,
@@ -579,6 +597,16 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::activities(&app.db.db).await.unwrap(),
             activities_before,
             "{engine}: 太原's activity unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::registrations(&app.db.db).await.unwrap(),
+            registrations_before,
+            "{engine}: 太原's registration unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_app::registration::rule(&app.db.db).await.unwrap(),
+            kfq_core::registration::RegistrationRule::default(),
+            "{engine}: the city cannot change the province's rule"
         );
         assert_eq!(
             kfq_store::parcels(&app.db.db).await.unwrap(),

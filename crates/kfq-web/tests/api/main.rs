@@ -24,6 +24,7 @@ mod monthly;
 mod outage;
 mod procedures;
 mod projects;
+mod registration;
 mod reminders;
 mod rounds;
 mod security;
