@@ -704,7 +704,7 @@ test("承诺制 + 标准地: the zone files a commitment for its project and rec
 test("入库入统: a project on the zone's 应入未入 list of last month leaves it once the zone records it registered that month, from the list's link", async () => {
   const zone = await signedIn(ZONE);
   await zone.goto(base + "/registrations");
-  const listed = zone.locator("#should-register-list tbody tr[data-project]");
+  const listed = zone.locator("#should-register-list tbody tr[data-link]");
   const before = await listed.count();
   assert.ok(before > 0, "the demo leaves projects to register");
   const now = new Date();
@@ -722,7 +722,34 @@ test("入库入统: a project on the zone's 应入未入 list of last month leav
     await Promise.all([zone.waitForURL(/\/registrations\/\d+$/), zone.click("#book-create")]);
   }
   await zone.goto(base + "/registrations");
-  assert.equal(await zone.locator("#should-register-list tbody tr[data-project]").count(), before - 1);
+  assert.equal(await zone.locator("#should-register-list tbody tr[data-link]").count(), before - 1);
   await shot(zone, "registrations");
+  await zone.context().close();
+});
+
+test("化工园区安全风险复核: the zone scores an item with a rectification past its day, it counts as overdue until the zone records it done", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/chemical-review");
+  const overdue = Number(await zone.textContent("#rectifications-overdue"));
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  await zone.fill("#bf-field-item", "4.3");
+  await zone.fill("#bf-field-score", "3.5");
+  await zone.click("#book-create");
+  assert.match(await zone.textContent("#error"), /得分/);
+  await zone.fill("#bf-field-score", "1");
+  await zone.fill("#bf-field-problem", "e2e消防站尚未建成");
+  await zone.fill("#bf-field-owner", "园区应急管理局");
+  await zone.fill("#bf-field-due_on", yesterday);
+  await Promise.all([zone.waitForURL(/\/chemical-review\/\d+$/), zone.click("#book-create")]);
+  const page = zone.url();
+  await zone.goto(base + "/chemical-review");
+  assert.equal(Number(await zone.textContent("#rectifications-overdue")), overdue + 1);
+  assert.ok((await zone.locator("#open-rectifications").textContent()).includes("e2e消防站尚未建成"));
+  await shot(zone, "chemical-review");
+  await zone.goto(page);
+  await zone.fill("#bf-field-rectified_on", yesterday);
+  await Promise.all([zone.waitForURL(/saved=1/), zone.click("#record-save")]);
+  await zone.goto(base + "/chemical-review");
+  assert.equal(Number(await zone.textContent("#rectifications-overdue")), overdue);
   await zone.context().close();
 });

@@ -71,6 +71,31 @@ pub struct Ctx<'a> {
     pub lang: Lang,
     /// Every project, for records that name one by its code (in the record's zone only).
     pub projects: &'a [kfq_core::project::Project],
+    /// The province's checklist of the chemical parks' review.
+    pub checklist: &'a kfq_core::chemical::Checklist,
+}
+
+/// What a [`Ctx`] borrows, read once before a change.
+struct Loaded {
+    snapshot: std::sync::Arc<kfq_store::Snapshot>,
+    checklist: kfq_core::chemical::Checklist,
+}
+
+impl Loaded {
+    async fn of(db: &Db) -> Result<Loaded, AppError> {
+        Ok(Loaded {
+            snapshot: db.snapshot().await?,
+            checklist: crate::chemical::checklist(db).await?,
+        })
+    }
+
+    fn ctx(&self, lang: Lang) -> Ctx<'_> {
+        Ctx {
+            lang,
+            projects: &self.snapshot.projects,
+            checklist: &self.checklist,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -124,7 +149,8 @@ faults!(
     kfq_core::delegation::DelegationFault,
     kfq_core::land::LandFault,
     kfq_core::commitment::CommitmentFault,
-    kfq_core::registration::RegistrationFault
+    kfq_core::registration::RegistrationFault,
+    kfq_core::chemical::FindingFault
 );
 
 /// What one field's value did to a record: set, not a field of it, or refused (why).
@@ -269,11 +295,8 @@ pub async fn create<T: ZoneRecord>(
 ) -> Result<(T, Zone), AppError> {
     actor.must(Action::EditProject)?;
     let lang = actor.lang;
-    let snapshot = db.snapshot().await?;
-    let ctx = Ctx {
-        lang,
-        projects: &snapshot.projects,
-    };
+    let loaded = Loaded::of(db).await?;
+    let ctx = loaded.ctx(lang);
     let named = |key: &str| {
         fields
             .get(key)
@@ -332,11 +355,8 @@ pub async fn update<T: ZoneRecord>(
     actor.must(Action::EditProject)?;
     let lang = actor.lang;
     crate::leads::stays_in_zone(fields, &zone, lang)?;
-    let snapshot = db.snapshot().await?;
-    let ctx = Ctx {
-        lang,
-        projects: &snapshot.projects,
-    };
+    let loaded = Loaded::of(db).await?;
+    let ctx = loaded.ctx(lang);
     let changed = stored.stored_as(id, version).apply(fields, &ctx)?;
     let mut tx = db.begin().await?;
     let current = T::one_in(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -452,14 +472,39 @@ impl BookSummary {
     }
 }
 
-/// The rows of one book, checked and ready to write.
-enum Planned {
-    Activities(Vec<Change<kfq_core::activity::Activity>>),
-    Powers(Vec<Change<kfq_core::delegation::DelegatedPower>>),
-    Bundles(Vec<Change<kfq_core::delegation::ServiceBundle>>),
-    Parcels(Vec<Change<kfq_core::land::StandardParcel>>),
-    Commitments(Vec<Change<kfq_core::commitment::Commitment>>),
-    Registrations(Vec<Change<kfq_core::registration::Registration>>),
+/// The rows of one book, checked and ready to write in the import's transaction.
+trait Staged: Send + Sync {
+    fn write<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        actor: &'a Actor,
+        zones: &'a [Zone],
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<BookCount, AppError>> + Send + 'a>>;
+}
+
+impl<T: ZoneRecord> Staged for Vec<Change<T>> {
+    fn write<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        actor: &'a Actor,
+        zones: &'a [Zone],
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<BookCount, AppError>> + Send + 'a>> {
+        Box::pin(write(tx, actor, zones, self))
+    }
+}
+
+/// Plans a sheet of a book of records `T`.
+async fn staged<T: ZoneRecord>(
+    db: &Db,
+    ctx: &Ctx<'_>,
+    zones: &[Zone],
+    sheet: &BookSheet,
+    today: NaiveDate,
+    errors: &mut Vec<LedgerError>,
+) -> Result<Box<dyn Staged>, AppError> {
+    Ok(Box::new(
+        plan::<T>(db, ctx, zones, sheet, today, errors).await?,
+    ))
 }
 
 fn row_fields(row: &BookRow) -> Map<String, Value> {
@@ -643,20 +688,23 @@ pub async fn import(
         .filter(|z| actor.sees(z))
         .collect();
     let mut planned = Vec::new();
-    let snapshot = db.snapshot().await?;
-    let ctx = Ctx {
-        lang: actor.lang,
-        projects: &snapshot.projects,
-    };
+    let loaded = Loaded::of(db).await?;
+    let ctx = loaded.ctx(actor.lang);
     for sheet in sheets {
+        use kfq_core::{activity, chemical, commitment, delegation, land, registration};
         let (c, z, e) = (&ctx, &zones, &mut errors);
         planned.push(match sheet.book {
-            Book::Activities => Planned::Activities(plan(db, c, z, sheet, today, e).await?),
-            Book::Powers => Planned::Powers(plan(db, c, z, sheet, today, e).await?),
-            Book::Bundles => Planned::Bundles(plan(db, c, z, sheet, today, e).await?),
-            Book::Parcels => Planned::Parcels(plan(db, c, z, sheet, today, e).await?),
-            Book::Commitments => Planned::Commitments(plan(db, c, z, sheet, today, e).await?),
-            Book::Registrations => Planned::Registrations(plan(db, c, z, sheet, today, e).await?),
+            Book::Activities => staged::<activity::Activity>(db, c, z, sheet, today, e).await?,
+            Book::Powers => staged::<delegation::DelegatedPower>(db, c, z, sheet, today, e).await?,
+            Book::Bundles => staged::<delegation::ServiceBundle>(db, c, z, sheet, today, e).await?,
+            Book::Parcels => staged::<land::StandardParcel>(db, c, z, sheet, today, e).await?,
+            Book::Commitments => {
+                staged::<commitment::Commitment>(db, c, z, sheet, today, e).await?
+            }
+            Book::Registrations => {
+                staged::<registration::Registration>(db, c, z, sheet, today, e).await?
+            }
+            Book::Findings => staged::<chemical::Finding>(db, c, z, sheet, today, e).await?,
         });
     }
     if !errors.is_empty() {
@@ -677,14 +725,7 @@ pub async fn import(
     let mut tx = db.begin().await?;
     let mut summary = BookSummary::default();
     for p in &planned {
-        summary.books.push(match p {
-            Planned::Activities(c) => write(&mut tx, actor, &zones, c).await?,
-            Planned::Powers(c) => write(&mut tx, actor, &zones, c).await?,
-            Planned::Bundles(c) => write(&mut tx, actor, &zones, c).await?,
-            Planned::Parcels(c) => write(&mut tx, actor, &zones, c).await?,
-            Planned::Commitments(c) => write(&mut tx, actor, &zones, c).await?,
-            Planned::Registrations(c) => write(&mut tx, actor, &zones, c).await?,
-        });
+        summary.books.push(p.write(&mut tx, actor, &zones).await?);
     }
     // The books are read from their tables, not from the ledger's snapshot.
     tx.commit_outside_ledger().await?;

@@ -410,6 +410,14 @@ pub enum Expected {
     RegistrationStatus,
     /// A field of the registration rule.
     RegistrationRule,
+    /// A field of a chemical park review's finding.
+    FindingField,
+    /// A year, as 2025.
+    Year,
+    /// Points with at most one decimal.
+    Score,
+    /// A checklist: aspects with items (code, text, max in tenths, veto) and thresholds.
+    Checklist,
 }
 
 impl Expected {
@@ -620,6 +628,25 @@ impl Expected {
                 .pick(
                     "入库规则只有 threshold_wan（计划总投资下限，万元）和 needs_start（是否须已开工）",
                     "the rule has threshold_wan (the least planned total, 万元) and needs_start (started works required)",
+                )
+                .into(),
+            (Expected::FindingField, _) => lang
+                .pick(
+                    "安全复核没有这一项（zone、year、item、score、problem、evidence、owner、due_on、rectified_on、note）",
+                    "not a field of a review's finding (zone, year, item, score, problem, evidence, owner, due_on, rectified_on, note)",
+                )
+                .into(),
+            (Expected::Year, _) => lang.pick("应为年份，如 2025", "a year, like 2025").into(),
+            (Expected::Score, _) => lang
+                .pick(
+                    "得分应为不超过一位小数的非负数，如 2.5",
+                    "a score of at most one decimal, like 2.5",
+                )
+                .into(),
+            (Expected::Checklist, _) => lang
+                .pick(
+                    "复核清单应为 {\"aspects\":[{\"code\",\"name\",\"items\":[{\"code\",\"text\",\"max\"（十分之一分）,\"veto\"}]}],\"thresholds\":{\"d\",\"c\",\"b\"}}",
+                    "a checklist is {\"aspects\":[{\"code\",\"name\",\"items\":[{\"code\",\"text\",\"max\" (tenths),\"veto\"}]}],\"thresholds\":{\"d\",\"c\",\"b\"}}",
                 )
                 .into(),
             (Expected::ActivityOfZone, _) => lang

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod blockers;
 pub mod books;
 pub mod checks;
+pub mod chemical;
 pub mod delegation;
 pub mod demo;
 pub mod error;

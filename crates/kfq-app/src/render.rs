@@ -1170,6 +1170,99 @@ pub fn registration_tables(
     ]
 }
 
+/// 化工园区安全风险等级复核 of a region's year: each park's score and grade, and the
+/// rectifications still open.
+pub fn review_tables(r: &crate::chemical::ReviewReport, lang: Lang) -> Vec<(String, ReportTable)> {
+    use kfq_core::chemical::Coded;
+    let parks = ReportTable {
+        title: lang
+            .pick("化工园区安全风险等级复核", "Chemical parks' safety-risk review")
+            .into(),
+        unit: format!("{} {} · {} {}", r.name, r.year, lang.pick("截至", "as of"), r.as_of),
+        headers: headers_of(
+            &[
+                ("开发区", "Zone"),
+                ("已评条目", "Items scored"),
+                ("得分", "Score"),
+                ("满分", "Out of"),
+                ("风险等级", "Grade"),
+                ("待整改", "Open"),
+                ("逾期未整改", "Overdue"),
+            ],
+            lang,
+        ),
+        rows: r
+            .zones
+            .iter()
+            .map(|z| {
+                let a = &z.assessment;
+                vec![
+                    Val::Text(z.name.clone()),
+                    Val::Text(format!("{}/{}", a.scored, a.items)),
+                    Val::Text(a.score.to_string()),
+                    Val::Text(a.max.to_string()),
+                    Val::Text(
+                        a.grade
+                            .map_or(lang.pick("复核未完成", "incomplete"), |g| g.label(lang))
+                            .to_string(),
+                    ),
+                    Val::Count(a.open as u64),
+                    Val::Count(a.overdue as u64),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: vec![lang
+            .pick(
+                "全部条目评分后定级：D ≥ 85、C ≥ 70、B ≥ 60、否则 A（分数线和清单由省级设定）；否决项得零分即为 A 类",
+                "graded once every item is scored: D ≥ 85, C ≥ 70, B ≥ 60, else A (the province sets the checklist and thresholds); a veto item scored nothing makes it A",
+            )
+            .into()],
+    };
+    let open = ReportTable {
+        title: lang.pick("待整改问题", "Rectifications open").into(),
+        unit: format!("{} {}", lang.pick("截至", "as of"), r.as_of),
+        headers: headers_of(
+            &[
+                ("开发区", "Zone"),
+                ("条目", "Item"),
+                ("存在问题", "Problem"),
+                ("整改责任人", "Owner"),
+                ("整改期限", "Due"),
+                ("逾期", "Overdue"),
+            ],
+            lang,
+        ),
+        rows: r
+            .open
+            .iter()
+            .map(|o| {
+                vec![
+                    Val::Text(o.zone.clone()),
+                    Val::Text(o.item.clone()),
+                    Val::Text(o.problem.clone()),
+                    Val::Text(o.owner.clone()),
+                    Val::Text(o.due_on.map(|d| d.to_string()).unwrap_or_default()),
+                    Val::Text(
+                        if o.overdue {
+                            lang.pick("是", "yes")
+                        } else {
+                            ""
+                        }
+                        .into(),
+                    ),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    };
+    vec![
+        (lang.pick("复核", "Review").into(), parks),
+        (lang.pick("待整改", "Open").into(), open),
+    ]
+}
+
 /// 招商线索 — the leads of a list, as a clerk's ledger of them.
 pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
     use kfq_core::lead::Coded;

@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod audit;
 pub mod blocker;
 pub mod checks;
+pub mod chemical;
 pub mod coded;
 pub mod commitment;
 pub mod delegation;

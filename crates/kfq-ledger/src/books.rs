@@ -25,6 +25,8 @@ pub enum Book {
     Commitments,
     /// 入库入统 — projects' registration in the statistics database.
     Registrations,
+    /// 化工园区安全风险等级复核 — the scored items of a chemical park's review.
+    Findings,
 }
 
 /// How a book's cell is read before its field is checked.
@@ -209,14 +211,34 @@ const REGISTRATIONS: &[BookColumn] = &[
     NOTE,
 ];
 
+const FINDINGS: &[BookColumn] = &[
+    ZONE,
+    column("year", &["复核年度", "年度"], "Year", Text, true),
+    column("item", &["条目编号", "评估项编号"], "Item", Text, true),
+    column("score", &["得分"], "Score", Text, true),
+    column("problem", &["存在问题"], "Problem", Text, false),
+    column("evidence", &["佐证材料"], "Evidence", Text, false),
+    column(
+        "owner",
+        &["整改责任人", "整改责任单位"],
+        "Owner",
+        Text,
+        false,
+    ),
+    column("due_on", &["整改期限"], "Due", Date, false),
+    column("rectified_on", &["整改完成日期"], "Rectified", Date, false),
+    NOTE,
+];
+
 impl Book {
-    pub const ALL: [Book; 6] = [
+    pub const ALL: [Book; 7] = [
         Book::Activities,
         Book::Powers,
         Book::Bundles,
         Book::Parcels,
         Book::Commitments,
         Book::Registrations,
+        Book::Findings,
     ];
 
     /// The sheet's name (and the stem of its CSV file).
@@ -228,6 +250,7 @@ impl Book {
             Book::Parcels => "标准地",
             Book::Commitments => "承诺制",
             Book::Registrations => "入库入统",
+            Book::Findings => "安全风险复核",
         }
     }
 
@@ -240,6 +263,7 @@ impl Book {
             Book::Parcels => "parcels",
             Book::Commitments => "commitments",
             Book::Registrations => "registrations",
+            Book::Findings => "chemical-review",
         }
     }
 
@@ -251,6 +275,7 @@ impl Book {
             Book::Parcels => PARCELS,
             Book::Commitments => COMMITMENTS,
             Book::Registrations => REGISTRATIONS,
+            Book::Findings => FINDINGS,
         }
     }
 

@@ -46,6 +46,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/sqlite/0019_registrations.sql"),
     ),
+    (
+        20,
+        include_str!("../migrations/sqlite/0020_chemical_reviews.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -111,6 +115,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         19,
         include_str!("../migrations/postgres/0019_registrations.sql"),
+    ),
+    (
+        20,
+        include_str!("../migrations/postgres/0020_chemical_reviews.sql"),
     ),
 ];
 

@@ -8,6 +8,7 @@ mod activities;
 mod api;
 mod auth;
 mod books;
+mod chemical;
 mod delegation;
 mod error;
 mod land;
@@ -24,6 +25,7 @@ mod routes;
 mod work;
 
 use axum::Router;
+use kfq_core::chemical::Finding;
 use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
 use kfq_core::land::StandardParcel;
@@ -140,6 +142,16 @@ fn routes() -> routes::Routes {
         .get("/api/v1/reports/registration", registration::report)
         .get("/api/v1/settings/registration", registration::rule)
         .patch("/api/v1/settings/registration", registration::set_rule)
+        .get("/api/v1/chemical-findings", chemical::list)
+        .post("/api/v1/chemical-findings", books::create::<Finding>)
+        .get("/api/v1/chemical-findings/{id}", books::get::<Finding>)
+        .patch("/api/v1/chemical-findings/{id}", books::patch::<Finding>)
+        .get("/api/v1/reports/chemical-review", chemical::report)
+        .get("/api/v1/settings/chemical-checklist", chemical::checklist)
+        .put(
+            "/api/v1/settings/chemical-checklist",
+            chemical::set_checklist,
+        )
         .upload("/api/v1/books/import", books::import)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)

@@ -224,6 +224,23 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 化工园区安全风险等级复核 of a region's year: each park's score and grade, and the
+    /// rectifications still open (overdue first)
+    ChemicalReview {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// The year reviewed (default: this year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// The day rectifications are counted at (default: today)
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 提醒: sweep every account's reminders once (each queued in the outbox), optionally
     /// deliver what is due to KFQ_WEBHOOK_URL, and show the outbox
     Reminders {
@@ -719,6 +736,28 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::registration_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::ChemicalReview {
+            region,
+            year,
+            as_of,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let as_of = kfq_app::reports::as_of_or_today("--as-of", as_of.as_deref())?;
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&as_of));
+            let report =
+                kfq_app::chemical::report(&db, &operator, region.as_deref(), year, as_of).await?;
+            emit(
+                &report,
+                render::review_tables(&report, lang),
                 None,
                 format,
                 output.as_deref(),

@@ -10,6 +10,7 @@
 
 mod activities;
 mod calibration;
+mod chemical;
 mod cycle;
 mod delegation;
 mod land;
@@ -203,6 +204,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     delegation::seed(db, today).await?;
     land::seed(db, today).await?;
     registration::seed(db, today).await?;
+    chemical::seed(db, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

@@ -48,7 +48,8 @@ pub struct ProjectList {
 }
 
 pub struct ListRow {
-    pub project: i64,
+    /// Where its first cell leads (a project's page, a record's).
+    pub link: Option<String>,
     pub cells: Vec<String>,
     /// Where to deal with it, and the link's words.
     pub action: Option<(String, String)>,
@@ -69,6 +70,7 @@ pub enum Span {
     AsOf,
     Period,
     Month,
+    Year,
 }
 
 /// A book with pages of its own.
@@ -123,7 +125,15 @@ fn form_fields<T: BookPage>(
     typed: Option<&HashMap<String, String>>,
     lang: Lang,
 ) -> Vec<Field> {
-    let cells = record.map(|r| r.cells(Lang::Zh)).unwrap_or_default();
+    // A new record's form starts from what a new record holds (this year, today…), bar zeros.
+    let cells = match record {
+        Some(r) => r.cells(Lang::Zh),
+        None => T::blank(0, today())
+            .cells(Lang::Zh)
+            .into_iter()
+            .filter(|(_, v)| v != "0")
+            .collect(),
+    };
     T::BOOK
         .columns()
         .iter()
@@ -198,6 +208,7 @@ struct ListPage {
     from: String,
     to: String,
     month: String,
+    year: String,
     fields: Vec<Field>,
     query: String,
     edits: bool,
@@ -312,10 +323,12 @@ async fn list_page<T: BookPage>(
             Span::AsOf => "as_of",
             Span::Period => "period",
             Span::Month => "month",
+            Span::Year => "year",
         },
         from: param("from"),
         to: param("to"),
         month: param("month"),
+        year: param("year"),
         // A link may fill the new record's form (`?project=LL-1`).
         fields: form_fields::<T>(None, typed.or(Some(params)), lang),
         query: super::projects::query_of(params),
@@ -653,6 +666,7 @@ pub async fn index(State(s): State<AppState>, user: PageUser) -> Response {
             entry::<kfq_core::land::StandardParcel>(&s, &user, w.about_parcels).await?,
             entry::<kfq_core::commitment::Commitment>(&s, &user, w.about_commitments).await?,
             entry::<kfq_core::registration::Registration>(&s, &user, w.about_registrations).await?,
+            entry::<kfq_core::chemical::Finding>(&s, &user, w.about_chemical).await?,
         ])
     };
     let mut entries = match result.await {

@@ -7,6 +7,7 @@ mod admin;
 mod blockers;
 mod books;
 mod checks;
+mod chemical;
 mod dashboard;
 mod delegation;
 mod format;
@@ -33,6 +34,7 @@ use axum::Form;
 use kfq_app::users::UserView;
 use kfq_app::{Actor, AppError};
 use kfq_core::access::Action;
+use kfq_core::chemical::Finding;
 use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
 use kfq_core::land::StandardParcel;
@@ -112,6 +114,12 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         )
         .get("/registrations/{id}", books::page::<Registration>)
         .post("/registrations/{id}", books::save::<Registration>)
+        .get("/chemical-review", books::list::<Finding>)
+        .post("/chemical-review", books::create::<Finding>)
+        .get("/chemical-review/export.xlsx", books::export::<Finding>)
+        .get("/chemical-review/template.xlsx", books::template::<Finding>)
+        .get("/chemical-review/{id}", books::page::<Finding>)
+        .post("/chemical-review/{id}", books::save::<Finding>)
         .get("/activities", activities::list)
         .get("/activities/export.xlsx", activities::export_xlsx)
         .post("/activities", activities::create)

@@ -44,7 +44,7 @@ fn list(id: &'static str, title: &str, projects: &[ListedProject], lang: Lang) -
         rows: projects
             .iter()
             .map(|p| ListRow {
-                project: p.id,
+                link: Some(format!("/projects/{}", p.id)),
                 cells: vec![
                     p.code.clone(),
                     p.name.clone(),

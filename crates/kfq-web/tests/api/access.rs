@@ -293,6 +293,8 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.commitment
     } else if path.contains("registrations") {
         taiyuan.registration
+    } else if path.contains("chemical") {
+        taiyuan.finding
     } else if path.contains("notifications") {
         taiyuan.notification
     } else if path.contains("blockers") {
@@ -328,6 +330,7 @@ struct Taiyuan {
     parcel: i64,
     commitment: i64,
     registration: i64,
+    finding: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -450,6 +453,16 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         .await
         .unwrap();
         let registrations_before = kfq_store::registrations(&app.db.db).await.unwrap();
+        let finding: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "year": "2024", "item": "4.3", "score": "1",
+            "problem": "太原半导体项目周边消防站未建", "owner": "某局", "due_on": "2024-09-30"}))
+        .unwrap();
+        let (finding, _) = kfq_app::books::create::<kfq_core::chemical::Finding>(
+            &app.db.db, &operator, &finding, today,
+        )
+        .await
+        .unwrap();
+        let findings_before = kfq_store::findings(&app.db.db).await.unwrap();
         let parcels_before = kfq_store::parcels(&app.db.db).await.unwrap();
         let commitments_before = kfq_store::commitments(&app.db.db).await.unwrap();
         let powers_before = kfq_store::powers(&app.db.db).await.unwrap();
@@ -480,6 +493,7 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             parcel: parcel.id,
             commitment: promise.id,
             registration: registration.id,
+            finding: finding.id,
             notification,
             lead: lead.id,
             project: ty,
@@ -602,6 +616,16 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::registrations(&app.db.db).await.unwrap(),
             registrations_before,
             "{engine}: 太原's registration unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::findings(&app.db.db).await.unwrap(),
+            findings_before,
+            "{engine}: 太原's review unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_app::chemical::checklist(&app.db.db).await.unwrap(),
+            kfq_core::chemical::Checklist::default(),
+            "{engine}: the city cannot change the province's checklist"
         );
         assert_eq!(
             kfq_app::registration::rule(&app.db.db).await.unwrap(),

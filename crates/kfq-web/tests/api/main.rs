@@ -15,6 +15,7 @@ mod access;
 mod activities;
 mod blockers;
 mod checks;
+mod chemical;
 mod delegation;
 mod duties;
 mod land;
