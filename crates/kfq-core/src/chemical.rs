@@ -144,8 +144,11 @@ impl ChecklistFault {
     }
 }
 
+/// An item of the default checklist: its text, its points in tenths, whether it is a veto item.
+type DefaultItem = (&'static str, i64, bool);
+
 /// The national guide's six aspects, 34 items, scored to 100 (in tenths).
-const DEFAULT: &[(&str, &str, &[(&str, i64, bool)])] = &[
+const DEFAULT: &[(&str, &str, &[DefaultItem])] = &[
     (
         "1",
         "园区设立",
