@@ -73,12 +73,15 @@ pub struct Ctx<'a> {
     pub projects: &'a [kfq_core::project::Project],
     /// The province's checklist of the chemical parks' review.
     pub checklist: &'a kfq_core::chemical::Checklist,
+    /// The province's scheme of assessment (the indicators zones enter).
+    pub scheme: &'a kfq_core::assessment::Scheme,
 }
 
 /// What a [`Ctx`] borrows, read once before a change.
 struct Loaded {
     snapshot: std::sync::Arc<kfq_store::Snapshot>,
     checklist: kfq_core::chemical::Checklist,
+    scheme: kfq_core::assessment::Scheme,
 }
 
 impl Loaded {
@@ -86,6 +89,7 @@ impl Loaded {
         Ok(Loaded {
             snapshot: db.snapshot().await?,
             checklist: crate::chemical::checklist(db).await?,
+            scheme: crate::assessment::scheme(db).await?,
         })
     }
 
@@ -94,6 +98,7 @@ impl Loaded {
             lang,
             projects: &self.snapshot.projects,
             checklist: &self.checklist,
+            scheme: &self.scheme,
         }
     }
 }
@@ -150,7 +155,8 @@ faults!(
     kfq_core::land::LandFault,
     kfq_core::commitment::CommitmentFault,
     kfq_core::registration::RegistrationFault,
-    kfq_core::chemical::FindingFault
+    kfq_core::chemical::FindingFault,
+    kfq_core::assessment::TargetFault
 );
 
 /// What one field's value did to a record: set, not a field of it, or refused (why).
@@ -691,7 +697,9 @@ pub async fn import(
     let loaded = Loaded::of(db).await?;
     let ctx = loaded.ctx(actor.lang);
     for sheet in sheets {
-        use kfq_core::{activity, chemical, commitment, delegation, land, registration};
+        use kfq_core::{
+            activity, assessment, chemical, commitment, delegation, land, registration,
+        };
         let (c, z, e) = (&ctx, &zones, &mut errors);
         planned.push(match sheet.book {
             Book::Activities => staged::<activity::Activity>(db, c, z, sheet, today, e).await?,
@@ -705,6 +713,10 @@ pub async fn import(
                 staged::<registration::Registration>(db, c, z, sheet, today, e).await?
             }
             Book::Findings => staged::<chemical::Finding>(db, c, z, sheet, today, e).await?,
+            Book::Targets => staged::<assessment::Target>(db, c, z, sheet, today, e).await?,
+            Book::Indicators => {
+                staged::<assessment::EnteredValue>(db, c, z, sheet, today, e).await?
+            }
         });
     }
     if !errors.is_empty() {

@@ -418,6 +418,14 @@ pub enum Expected {
     Score,
     /// A checklist: aspects with items (code, text, max in tenths, veto) and thresholds.
     Checklist,
+    /// A scheme of assessment: classes with weighted indicators, the cap, the indicators entered.
+    Scheme,
+    /// A field of a target.
+    TargetField,
+    /// A field of a figure entered.
+    EnteredField,
+    /// A number with at most four decimals.
+    Figure,
 }
 
 impl Expected {
@@ -647,6 +655,30 @@ impl Expected {
                 .pick(
                     "复核清单应为 {\"aspects\":[{\"code\",\"name\",\"items\":[{\"code\",\"text\",\"max\"（十分之一分）,\"veto\"}]}],\"thresholds\":{\"d\",\"c\",\"b\"}}",
                     "a checklist is {\"aspects\":[{\"code\",\"name\",\"items\":[{\"code\",\"text\",\"max\" (tenths),\"veto\"}]}],\"thresholds\":{\"d\",\"c\",\"b\"}}",
+                )
+                .into(),
+            (Expected::Scheme, _) => lang
+                .pick(
+                    "考核办法应为 {\"classes\":[{\"name\",\"levels\",\"kinds\",\"indicators\":[{\"indicator\",\"weight\"}]}],\"cap_percent\",\"entered\":[{\"code\",\"name\",\"unit\"}]}",
+                    "a scheme is {\"classes\":[{\"name\",\"levels\",\"kinds\",\"indicators\":[{\"indicator\",\"weight\"}]}],\"cap_percent\",\"entered\":[{\"code\",\"name\",\"unit\"}]}",
+                )
+                .into(),
+            (Expected::TargetField, _) => lang
+                .pick(
+                    "目标任务没有这一项（zone、year、indicator、value、note）",
+                    "not a field of a target (zone, year, indicator, value, note)",
+                )
+                .into(),
+            (Expected::EnteredField, _) => lang
+                .pick(
+                    "指标月报没有这一项（zone、month、indicator、value、note）",
+                    "not a field of a figure entered (zone, month, indicator, value, note)",
+                )
+                .into(),
+            (Expected::Figure, _) => lang
+                .pick(
+                    "应为数字（最多四位小数），如 63 或 89.93",
+                    "a number with at most four decimals, like 63 or 89.93",
                 )
                 .into(),
             (Expected::ActivityOfZone, _) => lang

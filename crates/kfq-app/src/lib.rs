@@ -6,6 +6,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod assessment;
 pub mod assignments;
 pub mod audit;
 pub mod blockers;

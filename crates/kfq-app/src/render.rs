@@ -1263,6 +1263,116 @@ pub fn review_tables(r: &crate::chemical::ReviewReport, lang: Lang) -> Vec<(Stri
     ]
 }
 
+/// 综合考核 — each class's ranking: rank, zone, total, and each indicator's figure, target and
+/// points.
+pub fn ranking_tables(r: &crate::assessment::Ranking, lang: Lang) -> Vec<(String, ReportTable)> {
+    r.classes
+        .iter()
+        .map(|c| {
+            let mut headers = headers_of(
+                &[("名次", "Rank"), ("开发区", "Zone"), ("总分", "Total")],
+                lang,
+            );
+            for (i, weight) in &c.indicators {
+                headers.push(format!("{}（{}，{} {}）", i.name, i.unit, lang.pick("权重", "weight"), weight));
+            }
+            let rows = c
+                .zones
+                .iter()
+                .map(|z| {
+                    let mut cells = vec![
+                        Val::Count(z.rank as u64),
+                        Val::Text(z.zone.clone()),
+                        Val::Text(z.total.to_string()),
+                    ];
+                    for p in &z.parts {
+                        let actual = p.actual.map_or("—".to_string(), |a| a.to_string());
+                        let target = p.target.map_or(String::new(), |t| format!(" / {t}"));
+                        cells.push(Val::Text(format!("{actual}{target} → {}", p.points)));
+                    }
+                    cells
+                })
+                .collect();
+            let table = ReportTable {
+                title: format!("{} · {}", lang.pick("综合考核", "Assessment"), c.class),
+                unit: format!(
+                    "{} {} 1—{}{}",
+                    r.name,
+                    r.year,
+                    r.month.month,
+                    lang.pick("月", "")
+                ),
+                headers,
+                rows,
+                total: None,
+                notes: vec![match lang {
+                    Lang::Zh => format!("每项：实际 / 目标 → 得分。有目标的指标得分 = 权重 × 完成率（上限 {}%，逾期堵点等越少越好的指标为 目标 ÷ 实际）；无目标的 = 权重 × 本值 ÷ 类别内最好值", r.cap_percent),
+                    Lang::En => format!("each: actual / target → points. With a target: weight × share reached (capped at {}%; less-is-better: target ÷ actual); without: weight × figure ÷ the class's best", r.cap_percent),
+                }],
+            };
+            (c.class.clone(), table)
+        })
+        .collect()
+}
+
+/// 目标任务 — a zone's targets of a year and the year to date at the last month.
+pub fn progress_table(p: &crate::assessment::Progress, lang: Lang) -> ReportTable {
+    ReportTable {
+        title: format!(
+            "{} {} {}",
+            p.zone,
+            p.year,
+            lang.pick("目标任务完成情况", "targets")
+        ),
+        unit: String::new(),
+        headers: headers_of(
+            &[
+                ("指标", "Indicator"),
+                ("单位", "Unit"),
+                ("年度目标", "Target"),
+                ("截至月份", "Month"),
+                ("本年累计", "Year to date"),
+                ("完成率", "Done"),
+                ("序时进度", "Schedule"),
+            ],
+            lang,
+        ),
+        rows: p
+            .targets
+            .iter()
+            .map(|t| {
+                let last = t.months.last();
+                vec![
+                    Val::Text(t.indicator.name.clone()),
+                    Val::Text(t.indicator.unit.clone()),
+                    Val::Text(t.target.to_string()),
+                    Val::Text(last.map(|m| m.month.to_string()).unwrap_or_default()),
+                    Val::Text(
+                        last.and_then(|m| m.actual)
+                            .map(|a| a.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Val::Text(
+                        last.and_then(|m| m.completion)
+                            .map(|c| c.percent())
+                            .unwrap_or_default(),
+                    ),
+                    Val::Text(
+                        if last.is_some_and(|m| m.behind) {
+                            lang.pick("滞后", "behind")
+                        } else {
+                            ""
+                        }
+                        .into(),
+                    ),
+                ]
+            })
+            .collect(),
+        total: None,
+        notes: Vec::new(),
+    }
+}
+
 /// 招商线索 — the leads of a list, as a clerk's ledger of them.
 pub fn leads_table(list: &[crate::leads::LeadView], lang: Lang) -> ReportTable {
     use kfq_core::lead::Coded;

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod assessment;
 pub mod assignment;
 pub mod audit;
 pub mod blocker;

@@ -27,6 +27,10 @@ pub enum Book {
     Registrations,
     /// 化工园区安全风险等级复核 — the scored items of a chemical park's review.
     Findings,
+    /// 目标任务 — zones' annual targets by indicator.
+    Targets,
+    /// 指标月报 — the figures zones enter month by month.
+    Indicators,
 }
 
 /// How a book's cell is read before its field is checked.
@@ -230,8 +234,30 @@ const FINDINGS: &[BookColumn] = &[
     NOTE,
 ];
 
+const TARGETS: &[BookColumn] = &[
+    ZONE,
+    column("year", &["年度"], "Year", Text, true),
+    column("indicator", &["指标", "指标代码"], "Indicator", Text, true),
+    column("value", &["目标值", "年度目标"], "Target", Text, true),
+    NOTE,
+];
+
+const INDICATORS: &[BookColumn] = &[
+    ZONE,
+    column("month", &["月份"], "Month", Text, true),
+    column("indicator", &["指标", "指标代码"], "Indicator", Text, true),
+    column(
+        "value",
+        &["本月数值", "数值", "本月"],
+        "This month",
+        Text,
+        true,
+    ),
+    NOTE,
+];
+
 impl Book {
-    pub const ALL: [Book; 7] = [
+    pub const ALL: [Book; 9] = [
         Book::Activities,
         Book::Powers,
         Book::Bundles,
@@ -239,6 +265,8 @@ impl Book {
         Book::Commitments,
         Book::Registrations,
         Book::Findings,
+        Book::Targets,
+        Book::Indicators,
     ];
 
     /// The sheet's name (and the stem of its CSV file).
@@ -251,6 +279,8 @@ impl Book {
             Book::Commitments => "承诺制",
             Book::Registrations => "入库入统",
             Book::Findings => "安全风险复核",
+            Book::Targets => "目标任务",
+            Book::Indicators => "指标月报",
         }
     }
 
@@ -264,6 +294,8 @@ impl Book {
             Book::Commitments => "commitments",
             Book::Registrations => "registrations",
             Book::Findings => "chemical-review",
+            Book::Targets => "targets",
+            Book::Indicators => "indicators",
         }
     }
 
@@ -276,6 +308,8 @@ impl Book {
             Book::Commitments => COMMITMENTS,
             Book::Registrations => REGISTRATIONS,
             Book::Findings => FINDINGS,
+            Book::Targets => TARGETS,
+            Book::Indicators => INDICATORS,
         }
     }
 

@@ -25,6 +25,7 @@ mod returns;
 pub mod sealed;
 mod settings;
 mod snapshot;
+mod targets;
 pub mod testing;
 mod users;
 mod write;
@@ -50,5 +51,6 @@ pub use snapshot::{
     blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,
     zones, Derived, Snapshot,
 };
+pub use targets::*;
 pub use users::*;
 pub use write::*;

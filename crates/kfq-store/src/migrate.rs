@@ -50,6 +50,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/sqlite/0020_chemical_reviews.sql"),
     ),
+    (21, include_str!("../migrations/sqlite/0021_targets.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -120,6 +121,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/postgres/0020_chemical_reviews.sql"),
     ),
+    (21, include_str!("../migrations/postgres/0021_targets.sql")),
 ];
 
 const CREATE_LEDGER: &str =

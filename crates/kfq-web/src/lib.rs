@@ -6,6 +6,7 @@
 
 mod activities;
 mod api;
+mod assessment;
 mod auth;
 mod books;
 mod chemical;
@@ -25,6 +26,7 @@ mod routes;
 mod work;
 
 use axum::Router;
+use kfq_core::assessment::{EnteredValue, Target};
 use kfq_core::chemical::Finding;
 use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
@@ -152,6 +154,21 @@ fn routes() -> routes::Routes {
             "/api/v1/settings/chemical-checklist",
             chemical::set_checklist,
         )
+        .get("/api/v1/targets", assessment::targets)
+        .post("/api/v1/targets", books::create::<Target>)
+        .get("/api/v1/targets/{id}", books::get::<Target>)
+        .patch("/api/v1/targets/{id}", books::patch::<Target>)
+        .get("/api/v1/indicator-values", assessment::entered)
+        .post("/api/v1/indicator-values", books::create::<EnteredValue>)
+        .get("/api/v1/indicator-values/{id}", books::get::<EnteredValue>)
+        .patch(
+            "/api/v1/indicator-values/{id}",
+            books::patch::<EnteredValue>,
+        )
+        .get("/api/v1/reports/targets", assessment::progress)
+        .get("/api/v1/reports/assessment", assessment::ranking)
+        .get("/api/v1/settings/assessment", assessment::scheme)
+        .put("/api/v1/settings/assessment", assessment::set_scheme)
         .upload("/api/v1/books/import", books::import)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)

@@ -241,6 +241,33 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 综合考核: the zones of a region ranked within their classes on the province's weighted
+    /// indicators, the year to the end of a month
+    Assessment {
+        /// A GB/T 2260 code, a city name or a zone's name (default: the whole province)
+        #[arg(long)]
+        region: Option<String>,
+        /// The month, as 2026-10 (default: last month)
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// 目标任务: a zone's targets of a year and its progress on each
+    Targets {
+        /// The zone, by name
+        #[arg(long)]
+        zone: String,
+        /// The year (default: this year)
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// 提醒: sweep every account's reminders once (each queued in the outbox), optionally
     /// deliver what is due to KFQ_WEBHOOK_URL, and show the outbox
     Reminders {
@@ -758,6 +785,52 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             emit(
                 &report,
                 render::review_tables(&report, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Assessment {
+            region,
+            month,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let today = kfq_app::reports::today();
+            let month = match month {
+                Some(m) => kfq_app::monthly::month_named("--month", Some(&m), today)?,
+                None => kfq_core::monthly::Month::of(today).previous(),
+            };
+            let ranking =
+                kfq_app::assessment::ranking(&db, &operator, region.as_deref(), month).await?;
+            emit(
+                &ranking,
+                render::ranking_tables(&ranking, lang),
+                None,
+                format,
+                output.as_deref(),
+                lang,
+            )
+        }
+        Command::Targets {
+            zone,
+            year,
+            format,
+            output,
+        } => {
+            let db = open(&args.database).await?;
+            let operator = Actor::operator(actor(), lang);
+            let today = kfq_app::reports::today();
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&today));
+            let progress =
+                kfq_app::assessment::progress(&db, &operator, &zone, year, today).await?;
+            let table = render::progress_table(&progress, lang);
+            emit(
+                &progress,
+                vec![(lang.pick("目标任务", "Targets").into(), table)],
                 None,
                 format,
                 output.as_deref(),

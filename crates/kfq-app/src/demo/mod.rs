@@ -9,6 +9,7 @@
 //! The demo is written through the same import as any ledger, so it obeys every rule.
 
 mod activities;
+mod assessment;
 mod calibration;
 mod chemical;
 mod cycle;
@@ -205,6 +206,7 @@ pub async fn load(db: &Db, lang: Lang) -> Result<(ImportSummary, Vec<DemoUser>),
     land::seed(db, today).await?;
     registration::seed(db, today).await?;
     chemical::seed(db, today).await?;
+    assessment::seed(db, today).await?;
     let mut created = Vec::new();
     for &(username, display_name, role, region) in USERS {
         if kfq_store::user_by_name(db, username).await?.is_some() {

@@ -667,6 +667,8 @@ pub async fn index(State(s): State<AppState>, user: PageUser) -> Response {
             entry::<kfq_core::commitment::Commitment>(&s, &user, w.about_commitments).await?,
             entry::<kfq_core::registration::Registration>(&s, &user, w.about_registrations).await?,
             entry::<kfq_core::chemical::Finding>(&s, &user, w.about_chemical).await?,
+            entry::<kfq_core::assessment::Target>(&s, &user, w.about_targets).await?,
+            entry::<kfq_core::assessment::EnteredValue>(&s, &user, w.about_entered).await?,
         ])
     };
     let mut entries = match result.await {
@@ -684,6 +686,13 @@ pub async fn index(State(s): State<AppState>, user: PageUser) -> Response {
         title: w.activities,
         about: w.about_activities,
         count: Some(activities),
+    });
+    entries.push(Entry {
+        id: "assessment",
+        path: "/assessment",
+        title: w.assessment,
+        about: w.about_assessment,
+        count: None,
     });
     entries.push(Entry {
         id: "agency",

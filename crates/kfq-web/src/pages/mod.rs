@@ -4,6 +4,7 @@
 
 mod activities;
 mod admin;
+mod assessment;
 mod blockers;
 mod books;
 mod checks;
@@ -34,6 +35,7 @@ use axum::Form;
 use kfq_app::users::UserView;
 use kfq_app::{Actor, AppError};
 use kfq_core::access::Action;
+use kfq_core::assessment::{EnteredValue, Target};
 use kfq_core::chemical::Finding;
 use kfq_core::commitment::Commitment;
 use kfq_core::delegation::{DelegatedPower, ServiceBundle};
@@ -120,6 +122,19 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/chemical-review/template.xlsx", books::template::<Finding>)
         .get("/chemical-review/{id}", books::page::<Finding>)
         .post("/chemical-review/{id}", books::save::<Finding>)
+        .get("/targets", books::list::<Target>)
+        .post("/targets", books::create::<Target>)
+        .get("/targets/export.xlsx", books::export::<Target>)
+        .get("/targets/template.xlsx", books::template::<Target>)
+        .get("/targets/{id}", books::page::<Target>)
+        .post("/targets/{id}", books::save::<Target>)
+        .get("/indicators", books::list::<EnteredValue>)
+        .post("/indicators", books::create::<EnteredValue>)
+        .get("/indicators/export.xlsx", books::export::<EnteredValue>)
+        .get("/indicators/template.xlsx", books::template::<EnteredValue>)
+        .get("/indicators/{id}", books::page::<EnteredValue>)
+        .post("/indicators/{id}", books::save::<EnteredValue>)
+        .get("/assessment", assessment::ranking)
         .get("/activities", activities::list)
         .get("/activities/export.xlsx", activities::export_xlsx)
         .post("/activities", activities::create)
