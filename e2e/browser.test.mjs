@@ -753,3 +753,22 @@ test("化工园区安全风险复核: the zone scores an item with a rectificati
   assert.equal(Number(await zone.textContent("#rectifications-overdue")), overdue);
   await zone.context().close();
 });
+
+test("目标任务 and 综合考核: the zone enters this month's 规上工业增加值, its progress on the year's target counts it, and the ranking ranks the zone", async () => {
+  const zone = await signedIn(ZONE);
+  const progressOf = async () => {
+    await zone.goto(base + "/targets?zone=" + encodeURIComponent("吕梁经济技术开发区"));
+    const row = zone.locator("#progress tbody tr", { hasText: "规上工业增加值" });
+    return Number((await row.locator("td").nth(3).textContent()).trim());
+  };
+  const before = await progressOf();
+  await zone.goto(base + "/indicators");
+  await zone.fill("#bf-field-indicator", "规上工业增加值");
+  await zone.fill("#bf-field-value", "1000");
+  await Promise.all([zone.waitForURL(/\/indicators\/\d+$/), zone.click("#book-create")]);
+  assert.equal(await progressOf(), before + 1000);
+  await shot(zone, "targets");
+  await zone.goto(base + "/assessment");
+  assert.ok(await zone.locator("table.ranking tr[data-zone='吕梁经济技术开发区'] td.rank").count() > 0);
+  await zone.context().close();
+});

@@ -148,6 +148,18 @@ async fn the_demo_reproduces_the_published_figures() {
         assert!(r.commitments.new_filings > 0);
         assert_eq!(r.commitments.commitment_rate.percent(), "100.00%");
 
+        // 长子经开区: 全年规上工业增加值目标 63 亿 (seeds), the 2024 target.
+        let progress =
+            kfq_app::assessment::progress(db, &op, "长子经济技术开发区", 2024, year("2026-12-01"))
+                .await
+                .unwrap();
+        let added = progress
+            .targets
+            .iter()
+            .find(|t| t.indicator.code == "industrial_added_value")
+            .expect("a target of 规上工业增加值");
+        assert_eq!(added.target.to_string(), "630000");
+
         // 2024年第四次, province by city: (city, sign n, 亿, start n, 亿, produce n, 亿); None = unpublished.
         let published: &[PublishedRow] = &[
             ("140100", 14, None, None, None, None, None),

@@ -15,7 +15,7 @@ CREATE UNIQUE INDEX targets_by_zone ON targets (zone_id, year, indicator);
 CREATE TABLE indicator_values (
     id            INTEGER PRIMARY KEY,
     zone_id       BIGINT  NOT NULL REFERENCES zones (id),
-    month         INTEGER NOT NULL,
+    month         BIGINT  NOT NULL,
     indicator     TEXT    NOT NULL,
     value_scaled  BIGINT  NOT NULL,
     note          TEXT    NOT NULL DEFAULT '',

@@ -295,6 +295,10 @@ fn out_of_scope(path: &str, taiyuan: &Taiyuan) -> String {
         taiyuan.registration
     } else if path.contains("chemical") {
         taiyuan.finding
+    } else if path.contains("targets") {
+        taiyuan.target
+    } else if path.contains("indicator-values") || path.contains("indicators") {
+        taiyuan.entered
     } else if path.contains("notifications") {
         taiyuan.notification
     } else if path.contains("blockers") {
@@ -331,6 +335,8 @@ struct Taiyuan {
     commitment: i64,
     registration: i64,
     finding: i64,
+    target: i64,
+    entered: i64,
 }
 
 /// Routes anyone may reach without signing in.
@@ -463,6 +469,26 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
         .await
         .unwrap();
         let findings_before = kfq_store::findings(&app.db.db).await.unwrap();
+        let target: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "year": "2024", "indicator": "signed_amount", "value": "80000",
+            "note": "太原半导体项目签约目标"}))
+        .unwrap();
+        let (target, _) = kfq_app::books::create::<kfq_core::assessment::Target>(
+            &app.db.db, &operator, &target, today,
+        )
+        .await
+        .unwrap();
+        let entered: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+            "zone": "中北高新区", "month": "2024-03", "indicator": "tax_revenue", "value": "12",
+            "note": "太原半导体项目税收"}))
+        .unwrap();
+        let (entered, _) = kfq_app::books::create::<kfq_core::assessment::EnteredValue>(
+            &app.db.db, &operator, &entered, today,
+        )
+        .await
+        .unwrap();
+        let targets_before = kfq_store::targets(&app.db.db).await.unwrap();
+        let entered_before = kfq_store::entered_values(&app.db.db).await.unwrap();
         let parcels_before = kfq_store::parcels(&app.db.db).await.unwrap();
         let commitments_before = kfq_store::commitments(&app.db.db).await.unwrap();
         let powers_before = kfq_store::powers(&app.db.db).await.unwrap();
@@ -494,6 +520,8 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             commitment: promise.id,
             registration: registration.id,
             finding: finding.id,
+            target: target.id,
+            entered: entered.id,
             notification,
             lead: lead.id,
             project: ty,
@@ -616,6 +644,21 @@ async fn no_route_in_the_table_shows_or_changes_what_lies_outside_the_callers_sc
             kfq_store::registrations(&app.db.db).await.unwrap(),
             registrations_before,
             "{engine}: 太原's registration unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::targets(&app.db.db).await.unwrap(),
+            targets_before,
+            "{engine}: 太原's target unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_store::entered_values(&app.db.db).await.unwrap(),
+            entered_before,
+            "{engine}: 太原's figures unchanged, none added there"
+        );
+        assert_eq!(
+            kfq_app::assessment::scheme(&app.db.db).await.unwrap(),
+            kfq_core::assessment::Scheme::default(),
+            "{engine}: the city cannot change the province's scheme"
         );
         assert_eq!(
             kfq_store::findings(&app.db.db).await.unwrap(),

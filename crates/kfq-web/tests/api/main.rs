@@ -13,6 +13,7 @@ use tower::ServiceExt;
 
 mod access;
 mod activities;
+mod assessment;
 mod blockers;
 mod checks;
 mod chemical;
