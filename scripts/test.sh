@@ -18,6 +18,9 @@ cargo test --workspace 2>&1 | tee "$log" || status=$?
 (cd e2e && npm ci --no-audit --no-fund --silent && KFQ_BIN=../target/debug/kfq node --test --test-concurrency=1) 2>&1 | tee -a "$log" \
   || status=$?
 
+# The demo's projects as OC4IDS open data, validated against the standard's rules.
+scripts/check-oc4ids.sh 2>&1 | tee -a "$log" || status=$?
+
 # Schemathesis against the API's own OpenAPI document for two minutes: no 5xx, no answer that
 # breaks the schema (it counts as one passed or failed test in the closing line).
 scripts/fuzz-api.sh 120 2>&1 | tee -a "$log" || status=$?

@@ -23,6 +23,7 @@ pub mod land;
 pub mod leads;
 pub mod meetings;
 pub mod monthly;
+pub mod oc4ids;
 pub mod policy;
 pub mod procedures;
 pub mod projects;

@@ -8,6 +8,7 @@ pub mod books;
 pub mod cell;
 pub mod docx;
 pub mod error;
+pub mod oc4ids;
 pub mod records;
 pub mod template;
 pub mod workbook;

@@ -385,6 +385,17 @@ pub async fn annual_plans(db: &Db, year: i32) -> Result<Vec<(i64, Amount)>, Stor
         .collect())
 }
 
+/// Every year's investment plans: (project, year, plan), by project and year.
+pub async fn all_annual_plans(db: &Db) -> Result<Vec<(i64, i32, Amount)>, StoreError> {
+    const SQL: &str =
+        "SELECT project_id, year, planned_yuan FROM annual_plans ORDER BY project_id, year";
+    let rows: Vec<(i64, i64, i64)> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, year, yuan)| Some((p, i32::try_from(year).ok()?, Amount::from_yuan(yuan))))
+        .collect())
+}
+
 /// Sets projects' plans for a year (added or replaced): (project, year, plan).
 pub async fn set_annual_plans(tx: &mut Tx, plans: &[(i64, i32, Amount)]) -> Result<(), StoreError> {
     let rows: Vec<Vec<Value>> = plans

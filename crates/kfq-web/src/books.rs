@@ -83,3 +83,26 @@ pub async fn import(
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(done).into_response())
 }
+
+/// `GET /api/v1/export/oc4ids?region=`: the region's projects as an OC4IDS 0.9 project package
+/// (`application/json`, a file to save), the export recorded in the audit trail.
+pub async fn oc4ids(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let lang = signed.actor.lang;
+    let result = async {
+        let region = params.get("region").map(String::as_str);
+        let package = kfq_app::oc4ids::package(&s.db, &signed.actor, region, today()).await?;
+        let count = package["projects"].as_array().map_or(0, Vec::len);
+        let detail = json!({"format": "oc4ids", "region": region, "rows": count});
+        kfq_app::audit::record_export(&s.db, &signed.actor, "oc4ids", detail).await?;
+        Ok::<_, kfq_app::AppError>(package)
+    };
+    let package = result.await.map_err(|e| ApiError::new(e, lang))?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"oc4ids.json\"",
+        )],
+        Json(package),
+    )
+        .into_response())
+}

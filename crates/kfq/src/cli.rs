@@ -491,6 +491,8 @@ pub enum ExportFormatArg {
     Xlsx,
     Csv,
     Json,
+    /// The projects as an OC4IDS 0.9 project package (open data)
+    Oc4ids,
 }
 
 async fn open(database: &str) -> Result<Db, AppError> {
@@ -1090,6 +1092,30 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 ExportFormatArg::Xlsx => ExportFormat::Xlsx,
                 ExportFormatArg::Csv => ExportFormat::Csv,
                 ExportFormatArg::Json => ExportFormat::Json,
+                ExportFormatArg::Oc4ids => {
+                    let operator = Actor::operator(actor(), lang);
+                    let today = kfq_app::reports::today();
+                    let package =
+                        kfq_app::oc4ids::package(&db, &operator, region.as_deref(), today).await?;
+                    let count = package["projects"].as_array().map_or(0, Vec::len);
+                    let text = serde_json::to_string_pretty(&package).unwrap_or_default();
+                    std::fs::write(&output, text).map_err(|e| AppError::Output {
+                        path: output.display().to_string(),
+                        why: e.to_string(),
+                    })?;
+                    eprintln!(
+                        "{}",
+                        match lang {
+                            Lang::Zh =>
+                                format!("已导出 {count} 个项目（OC4IDS）到 {}", output.display()),
+                            Lang::En => format!(
+                                "Exported {count} projects (OC4IDS) to {}",
+                                output.display()
+                            ),
+                        }
+                    );
+                    return Ok(());
+                }
             };
             let rows = kfq_app::export::export(
                 &db,

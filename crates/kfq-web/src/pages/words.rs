@@ -344,6 +344,8 @@ pub struct Words {
     pub about_bundles: &'static str,
     pub about_activities: &'static str,
     pub about_agency: &'static str,
+    pub open_data: &'static str,
+    pub open_data_hint: &'static str,
     pub targets: &'static str,
     pub entered_indicators: &'static str,
     pub assessment: &'static str,
@@ -869,6 +871,8 @@ pub const ZH: Words = Words {
     total_score: "总分",
     weight: "权重",
     assessment_basis: "按类别排名。有目标的指标：权重 × 完成率（逾期堵点等越少越好的指标为 目标 ÷ 实际）；无目标的：权重 × 本值 ÷ 类别内最好值。完成率上限",
+    open_data: "下载开放数据（OC4IDS）",
+    open_data_hint: "本辖区项目、里程碑与完成投资，按国际基础设施开放数据标准 OC4IDS 0.9 格式导出",
 };
 
 pub const EN: Words = Words {
@@ -1304,6 +1308,8 @@ pub const EN: Words = Words {
     total_score: "Total",
     weight: "weight",
     assessment_basis: "ranked within classes. With a target: weight × share reached (less-is-better: target ÷ actual); without: weight × the zone's figure ÷ the class's best. The share is capped at",
+    open_data: "Download open data (OC4IDS)",
+    open_data_hint: "the region's projects, milestones and investment in the OC4IDS 0.9 open data standard",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

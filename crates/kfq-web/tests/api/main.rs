@@ -23,6 +23,7 @@ mod land;
 mod leads;
 mod meetings;
 mod monthly;
+mod open_data;
 mod outage;
 mod procedures;
 mod projects;
