@@ -10,7 +10,7 @@ use kfq_core::activity::{self, Activity, ActivityFigures, ActivityKind, Coded};
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
 use kfq_ledger::Book;
-use kfq_store::{Db, StoreError, Tx};
+use kfq_store::Db;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -139,26 +139,6 @@ impl ZoneRecord for Activity {
         view(self, zone)
     }
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> Activity {
-        Activity {
-            id,
-            version,
-            ..self
-        }
-    }
-
     fn blank(zone_id: i64, today: NaiveDate) -> Activity {
         Activity::new(zone_id, ActivityKind::Trip, "", today)
     }
@@ -199,25 +179,14 @@ impl ZoneRecord for Activity {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<Activity>, StoreError> {
-        kfq_store::activities(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<Activity>, StoreError> {
-        kfq_store::activity(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<Activity>, StoreError> {
-        kfq_store::activity_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, a: &Activity) -> Result<i64, StoreError> {
-        kfq_store::insert_activity(tx, a).await
-    }
-
-    async fn save(tx: &mut Tx, a: &Activity) -> Result<(), StoreError> {
-        kfq_store::save_activity(tx, a).await
-    }
+    books::stored!(
+        Activity,
+        kfq_store::activities,
+        kfq_store::activity,
+        kfq_store::activity_in,
+        kfq_store::insert_activity,
+        kfq_store::save_activity
+    );
 }
 
 /// Applies the fields of a change and checks the result: every wrong field at once.

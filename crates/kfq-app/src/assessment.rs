@@ -14,7 +14,7 @@ use kfq_core::monthly::Month;
 use kfq_core::rates::Ratio;
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
-use kfq_store::{Db, Snapshot, StoreError, Tx};
+use kfq_store::{Db, Snapshot};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -87,6 +87,8 @@ impl ZoneRecord for Target {
     const OBJECT: &'static str = "target";
     const ITEM: &'static str = "target";
     const KEY_FIELD: &'static str = "indicator";
+    /// 目标任务下达: the level above the zone sets its targets.
+    const EDIT: Action = Action::SetTargets;
     type View = TargetView;
 
     fn view(&self, zone: &Zone) -> TargetView {
@@ -99,26 +101,6 @@ impl ZoneRecord for Target {
             value: self.value,
             note: self.note.clone(),
             version: self.version,
-        }
-    }
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> Target {
-        Target {
-            id,
-            version,
-            ..self
         }
     }
 
@@ -178,25 +160,14 @@ impl ZoneRecord for Target {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<Target>, StoreError> {
-        kfq_store::targets(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<Target>, StoreError> {
-        kfq_store::target_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<Target>, StoreError> {
-        kfq_store::target_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, t: &Target) -> Result<i64, StoreError> {
-        kfq_store::insert_target(tx, t).await
-    }
-
-    async fn save(tx: &mut Tx, t: &Target) -> Result<(), StoreError> {
-        kfq_store::save_target(tx, t).await
-    }
+    books::stored!(
+        Target,
+        kfq_store::targets,
+        kfq_store::target_by_id,
+        kfq_store::target_in,
+        kfq_store::insert_target,
+        kfq_store::save_target
+    );
 }
 
 impl ZoneRecord for EnteredValue {
@@ -216,26 +187,6 @@ impl ZoneRecord for EnteredValue {
             value: self.value,
             note: self.note.clone(),
             version: self.version,
-        }
-    }
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> EnteredValue {
-        EnteredValue {
-            id,
-            version,
-            ..self
         }
     }
 
@@ -297,25 +248,14 @@ impl ZoneRecord for EnteredValue {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<EnteredValue>, StoreError> {
-        kfq_store::entered_values(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<EnteredValue>, StoreError> {
-        kfq_store::entered_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<EnteredValue>, StoreError> {
-        kfq_store::entered_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, e: &EnteredValue) -> Result<i64, StoreError> {
-        kfq_store::insert_entered(tx, e).await
-    }
-
-    async fn save(tx: &mut Tx, e: &EnteredValue) -> Result<(), StoreError> {
-        kfq_store::save_entered(tx, e).await
-    }
+    books::stored!(
+        EnteredValue,
+        kfq_store::entered_values,
+        kfq_store::entered_by_id,
+        kfq_store::entered_in,
+        kfq_store::insert_entered,
+        kfq_store::save_entered
+    );
 }
 
 /// Every zone's facts, from the snapshot and the figures entered.
@@ -403,6 +343,18 @@ pub struct Progress {
     pub targets: Vec<TargetProgress>,
 }
 
+/// Behind: a sum of the year under the share of its target the months gone call for (序时进度:
+/// target × months ÷ 12); a rate under its target; never an indicator where less is better.
+fn lags(indicator: &Indicator, actual: Figure, target: Figure, month: Month) -> bool {
+    if indicator.lower_is_better {
+        return false;
+    }
+    if indicator.counted == Some(assessment::Counted::StartRate) {
+        return actual < target;
+    }
+    i128::from(actual.scaled()) * 12 < i128::from(target.scaled()) * i128::from(month.month)
+}
+
 /// The progress of a zone of the actor's scope (`zone` by name) on its targets of `year`, to
 /// the month of `today` (or December of a past year).
 pub async fn progress(
@@ -422,10 +374,11 @@ pub async fn progress(
     let snapshot = db.snapshot().await?;
     let entered = kfq_store::entered_values(db).await?;
     let facts = Facts::of(&snapshot, &entered);
-    let last = if year < today.year() {
-        12
-    } else {
-        today.month()
+    // A past year's twelve months, this year's so far, none of a year to come.
+    let last = match year.cmp(&today.year()) {
+        std::cmp::Ordering::Less => 12,
+        std::cmp::Ordering::Equal => today.month(),
+        std::cmp::Ordering::Greater => 0,
     };
     let targets = kfq_store::targets(db)
         .await?
@@ -438,12 +391,7 @@ pub async fn progress(
                 .map(|month| {
                     let actual = facts.measure(zone.id, &indicator, month);
                     let completion = actual.map(|a| Ratio::new(a.scaled(), t.value.scaled()));
-                    let elapsed = Ratio::new(i64::from(month.month), 12);
-                    let behind = !indicator.lower_is_better
-                        && actual.is_some_and(|a| {
-                            i128::from(a.scaled()) * 12
-                                < i128::from(t.value.scaled()) * i128::from(elapsed.numerator)
-                        });
+                    let behind = actual.is_some_and(|a| lags(&indicator, a, t.value, month));
                     ProgressMonth {
                         month,
                         actual,
@@ -501,7 +449,15 @@ pub async fn ranking(
     let entered = kfq_store::entered_values(db).await?;
     let facts = Facts::of(&snapshot, &entered);
     let targets = kfq_store::targets(db).await?;
-    let mut zones: Vec<&Zone> = in_scope.values().collect();
+    // Zones are ranked against their whole class in their province, whoever looks: a city sees
+    // its zones' places in the province's ranking.
+    let provinces: std::collections::HashSet<kfq_core::region::RegionCode> =
+        in_scope.values().map(|z| z.city.province()).collect();
+    let mut zones: Vec<&Zone> = snapshot
+        .zones
+        .iter()
+        .filter(|z| provinces.contains(&z.city.province()))
+        .collect();
     zones.sort_by(|a, b| (a.city, &a.name).cmp(&(b.city, &b.name)));
     let classes = scheme
         .classes
@@ -536,7 +492,10 @@ pub async fn ranking(
                         Some((i.clone(), w.weight))
                     })
                     .collect(),
-                zones: assessment::rank(class, scheme.cap_percent, &catalogue, &candidates),
+                zones: assessment::rank(class, scheme.cap_percent, &catalogue, &candidates)
+                    .into_iter()
+                    .filter(|r| in_scope.contains_key(&r.zone_id))
+                    .collect(),
             }
         })
         .filter(|c| !c.zones.is_empty())

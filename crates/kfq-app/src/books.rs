@@ -33,6 +33,8 @@ pub trait ZoneRecord: Clone + PartialEq + Send + Sync + Sized + 'static {
     const ITEM: &'static str;
     /// The field whose value a zone's book holds once only (its name, code or project).
     const KEY_FIELD: &'static str = "name";
+    /// What recording or changing one takes (the zone's staff, unless the book says otherwise).
+    const EDIT: Action = Action::EditProject;
     /// How the API and the pages show it.
     type View: Serialize + Send + Sync;
 
@@ -65,6 +67,57 @@ pub trait ZoneRecord: Clone + PartialEq + Send + Sync + Sized + 'static {
     fn insert(tx: &mut Tx, record: &Self) -> impl Future<Output = Result<i64, StoreError>> + Send;
     fn save(tx: &mut Tx, record: &Self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
+
+/// The parts of a [`ZoneRecord`] every record has alike: its id, zone and version (fields of
+/// those names), and its storage, by the store's functions named in turn (all, one by id, one
+/// inside a transaction, insert, save).
+macro_rules! stored {
+    ($ty:ty, $all:path, $one:path, $one_in:path, $insert:path, $save:path) => {
+        fn id(&self) -> i64 {
+            self.id
+        }
+
+        fn zone_id(&self) -> i64 {
+            self.zone_id
+        }
+
+        fn version(&self) -> i64 {
+            self.version
+        }
+
+        fn stored_as(self, id: i64, version: i64) -> $ty {
+            Self {
+                id,
+                version,
+                ..self
+            }
+        }
+
+        async fn all(db: &kfq_store::Db) -> Result<Vec<$ty>, kfq_store::StoreError> {
+            $all(db).await
+        }
+
+        async fn one(db: &kfq_store::Db, id: i64) -> Result<Option<$ty>, kfq_store::StoreError> {
+            $one(db, id).await
+        }
+
+        async fn one_in(
+            tx: &mut kfq_store::Tx,
+            id: i64,
+        ) -> Result<Option<$ty>, kfq_store::StoreError> {
+            $one_in(tx, id).await
+        }
+
+        async fn insert(tx: &mut kfq_store::Tx, r: &$ty) -> Result<i64, kfq_store::StoreError> {
+            $insert(tx, r).await
+        }
+
+        async fn save(tx: &mut kfq_store::Tx, r: &$ty) -> Result<(), kfq_store::StoreError> {
+            $save(tx, r).await
+        }
+    };
+}
+pub(crate) use stored;
 
 /// What a change of a record is checked against besides its own fields.
 pub struct Ctx<'a> {
@@ -240,16 +293,35 @@ pub(crate) fn coded<C: kfq_core::coded::Coded>(
 /// A write refused because the zone's book holds the key already: refused by its field.
 fn refuse_taken<T: ZoneRecord>(e: StoreError, lang: Lang) -> AppError {
     if e.is_unique_violation() {
-        AppError::Invalid(vec![field_error(
-            T::KEY_FIELD,
-            lang.pick(
-                "台账中已有这条记录，请打开它修改",
-                "the book holds this record already: open it to change it",
-            ),
-        )])
+        taken::<T>(lang)
     } else {
         AppError::Store(e)
     }
+}
+
+/// The zone's book holds this record already, named at its key's field.
+fn taken<T: ZoneRecord>(lang: Lang) -> AppError {
+    AppError::Invalid(vec![field_error(
+        T::KEY_FIELD,
+        lang.pick(
+            "台账中已有这条记录，请打开它修改",
+            "the book holds this record already: open it to change it",
+        ),
+    )])
+}
+
+/// Refuses a record whose key another record of its zone's book holds already (the books whose
+/// key the database cannot hold, like an activity's name and day, are kept by this alone).
+async fn refuse_clash<T: ZoneRecord>(db: &Db, record: &T, lang: Lang) -> Result<(), AppError> {
+    let key = record.key();
+    let clash = T::all(db)
+        .await?
+        .iter()
+        .any(|r| r.zone_id() == record.zone_id() && r.id() != record.id() && r.key() == key);
+    if clash {
+        return Err(taken::<T>(lang));
+    }
+    Ok(())
 }
 
 fn audit_key<T: ZoneRecord>(zone: &Zone, record: &T) -> String {
@@ -299,7 +371,7 @@ pub async fn create<T: ZoneRecord>(
     fields: &Map<String, Value>,
     today: NaiveDate,
 ) -> Result<(T, Zone), AppError> {
-    actor.must(Action::EditProject)?;
+    actor.must(T::EDIT)?;
     let lang = actor.lang;
     let loaded = Loaded::of(db).await?;
     let ctx = loaded.ctx(lang);
@@ -328,6 +400,7 @@ pub async fn create<T: ZoneRecord>(
         _ => crate::leads::zone_of_request(db, actor, fields).await?,
     };
     let record = T::blank(zone.id, today).apply(fields, &ctx)?;
+    refuse_clash(db, &record, lang).await?;
     let mut tx = db.begin().await?;
     let id = T::insert(&mut tx, &record)
         .await
@@ -358,12 +431,18 @@ pub async fn update<T: ZoneRecord>(
     fields: &Map<String, Value>,
 ) -> Result<(T, Zone), AppError> {
     let (stored, zone) = visible::<T>(db, actor, id).await?;
-    actor.must(Action::EditProject)?;
+    actor.must(T::EDIT)?;
     let lang = actor.lang;
+    // A change made from an older version is refused before its fields are looked at: fixing
+    // a field must not carry it past someone else's save.
+    if stored.version() != version {
+        return Err(AppError::Store(StoreError::Conflict));
+    }
     crate::leads::stays_in_zone(fields, &zone, lang)?;
     let loaded = Loaded::of(db).await?;
     let ctx = loaded.ctx(lang);
     let changed = stored.stored_as(id, version).apply(fields, &ctx)?;
+    refuse_clash(db, &changed, lang).await?;
     let mut tx = db.begin().await?;
     let current = T::one_in(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if current.version() != version {
@@ -502,12 +581,13 @@ impl<T: ZoneRecord> Staged for Vec<Change<T>> {
 /// Plans a sheet of a book of records `T`.
 async fn staged<T: ZoneRecord>(
     db: &Db,
-    ctx: &Ctx<'_>,
+    (actor, ctx): (&Actor, &Ctx<'_>),
     zones: &[Zone],
     sheet: &BookSheet,
     today: NaiveDate,
     errors: &mut Vec<LedgerError>,
 ) -> Result<Box<dyn Staged>, AppError> {
+    actor.must(T::EDIT)?;
     Ok(Box::new(
         plan::<T>(db, ctx, zones, sheet, today, errors).await?,
     ))
@@ -625,6 +705,16 @@ async fn plan<T: ZoneRecord>(
     Ok(changes)
 }
 
+/// A write of a planned import that met a record written since it was planned (another import,
+/// a form): the import is refused as a conflict, nothing of it written.
+fn changed_since(e: StoreError) -> AppError {
+    if e.is_unique_violation() {
+        AppError::Store(StoreError::Conflict)
+    } else {
+        AppError::Store(e)
+    }
+}
+
 /// Writes a book's changes and their audit rows; what it did.
 async fn write<T: ZoneRecord>(
     tx: &mut Tx,
@@ -649,7 +739,7 @@ async fn write<T: ZoneRecord>(
                 continue;
             }
             Some(before) => {
-                T::save(tx, &change.after).await?;
+                T::save(tx, &change.after).await.map_err(changed_since)?;
                 count.changed += 1;
                 let after = change
                     .after
@@ -658,7 +748,7 @@ async fn write<T: ZoneRecord>(
                 ("update", Some(before.json().to_string()), after)
             }
             None => {
-                let id = T::insert(tx, &change.after).await?;
+                let id = T::insert(tx, &change.after).await.map_err(changed_since)?;
                 count.added += 1;
                 ("create", None, change.after.clone().stored_as(id, 1))
             }
@@ -696,11 +786,20 @@ pub async fn import(
     let mut planned = Vec::new();
     let loaded = Loaded::of(db).await?;
     let ctx = loaded.ctx(actor.lang);
+    // Two sheets of one book (a workbook's 招商活动 and a CSV's) are one book: a row repeated
+    // across them is a repeated row.
+    let mut merged: Vec<BookSheet> = Vec::new();
     for sheet in sheets {
+        match merged.iter_mut().find(|m| m.book == sheet.book) {
+            Some(m) => m.rows.extend(sheet.rows.iter().cloned()),
+            None => merged.push(sheet.clone()),
+        }
+    }
+    for sheet in &merged {
         use kfq_core::{
             activity, assessment, chemical, commitment, delegation, land, registration,
         };
-        let (c, z, e) = (&ctx, &zones, &mut errors);
+        let (c, z, e) = ((actor, &ctx), &zones, &mut errors);
         planned.push(match sheet.book {
             Book::Activities => staged::<activity::Activity>(db, c, z, sheet, today, e).await?,
             Book::Powers => staged::<delegation::DelegatedPower>(db, c, z, sheet, today, e).await?,

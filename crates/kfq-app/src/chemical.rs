@@ -11,7 +11,7 @@ use kfq_core::access::Action;
 use kfq_core::chemical::{self, Assessment, Checklist, Finding, Points};
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
-use kfq_store::{Db, StoreError, Tx};
+use kfq_store::Db;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -92,26 +92,6 @@ impl ZoneRecord for Finding {
         }
     }
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> Finding {
-        Finding {
-            id,
-            version,
-            ..self
-        }
-    }
-
     fn blank(zone_id: i64, today: NaiveDate) -> Finding {
         Finding::new(zone_id, chrono::Datelike::year(&today), "")
     }
@@ -181,25 +161,14 @@ impl ZoneRecord for Finding {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<Finding>, StoreError> {
-        kfq_store::findings(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<Finding>, StoreError> {
-        kfq_store::finding_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<Finding>, StoreError> {
-        kfq_store::finding_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, f: &Finding) -> Result<i64, StoreError> {
-        kfq_store::insert_finding(tx, f).await
-    }
-
-    async fn save(tx: &mut Tx, f: &Finding) -> Result<(), StoreError> {
-        kfq_store::save_finding(tx, f).await
-    }
+    books::stored!(
+        Finding,
+        kfq_store::findings,
+        kfq_store::finding_by_id,
+        kfq_store::finding_in,
+        kfq_store::insert_finding,
+        kfq_store::save_finding
+    );
 }
 
 /// The findings of the actor's scope (or the region asked for), of a year if asked, only those

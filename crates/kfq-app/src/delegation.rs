@@ -12,7 +12,7 @@ use kfq_core::delegation::{
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
 use kfq_ledger::Book;
-use kfq_store::{Db, StoreError, Tx};
+use kfq_store::Db;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -86,26 +86,6 @@ impl ZoneRecord for DelegatedPower {
         power_view(self, zone)
     }
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> DelegatedPower {
-        DelegatedPower {
-            id,
-            version,
-            ..self
-        }
-    }
-
     fn blank(zone_id: i64, _today: NaiveDate) -> DelegatedPower {
         DelegatedPower::new(zone_id, GrantLevel::City, "")
     }
@@ -169,25 +149,14 @@ impl ZoneRecord for DelegatedPower {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<DelegatedPower>, StoreError> {
-        kfq_store::powers(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<DelegatedPower>, StoreError> {
-        kfq_store::power_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<DelegatedPower>, StoreError> {
-        kfq_store::power_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, p: &DelegatedPower) -> Result<i64, StoreError> {
-        kfq_store::insert_power(tx, p).await
-    }
-
-    async fn save(tx: &mut Tx, p: &DelegatedPower) -> Result<(), StoreError> {
-        kfq_store::save_power(tx, p).await
-    }
+    books::stored!(
+        DelegatedPower,
+        kfq_store::powers,
+        kfq_store::power_by_id,
+        kfq_store::power_in,
+        kfq_store::insert_power,
+        kfq_store::save_power
+    );
 }
 
 impl ZoneRecord for ServiceBundle {
@@ -198,26 +167,6 @@ impl ZoneRecord for ServiceBundle {
 
     fn view(&self, zone: &Zone) -> BundleView {
         bundle_view(self, zone)
-    }
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> ServiceBundle {
-        ServiceBundle {
-            id,
-            version,
-            ..self
-        }
     }
 
     fn blank(zone_id: i64, _today: NaiveDate) -> ServiceBundle {
@@ -271,25 +220,14 @@ impl ZoneRecord for ServiceBundle {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<ServiceBundle>, StoreError> {
-        kfq_store::bundles(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<ServiceBundle>, StoreError> {
-        kfq_store::bundle_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<ServiceBundle>, StoreError> {
-        kfq_store::bundle_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, b: &ServiceBundle) -> Result<i64, StoreError> {
-        kfq_store::insert_bundle(tx, b).await
-    }
-
-    async fn save(tx: &mut Tx, b: &ServiceBundle) -> Result<(), StoreError> {
-        kfq_store::save_bundle(tx, b).await
-    }
+    books::stored!(
+        ServiceBundle,
+        kfq_store::bundles,
+        kfq_store::bundle_by_id,
+        kfq_store::bundle_in,
+        kfq_store::insert_bundle,
+        kfq_store::save_bundle
+    );
 }
 
 /// Which powers a list shows.

@@ -163,11 +163,19 @@ pub async fn import_upload(
     actor: &crate::Actor,
     today: chrono::NaiveDate,
 ) -> Result<Imported, AppError> {
-    let name = std::path::Path::new(name)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| "upload.xlsx".into());
+    // The file is kept under a short name of its own: its extension, and (for a CSV, whose
+    // stem names its sheet) its stem cut to fit any file system.
+    let given = std::path::Path::new(name);
+    let ext: String = given
+        .extension()
+        .map(|e| e.to_string_lossy().chars().take(8).collect())
+        .unwrap_or_else(|| "xlsx".into());
+    let stem: String = given
+        .file_stem()
+        .map(|s| s.to_string_lossy().chars().take(40).collect())
+        .filter(|s: &String| !s.trim().is_empty() && !s.contains(['/', '\\']))
+        .unwrap_or_else(|| "upload".into());
+    let name = format!("{stem}.{ext}");
     let kept = |why: std::io::Error| AppError::Output {
         path: name.clone(),
         why: why.to_string(),
@@ -193,9 +201,32 @@ pub async fn import_sheets(
         .filter(|s| s.name != "说明" && holds_rows(s))
         .partition(|s| kfq_ledger::Book::from_sheet(&s.name).is_some());
     if book_sheets.is_empty() {
-        // The project ledger is imported whole, across every zone: the operator's work.
+        // The project ledger is imported whole, across every zone: the operator's work. Anyone
+        // else's file holds no book.
         if actor.role != kfq_core::access::Role::Operator {
-            return Err(AppError::Forbidden);
+            let faults: Vec<LedgerError> = ledger_sheets
+                .iter()
+                .map(|s| {
+                    let place = Place {
+                        file: s.file.clone(),
+                        sheet: s.name.clone(),
+                        ..Place::default()
+                    };
+                    LedgerError::new(&place, Problem::UnknownSheet)
+                })
+                .collect();
+            return Err(AppError::Ledger(if faults.is_empty() {
+                let why = lang.pick(
+                    "文件中没有可导入的专项台账（工作表应名为 招商活动、赋权事项、标准地 等）",
+                    "the file holds no book to import (sheets named 招商活动, 赋权事项, 标准地, …)",
+                );
+                vec![LedgerError::new(
+                    &Place::default(),
+                    Problem::Field(why.into()),
+                )]
+            } else {
+                faults
+            }));
         }
         return import_read(db, ledger_sheets, &actor.username, lang)
             .await

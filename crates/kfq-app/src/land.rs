@@ -14,7 +14,7 @@ use kfq_core::money::Amount;
 use kfq_core::project::{LandArea, Project};
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
-use kfq_store::{Db, StoreError, Tx};
+use kfq_store::Db;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -99,26 +99,6 @@ impl ZoneRecord for StandardParcel {
             allocated_on: self.allocated_on,
             note: self.note.clone(),
             version: self.version,
-        }
-    }
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> StandardParcel {
-        StandardParcel {
-            id,
-            version,
-            ..self
         }
     }
 
@@ -223,25 +203,14 @@ impl ZoneRecord for StandardParcel {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<StandardParcel>, StoreError> {
-        kfq_store::parcels(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<StandardParcel>, StoreError> {
-        kfq_store::parcel_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<StandardParcel>, StoreError> {
-        kfq_store::parcel_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, p: &StandardParcel) -> Result<i64, StoreError> {
-        kfq_store::insert_parcel(tx, p).await
-    }
-
-    async fn save(tx: &mut Tx, p: &StandardParcel) -> Result<(), StoreError> {
-        kfq_store::save_parcel(tx, p).await
-    }
+    books::stored!(
+        StandardParcel,
+        kfq_store::parcels,
+        kfq_store::parcel_by_id,
+        kfq_store::parcel_in,
+        kfq_store::insert_parcel,
+        kfq_store::save_parcel
+    );
 }
 
 impl ZoneRecord for Commitment {
@@ -267,26 +236,6 @@ impl ZoneRecord for Commitment {
             overdue: self.overdue(crate::reports::today()),
             note: self.note.clone(),
             version: self.version,
-        }
-    }
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> Commitment {
-        Commitment {
-            id,
-            version,
-            ..self
         }
     }
 
@@ -370,25 +319,14 @@ impl ZoneRecord for Commitment {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<Commitment>, StoreError> {
-        kfq_store::commitments(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<Commitment>, StoreError> {
-        kfq_store::commitment_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<Commitment>, StoreError> {
-        kfq_store::commitment_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, c: &Commitment) -> Result<i64, StoreError> {
-        kfq_store::insert_commitment(tx, c).await
-    }
-
-    async fn save(tx: &mut Tx, c: &Commitment) -> Result<(), StoreError> {
-        kfq_store::save_commitment(tx, c).await
-    }
+    books::stored!(
+        Commitment,
+        kfq_store::commitments,
+        kfq_store::commitment_by_id,
+        kfq_store::commitment_in,
+        kfq_store::insert_commitment,
+        kfq_store::save_commitment
+    );
 }
 
 fn given(text: Option<&str>) -> Option<&str> {

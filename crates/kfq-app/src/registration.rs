@@ -16,7 +16,7 @@ use kfq_core::registration::{
 };
 use kfq_core::zone::Zone;
 use kfq_core::Lang;
-use kfq_store::{Db, StoreError, Tx};
+use kfq_store::Db;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -61,26 +61,6 @@ impl ZoneRecord for Registration {
             stats_code: self.stats_code.clone(),
             note: self.note.clone(),
             version: self.version,
-        }
-    }
-
-    fn id(&self) -> i64 {
-        self.id
-    }
-
-    fn zone_id(&self) -> i64 {
-        self.zone_id
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn stored_as(self, id: i64, version: i64) -> Registration {
-        Registration {
-            id,
-            version,
-            ..self
         }
     }
 
@@ -152,25 +132,14 @@ impl ZoneRecord for Registration {
         ]
     }
 
-    async fn all(db: &Db) -> Result<Vec<Registration>, StoreError> {
-        kfq_store::registrations(db).await
-    }
-
-    async fn one(db: &Db, id: i64) -> Result<Option<Registration>, StoreError> {
-        kfq_store::registration_by_id(db, id).await
-    }
-
-    async fn one_in(tx: &mut Tx, id: i64) -> Result<Option<Registration>, StoreError> {
-        kfq_store::registration_in(tx, id).await
-    }
-
-    async fn insert(tx: &mut Tx, r: &Registration) -> Result<i64, StoreError> {
-        kfq_store::insert_registration(tx, r).await
-    }
-
-    async fn save(tx: &mut Tx, r: &Registration) -> Result<(), StoreError> {
-        kfq_store::save_registration(tx, r).await
-    }
+    books::stored!(
+        Registration,
+        kfq_store::registrations,
+        kfq_store::registration_by_id,
+        kfq_store::registration_in,
+        kfq_store::insert_registration,
+        kfq_store::save_registration
+    );
 }
 
 /// The province's rule (500 万元 and started, unless it set another).

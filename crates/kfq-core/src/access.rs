@@ -58,6 +58,8 @@ pub enum Action {
     /// Record the approval procedures of a project (审批事项): the zone's staff, the level above
     /// and the 代办员 who handle them.
     HandleProcedures,
+    /// Set zones' annual targets (目标任务下达): the level above the zone.
+    SetTargets,
 }
 
 impl Role {
@@ -163,6 +165,7 @@ impl Role {
                 self,
                 Role::Province | Role::City | Role::Zone | Role::Department | Role::Agent
             ),
+            Action::SetTargets => matches!(self, Role::Province | Role::City),
         }
     }
 }

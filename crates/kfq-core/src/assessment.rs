@@ -43,7 +43,8 @@ impl Figure {
         self.0
     }
 
-    /// Parses `"63"`, `"89.93"`, `"-2.5"`; more than four decimals is refused.
+    /// Parses `"63"`, `"89.93"`, `"-2.5"`; more than four decimals, or beyond ±10¹² units, is
+    /// refused.
     pub fn parse(text: &str) -> Option<Figure> {
         let text = text.trim().trim_end_matches('%');
         let (negative, digits) = match text.strip_prefix('-') {
@@ -61,6 +62,9 @@ impl Figure {
             .ok()?
             .checked_mul(SCALE)?
             .checked_add(frac)?;
+        if value > 1_000_000_000_000 * SCALE {
+            return None;
+        }
         Some(Figure(if negative { -value } else { value }))
     }
 
@@ -78,7 +82,7 @@ impl Figure {
 impl std::fmt::Display for Figure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
-        let text = crate::money::decimal_string(self.0.abs(), SCALE, None);
+        let text = crate::money::decimal_string(self.0.saturating_abs(), SCALE, None);
         write!(f, "{sign}{text}")
     }
 }
@@ -92,7 +96,7 @@ impl Serialize for Figure {
 impl std::ops::Add for Figure {
     type Output = Figure;
     fn add(self, other: Figure) -> Figure {
-        Figure(self.0 + other.0)
+        Figure(self.0.saturating_add(other.0))
     }
 }
 

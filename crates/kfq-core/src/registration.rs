@@ -42,6 +42,7 @@ coded!(RegistrationStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RegistrationRule {
     /// 计划总投资 at least this much (500 万元 by default).
+    #[serde(rename = "threshold_wan")]
     pub threshold: Amount,
     /// And its main works started (开工).
     pub needs_start: bool,

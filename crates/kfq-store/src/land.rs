@@ -160,7 +160,8 @@ type CommitmentRow = (
     String,
 );
 
-const COMMITMENT_SELECT: &str = "SELECT c.id, c.zone_id, c.project_id, c.item, c.content, \
+/// A commitment belongs to its project's zone, wherever the project moves.
+const COMMITMENT_SELECT: &str = "SELECT c.id, p.zone_id, c.project_id, c.item, c.content, \
      c.filed_on, c.due_on, c.verified_on, c.result, c.note, c.version, p.code FROM commitments c \
      JOIN projects p ON p.id = c.project_id";
 
@@ -198,7 +199,7 @@ fn commitment(r: CommitmentRow) -> Result<Commitment, StoreError> {
 
 /// Every commitment, by zone, project and item.
 pub async fn commitments(db: &Db) -> Result<Vec<Commitment>, StoreError> {
-    let sql = format!("{COMMITMENT_SELECT} ORDER BY c.zone_id, p.code, c.item, c.id");
+    let sql = format!("{COMMITMENT_SELECT} ORDER BY p.zone_id, p.code, c.item, c.id");
     let rows: Vec<CommitmentRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
     rows.into_iter().map(commitment).collect()
 }

@@ -20,7 +20,8 @@ type Row = (
     String,
 );
 
-const SELECT: &str = "SELECT r.id, r.zone_id, r.project_id, r.status, r.applied_on, \
+/// A registration belongs to its project's zone, wherever the project moves.
+const SELECT: &str = "SELECT r.id, p.zone_id, r.project_id, r.status, r.applied_on, \
      r.registered_on, r.stats_code, r.note, r.version, p.code FROM registrations r \
      JOIN projects p ON p.id = r.project_id";
 
@@ -54,7 +55,7 @@ fn registration(r: Row) -> Result<Registration, StoreError> {
 
 /// Every registration, by zone and project.
 pub async fn registrations(db: &Db) -> Result<Vec<Registration>, StoreError> {
-    let sql = format!("{SELECT} ORDER BY r.zone_id, p.code");
+    let sql = format!("{SELECT} ORDER BY p.zone_id, p.code");
     let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
     rows.into_iter().map(registration).collect()
 }

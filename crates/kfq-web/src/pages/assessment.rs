@@ -20,14 +20,6 @@ use super::books::{BookPage, Card, Figures, ListRow, ProjectList, Span};
 use super::{error_page, render, words, Chrome, PageUser};
 use crate::AppState;
 
-fn card(id: &'static str, label: &str, value: impl ToString) -> Card {
-    Card {
-        id,
-        label: label.to_string(),
-        value: value.to_string(),
-    }
-}
-
 /// The indicators there are, as a list the pages show beside the forms.
 async fn catalogue_list(s: &AppState, lang: Lang) -> Result<ProjectList, AppError> {
     let w = words(lang);
@@ -143,9 +135,9 @@ impl BookPage for Target {
             of_year.iter().map(|(_, z)| z.name.as_str()).collect();
         Ok(Figures {
             cards: vec![
-                card("zones-with-targets", w.zones_with_targets, zones.len()),
-                card("targets-set", w.targets_set, of_year.len()),
-                card("targets-behind", w.targets_behind, behind),
+                Card::new("zones-with-targets", w.zones_with_targets, zones.len()),
+                Card::new("targets-set", w.targets_set, of_year.len()),
+                Card::new("targets-behind", w.targets_behind, behind),
             ],
             headers: Vec::new(),
             zones: Vec::new(),
@@ -184,8 +176,8 @@ impl BookPage for EnteredValue {
         }
         Ok(Figures {
             cards: vec![
-                card("zones-entered", w.zones_entered, by_zone.len()),
-                card(
+                Card::new("zones-entered", w.zones_entered, by_zone.len()),
+                Card::new(
                     "figures-entered",
                     w.figures_entered,
                     by_zone.values().sum::<usize>(),

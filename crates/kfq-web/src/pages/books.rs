@@ -28,6 +28,16 @@ pub struct Card {
     pub value: String,
 }
 
+impl Card {
+    pub fn new(id: &'static str, label: &str, value: impl ToString) -> Card {
+        Card {
+            id,
+            label: label.to_string(),
+            value: value.to_string(),
+        }
+    }
+}
+
 /// A book's figures: cards, a table by zone, and what they count (their basis and day); lists
 /// of projects the figures name, and the province's setting of how they are counted.
 pub struct Figures {
@@ -201,6 +211,10 @@ struct ListPage {
     /// The column whose cell links to the record's page: its name.
     link: usize,
     zone_choices: Vec<Choice>,
+    /// The zone the new record's form holds (what was typed, or the list's zone).
+    new_zone: String,
+    /// The book's rows name a project, whose zone is theirs when none is chosen.
+    zone_from_project: bool,
     filters: Vec<Filter>,
     q: String,
     as_of: String,
@@ -316,6 +330,14 @@ async fn list_page<T: BookPage>(
             .find_map(|key| T::BOOK.columns().iter().position(|c| c.key == *key))
             .unwrap_or_default(),
         zone_choices: zones.iter().map(|z| Choice::new(z, z, &zone)).collect(),
+        new_zone: typed
+            .and_then(|t| t.get("zone"))
+            .cloned()
+            .unwrap_or_else(|| zone.clone()),
+        zone_from_project: T::BOOK
+            .columns()
+            .iter()
+            .any(|c| c.key == "zone" && !c.required),
         filters,
         q: param("q"),
         as_of: param("as_of"),
@@ -332,7 +354,7 @@ async fn list_page<T: BookPage>(
         // A link may fill the new record's form (`?project=LL-1`).
         fields: form_fields::<T>(None, typed.or(Some(params)), lang),
         query: super::projects::query_of(params),
-        edits: user.actor.role.allows(Action::EditProject),
+        edits: user.actor.role.allows(T::EDIT),
         error,
     };
     render(&page, status)
@@ -429,10 +451,14 @@ async fn record_page<T: BookPage>(
         id,
         name: record.label(),
         zone: zone.name.clone(),
-        version: record.version(),
+        // A refused save keeps the version it was made from (a stale one was refused apart).
+        version: typed
+            .and_then(|t| t.get("version"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(record.version()),
         details,
         fields: form_fields::<T>(Some(&record), typed, lang),
-        edits: user.actor.role.allows(Action::EditProject),
+        edits: user.actor.role.allows(T::EDIT),
         error,
         done,
     };
@@ -542,7 +568,10 @@ struct ImportPage {
 
 /// Where an upload form may send the user back to: one of kfq's own pages, nothing else.
 fn back_to(text: &str) -> String {
-    let ok = text.starts_with('/') && !text.starts_with("//") && !text.contains(['\\', '\n']);
+    let ok = text.starts_with('/')
+        && !text.starts_with("//")
+        && !text.contains('\\')
+        && !text.chars().any(char::is_control);
     if ok {
         text.to_string()
     } else {

@@ -14,14 +14,6 @@ use super::books::{BookPage, Card, Figures, ListRow, ProjectList, Span};
 use super::{words, PageUser};
 use crate::AppState;
 
-fn card(id: &'static str, label: &str, value: impl ToString) -> Card {
-    Card {
-        id,
-        label: label.to_string(),
-        value: value.to_string(),
-    }
-}
-
 impl BookPage for Finding {
     const PATH: &'static str = "/chemical-review";
     const SPAN: Span = Span::Year;
@@ -72,8 +64,8 @@ impl BookPage for Finding {
         }
         Ok(Figures {
             cards: vec![
-                card("parks-reviewed", w.parks_reviewed, r.zones.len()),
-                card(
+                Card::new("parks-reviewed", w.parks_reviewed, r.zones.len()),
+                Card::new(
                     "grades",
                     w.grades,
                     format!(
@@ -84,8 +76,8 @@ impl BookPage for Finding {
                         graded(Grade::D)
                     ),
                 ),
-                card("rectifications-open", w.rectifications_open, open),
-                card("rectifications-overdue", w.rectifications_overdue, overdue),
+                Card::new("rectifications-open", w.rectifications_open, open),
+                Card::new("rectifications-overdue", w.rectifications_overdue, overdue),
             ],
             headers: [
                 w.zone,

@@ -29,14 +29,6 @@ async fn report(
     kfq_app::delegation::report(&s.db, &user.actor, region, as_of).await
 }
 
-fn card(id: &'static str, label: &str, value: impl ToString) -> Card {
-    Card {
-        id,
-        label: label.to_string(),
-        value: value.to_string(),
-    }
-}
-
 impl BookPage for DelegatedPower {
     const PATH: &'static str = "/powers";
 
@@ -63,11 +55,11 @@ impl BookPage for DelegatedPower {
         let f = &r.figures;
         Ok(Figures {
             cards: vec![
-                card("granted-province", w.granted_province, f.province),
-                card("granted-city", w.granted_city, f.city),
-                card("granted-county", w.granted_county, f.county),
-                card("taken-up", w.taken_up, f.taken_up),
-                card("take-up-rate", w.take_up_rate, f.take_up_rate.percent()),
+                Card::new("granted-province", w.granted_province, f.province),
+                Card::new("granted-city", w.granted_city, f.city),
+                Card::new("granted-county", w.granted_county, f.county),
+                Card::new("taken-up", w.taken_up, f.taken_up),
+                Card::new("take-up-rate", w.take_up_rate, f.take_up_rate.percent()),
             ],
             headers: [
                 w.zone,
@@ -118,8 +110,8 @@ impl BookPage for ServiceBundle {
         let r = report(s, user, params).await?;
         Ok(Figures {
             cards: vec![
-                card("bundles-in-use", w.bundles_in_use, r.figures.bundles),
-                card(
+                Card::new("bundles-in-use", w.bundles_in_use, r.figures.bundles),
+                Card::new(
                     "bundled-procedures",
                     w.bundled_procedures,
                     r.figures.bundled_procedures,

@@ -24,14 +24,6 @@ async fn report(
     kfq_app::land::report(&s.db, &user.actor, get("region"), from, to).await
 }
 
-fn card(id: &'static str, label: &str, value: impl ToString) -> Card {
-    Card {
-        id,
-        label: label.to_string(),
-        value: value.to_string(),
-    }
-}
-
 fn headers(list: &[&str]) -> Vec<String> {
     list.iter().map(|h| h.to_string()).collect()
 }
@@ -54,15 +46,15 @@ impl BookPage for StandardParcel {
         let f = &r.land;
         Ok(Figures {
             cards: vec![
-                card("parcels-sold", w.parcels_sold, f.sold),
-                card("parcels-sold-area", w.parcels_sold_area, f.sold_area),
-                card("parcels-available", w.parcels_available, f.available),
-                card(
+                Card::new("parcels-sold", w.parcels_sold, f.sold),
+                Card::new("parcels-sold-area", w.parcels_sold_area, f.sold_area),
+                Card::new("parcels-available", w.parcels_available, f.available),
+                Card::new(
                     "parcels-available-area",
                     w.parcels_available_area,
                     f.available_area,
                 ),
-                card("parcels-short", w.parcels_short, f.short),
+                Card::new("parcels-short", w.parcels_short, f.short),
             ],
             headers: headers(&[
                 w.zone,
@@ -119,11 +111,11 @@ impl BookPage for Commitment {
         let f = &r.commitments;
         Ok(Figures {
             cards: vec![
-                card("commitment-projects", w.commitment_projects, f.projects),
-                card("commitments-kept", w.commitments_kept, f.kept),
-                card("commitments-broken", w.commitments_broken, f.broken),
-                card("commitments-overdue", w.commitments_overdue, f.overdue),
-                card(
+                Card::new("commitment-projects", w.commitment_projects, f.projects),
+                Card::new("commitments-kept", w.commitments_kept, f.kept),
+                Card::new("commitments-broken", w.commitments_broken, f.broken),
+                Card::new("commitments-overdue", w.commitments_overdue, f.overdue),
+                Card::new(
                     "commitment-rate",
                     w.commitment_rate,
                     format!(

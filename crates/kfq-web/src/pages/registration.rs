@@ -18,14 +18,6 @@ use super::books::{BookPage, Card, Field, Figures, ListRow, ProjectList, Setting
 use super::{error_page, words, Choice, PageUser};
 use crate::AppState;
 
-fn card(id: &'static str, label: &str, value: impl ToString) -> Card {
-    Card {
-        id,
-        label: label.to_string(),
-        value: value.to_string(),
-    }
-}
-
 fn list(id: &'static str, title: &str, projects: &[ListedProject], lang: Lang) -> ProjectList {
     let w = words(lang);
     ProjectList {
@@ -102,11 +94,11 @@ impl BookPage for Registration {
         let yes_no = |on: bool| if on { w.yes } else { w.no };
         Ok(Figures {
             cards: vec![
-                card("qualifying", w.qualifying, f.qualifying),
-                card("registered", w.registered_count, f.registered),
-                card("should-register", w.should_register, f.should_register),
-                card("no-figures", w.no_figures, f.no_figures),
-                card(
+                Card::new("qualifying", w.qualifying, f.qualifying),
+                Card::new("registered", w.registered_count, f.registered),
+                Card::new("should-register", w.should_register, f.should_register),
+                Card::new("no-figures", w.no_figures, f.no_figures),
+                Card::new(
                     "registered-share",
                     w.registered_share,
                     format!(

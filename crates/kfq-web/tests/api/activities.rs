@@ -6,20 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::App;
-
-fn fields(refused: &Value) -> Vec<String> {
-    let mut found: Vec<String> = refused["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    found
-}
+use crate::{fields, App};
 
 #[tokio::test]
 async fn activities_are_recorded_named_by_leads_and_counted_in_their_region_only() {

@@ -1,6 +1,7 @@
-//! 目标任务 and 综合考核 through the API: the zone sets a target (an unknown indicator refused)
-//! and enters its monthly figure (an indicator kfq counts itself refused); its progress counts
-//! the year to date against the target; the ranking weighs each indicator, and changes when the
+//! 目标任务 and 综合考核 through the API: the city sets its zone's targets (the zone cannot set
+//! its own; an unknown indicator is refused) and the zone enters its monthly figure (an
+//! indicator kfq counts itself refused); its progress counts the year to date against the
+//! target; the ranking weighs each indicator against the whole province, and changes when the
 //! province changes the weights — which a city cannot.
 
 use axum::http::StatusCode;
@@ -27,12 +28,28 @@ async fn targets_and_monthly_figures_give_progress_and_a_ranking_weighed_as_the_
         let province = app.sign_in("province").await;
         let other_city = app.sign_in("taiyuan").await;
 
-        let (status, refused) = app
+        let (status, _) = app
             .call(
                 "POST",
                 "/api/v1/targets",
                 Some(&zone),
-                Some(json!({"year": "2024", "indicator": "gdp", "value": "1"})),
+                Some(json!({"year": "2024", "indicator": "签约额", "value": "1"})),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{engine}: a zone sets no target of its own"
+        );
+        let (status, refused) = app
+            .call(
+                "POST",
+                "/api/v1/targets",
+                Some(&city),
+                Some(
+                    json!({"zone": "吕梁经济技术开发区", "year": "2024", "indicator": "gdp",
+                            "value": "1"}),
+                ),
             )
             .await;
         assert_eq!(
@@ -46,8 +63,9 @@ async fn targets_and_monthly_figures_give_progress_and_a_ranking_weighed_as_the_
                 .call(
                     "POST",
                     "/api/v1/targets",
-                    Some(&zone),
-                    Some(json!({"year": "2024", "indicator": indicator, "value": value})),
+                    Some(&city),
+                    Some(json!({"zone": "吕梁经济技术开发区", "year": "2024",
+                                "indicator": indicator, "value": value})),
                 )
                 .await;
             assert_eq!(status, StatusCode::CREATED, "{engine}: {made}");
@@ -127,8 +145,10 @@ async fn targets_and_monthly_figures_give_progress_and_a_ranking_weighed_as_the_
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{engine}: not 太原's zone");
 
-        // Ranked on the amount signed alone: 吕梁经开区 reached half its 100000 target (50 points),
-        // 孝义 has no target and signed 3/5 of the class's best (60 points): 孝义 comes first.
+        // Ranked on the amount signed alone, against the whole province: 太原's 中北 signed the
+        // most (80000, no target: 100 points), 吕梁经开区 reached half its 100000 target (50),
+        // 孝义 has no target and signed 3/8 of the province's best (37.5). 吕梁's city sees its
+        // two zones in their provincial places.
         let scheme = json!({"classes": [{"name": "全部开发区", "indicators": [
                                 {"indicator": "signed_amount", "weight": 100}]}],
                             "cap_percent": 120});
@@ -184,8 +204,12 @@ async fn targets_and_monthly_figures_give_progress_and_a_ranking_weighed_as_the_
         );
         assert_eq!(
             (&xy["total"], &xy["rank"]),
-            (&json!("60"), &json!(1)),
+            (&json!("37.5"), &json!(3)),
             "{engine}: {r}"
+        );
+        assert!(
+            zone_of(&r, "中北高新区").is_null(),
+            "{engine}: not 吕梁's to see"
         );
         let (_, theirs) = app
             .call(

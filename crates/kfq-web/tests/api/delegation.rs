@@ -7,20 +7,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::App;
-
-fn fields(refused: &Value) -> Vec<String> {
-    let mut found: Vec<String> = refused["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    found
-}
+use crate::{fields, App};
 
 async fn import(app: &App, token: &str, file: &str, body: &str) -> (StatusCode, Value) {
     let uri = format!("/api/v1/books/import?file={}", urlencode(file));

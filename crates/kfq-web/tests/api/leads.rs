@@ -6,18 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::App;
-
-fn fields(refused: &Value) -> Vec<String> {
-    refused["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::{fields, App};
 
 #[tokio::test]
 async fn a_lead_is_registered_worked_and_signed_into_a_project_linked_to_it() {

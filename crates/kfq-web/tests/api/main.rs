@@ -45,6 +45,20 @@ const MONTHLY: &str = "项目编号,月份,本月完成投资（万元）\nLL-1,
 /// One blocker, in 太原 (its description names the project, so a leak shows in any answer).
 const BLOCKERS: &str = "项目编号,问题描述,责任单位,责任人,限办日期\nTY-1,太原半导体项目电力增容未批,供电公司,赵六,2024-03-31\n";
 
+/// The fields a refusal names (422 `errors`), in order.
+pub fn fields(refused: &Value) -> Vec<String> {
+    let mut found: Vec<String> = refused["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
 /// The users of the fixture: name, role, region.
 pub const USERS: &[(&str, Role, &str)] = &[
     ("province", Role::Province, "140000"),
