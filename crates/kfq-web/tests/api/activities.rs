@@ -4,7 +4,7 @@
 //! 代办员 change nothing.
 
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{fields, App};
 

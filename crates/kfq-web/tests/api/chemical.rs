@@ -5,7 +5,7 @@
 //! the checklist, and a checklist out of order is refused.
 
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{fields, App};
 

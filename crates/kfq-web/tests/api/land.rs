@@ -4,7 +4,7 @@
 //! kept only with the day of the check, and counted — all in the caller's region only.
 
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{fields, App};
 
