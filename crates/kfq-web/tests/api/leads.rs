@@ -4,7 +4,7 @@
 //! another city, a leader and the 代办员 cannot change or see what is not theirs.
 
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{fields, App};
 
