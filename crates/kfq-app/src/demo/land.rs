@@ -91,6 +91,7 @@ fn parcels(
     today: NaiveDate,
 ) -> Vec<StandardParcel> {
     let mut rng = Rng::new(0x6c61_6e64);
+    let by_id: HashMap<i64, &Project> = projects.iter().map(|p| (p.id, *p)).collect();
     let mut by_city: BTreeMap<u32, Vec<&Project>> = BTreeMap::new();
     for p in projects {
         let landed = p
@@ -155,10 +156,7 @@ fn parcels(
         }
         group.extend(sold.iter().map(|p| make(p, &mut rng)));
         for parcel in &mut group {
-            if let Some(p) = parcel
-                .project_id
-                .and_then(|id| projects.iter().find(|p| p.id == id))
-            {
+            if let Some(p) = parcel.project_id.and_then(|id| by_id.get(&id)) {
                 fit(parcel, p, &mut rng);
             }
         }
@@ -265,15 +263,18 @@ async fn commitments(
     }
     // 晋城经开区: the commitment filed on the day of each 2024 项目备案.
     let (zone_name, year) = ALL_COMMITTED;
+    let theirs: HashSet<i64> = projects
+        .iter()
+        .filter(|p| zones.get(&p.zone_id).is_some_and(|z| z.name == zone_name))
+        .map(|p| p.id)
+        .collect();
     for procedure in kfq_store::procedures(db).await? {
         let Some(accepted) = procedure.accepted_on.filter(|d| d.year() == year) else {
             continue;
         };
-        let ours = projects.iter().any(|p| {
-            p.id == procedure.project_id
-                && zones.get(&p.zone_id).is_some_and(|z| z.name == zone_name)
-        });
-        if procedure.name == kfq_core::procedure::STANDARD[0] && ours {
+        if procedure.name == kfq_core::procedure::STANDARD[0]
+            && theirs.contains(&procedure.project_id)
+        {
             filed.insert(procedure.project_id, accepted);
         }
     }
