@@ -426,6 +426,8 @@ pub enum Expected {
     EnteredField,
     /// A number with at most four decimals.
     Figure,
+    /// What a column holds: HEADER=FIELD.
+    Mapping,
 }
 
 impl Expected {
@@ -681,6 +683,21 @@ impl Expected {
                     "a number with at most four decimals, like 63 or 89.93",
                 )
                 .into(),
+                        (Expected::Mapping, _) => {
+                let fields: Vec<&str> = kfq_ledger::Table::Projects
+                    .columns()
+                    .iter()
+                    .map(|c| c.key)
+                    .collect();
+                format!(
+                    "{}{}",
+                    lang.pick(
+                        "应写作 表头=字段，如 计划投资=total_investment_wan；表头= 表示不导入该列。字段：",
+                        "write HEADER=FIELD, like 计划投资=total_investment_wan; HEADER= sets the column aside. Fields: ",
+                    ),
+                    fields.join(", ")
+                )
+            }
             (Expected::ActivityOfZone, _) => lang
                 .pick(
                     "请给出本开发区一项招商活动的 id（activity_id）",

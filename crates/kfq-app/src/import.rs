@@ -25,6 +25,7 @@ use kfq_ledger::{Ledger, LedgerError, Place, Problem, Sheet, Table};
 use kfq_store::{Db, Tx};
 use serde::Serialize;
 
+pub use crate::reading::ImportOptions;
 use crate::AppError;
 
 /// What an import changed.
@@ -46,6 +47,8 @@ pub struct ImportSummary {
     /// The open findings the imported projects raise (suspected duplicates, inconsistent
     /// figures): they do not stop the import; an official looks at them.
     pub warnings: Vec<kfq_core::checks::Finding>,
+    /// How each sheet was read (a zone's own ledger understood, a sheet passed over).
+    pub readings: Vec<crate::reading::SheetReading>,
 }
 
 /// How many warnings an import's summary prints; `kfq check` lists them all.
@@ -67,6 +70,13 @@ impl ImportSummary {
                 self.entries_written, self.monthly_reports_written, self.blockers_written
             ),
         };
+        for reading in &self.readings {
+            let line = reading.describe(lang);
+            if !line.is_empty() {
+                text.push('\n');
+                text.push_str(&line);
+            }
+        }
         for note in &self.dated_at_ceremony {
             text.push('\n');
             text.push_str(note);
@@ -125,7 +135,8 @@ impl Imported {
     }
 }
 
-fn read_sheets(paths: &[PathBuf]) -> Result<Vec<Sheet>, AppError> {
+/// Reads the files' sheets (every fault of every file at once).
+pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<Sheet>, AppError> {
     let mut sheets = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -149,9 +160,10 @@ pub async fn import_any(
     paths: &[PathBuf],
     actor: &crate::Actor,
     today: chrono::NaiveDate,
+    options: &ImportOptions,
 ) -> Result<Imported, AppError> {
-    let sheets = read_sheets(paths)?;
-    import_sheets(db, sheets, actor, today).await
+    let sheets = read_paths(paths)?;
+    import_sheets(db, sheets, actor, today, options).await
 }
 
 /// Imports an uploaded file as [`import_any`] does; its name (only the last part counts) says
@@ -162,7 +174,15 @@ pub async fn import_upload(
     bytes: &[u8],
     actor: &crate::Actor,
     today: chrono::NaiveDate,
+    options: &ImportOptions,
 ) -> Result<Imported, AppError> {
+    let sheets = read_upload(name, bytes)?;
+    import_sheets(db, sheets, actor, today, options).await
+}
+
+/// Reads an uploaded file; its name (only the last part counts) says what it is: `.xlsx`,
+/// `.xls`, or `.csv` named after its sheet (`赋权事项.csv`).
+pub fn read_upload(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, AppError> {
     // The file is kept under a short name of its own: its extension, and (for a CSV, whose
     // stem names its sheet) its stem cut to fit any file system.
     let given = std::path::Path::new(name);
@@ -183,8 +203,7 @@ pub async fn import_upload(
     let dir = tempfile::tempdir().map_err(kept)?;
     let path = dir.path().join(&name);
     std::fs::write(&path, bytes).map_err(kept)?;
-    let sheets = read_sheets(&[path])?;
-    import_sheets(db, sheets, actor, today).await
+    read_paths(&[path])
 }
 
 /// Imports sheets already read: books or the ledger, as [`import_any`].
@@ -193,6 +212,7 @@ pub async fn import_sheets(
     sheets: Vec<Sheet>,
     actor: &crate::Actor,
     today: chrono::NaiveDate,
+    options: &ImportOptions,
 ) -> Result<Imported, AppError> {
     let lang = actor.lang;
     let holds_rows = |s: &Sheet| s.rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
@@ -201,36 +221,10 @@ pub async fn import_sheets(
         .filter(|s| s.name != "说明" && holds_rows(s))
         .partition(|s| kfq_ledger::Book::from_sheet(&s.name).is_some());
     if book_sheets.is_empty() {
-        // The project ledger is imported whole, across every zone: the operator's work. Anyone
-        // else's file holds no book.
-        if actor.role != kfq_core::access::Role::Operator {
-            let faults: Vec<LedgerError> = ledger_sheets
-                .iter()
-                .map(|s| {
-                    let place = Place {
-                        file: s.file.clone(),
-                        sheet: s.name.clone(),
-                        ..Place::default()
-                    };
-                    LedgerError::new(&place, Problem::UnknownSheet)
-                })
-                .collect();
-            return Err(AppError::Ledger(if faults.is_empty() {
-                let why = lang.pick(
-                    "文件中没有可导入的专项台账（工作表应名为 招商活动、赋权事项、标准地 等）",
-                    "the file holds no book to import (sheets named 招商活动, 赋权事项, 标准地, …)",
-                );
-                vec![LedgerError::new(
-                    &Place::default(),
-                    Problem::Field(why.into()),
-                )]
-            } else {
-                faults
-            }));
-        }
-        return import_read(db, ledger_sheets, &actor.username, lang)
-            .await
-            .map(Imported::Ledger);
+        let prepared = prepare(db, ledger_sheets, actor, options, today).await?;
+        let summary = write_prepared(db, &prepared, &actor.username, lang).await?;
+        crate::reading::remember(db, actor, options).await?;
+        return Ok(Imported::Ledger(summary));
     }
     if let Some(other) = ledger_sheets.first() {
         let place = Place {
@@ -260,7 +254,7 @@ pub async fn import_files(
     actor: &str,
     lang: Lang,
 ) -> Result<ImportSummary, AppError> {
-    let sheets = read_sheets(paths)?;
+    let sheets = read_paths(paths)?;
     import_read(db, sheets, actor, lang).await
 }
 
@@ -270,17 +264,101 @@ async fn import_read(
     actor: &str,
     lang: Lang,
 ) -> Result<ImportSummary, AppError> {
-    let (ledger, mut errors) = Ledger::parse(&sheets);
+    let operator = crate::Actor::operator(actor, lang);
+    let today = crate::reports::today();
+    let prepared = prepare(db, sheets, &operator, &ImportOptions::default(), today).await?;
+    write_prepared(db, &prepared, actor, lang).await
+}
+
+/// A ledger read, understood and planned against the stored data: what an import would write.
+pub struct Prepared {
+    pub ledger: Ledger,
+    pub plan: Plan,
+    pub readings: Vec<crate::reading::SheetReading>,
+}
+
+/// Reads the sheets (a zone's own ledger understood), checks them against the stored data and
+/// the actor's scope, and plans the change; every fault at once, nothing written.
+pub async fn prepare(
+    db: &Db,
+    sheets: Vec<Sheet>,
+    actor: &crate::Actor,
+    options: &ImportOptions,
+    today: chrono::NaiveDate,
+) -> Result<Prepared, AppError> {
+    let lang = actor.lang;
     let stored = Stored::load(db).await?;
+    let options = crate::reading::with_remembered(db, options).await?;
+    let (sheets, readings, originals) =
+        crate::reading::understood(sheets, &stored, &options, today).map_err(AppError::Ledger)?;
+    let (ledger, mut errors) = Ledger::parse(&sheets);
+    if actor.role != kfq_core::access::Role::Operator {
+        actor.must(kfq_core::access::Action::EditProject)?;
+        errors.extend(crate::reading::outside_scope(&ledger, &stored, actor));
+    }
     match plan(&stored, &ledger, lang) {
-        Ok(plan) if errors.is_empty() => write_and_check(db, &plan, &ledger, actor, lang).await,
-        Ok(_) => Err(AppError::Ledger(errors)),
-        Err(more) => {
-            errors.extend(more);
+        Ok(plan) if errors.is_empty() => Ok(Prepared {
+            ledger,
+            plan,
+            readings,
+        }),
+        planned => {
+            errors.extend(planned.err().unwrap_or_default());
+            originals.restore(&mut errors);
             sort_errors(&mut errors);
             Err(AppError::Ledger(errors))
         }
     }
+}
+
+/// What a prepared import would do: projects added and changed, and how each sheet was read.
+pub fn describe_plan(prepared: &Prepared, lang: Lang) -> String {
+    let plan = &prepared.plan;
+    let added = plan
+        .projects
+        .iter()
+        .filter(|p| p.change.before.is_none())
+        .count();
+    let changed = plan
+        .projects
+        .iter()
+        .filter(|p| p.change.before.is_some() && !p.change.is_noop())
+        .count();
+    let same = plan.projects.len() - added - changed;
+    let mut text = match lang {
+        Lang::Zh => format!(
+            "预览（未写入）：项目 新增 {added} 个，更新 {changed} 个，不变 {same} 个；开发区 新增 {}；月报 {} 条；堵点 {} 条。",
+            plan.zones.iter().filter(|z| z.before.is_none()).count(),
+            plan.monthly.len(),
+            plan.blockers.len()
+        ),
+        Lang::En => format!(
+            "Preview (nothing written): projects {added} new, {changed} changed, {same} unchanged; zones {} new; {} monthly figures; {} blockers.",
+            plan.zones.iter().filter(|z| z.before.is_none()).count(),
+            plan.monthly.len(),
+            plan.blockers.len()
+        ),
+    };
+    for reading in &prepared.readings {
+        let line = reading.describe(lang);
+        if !line.is_empty() {
+            text.push('\n');
+            text.push_str(&line);
+        }
+    }
+    text
+}
+
+/// Writes a prepared import (one transaction) and runs the checks over what it touched.
+pub async fn write_prepared(
+    db: &Db,
+    prepared: &Prepared,
+    actor: &str,
+    lang: Lang,
+) -> Result<ImportSummary, AppError> {
+    let mut summary = write_and_check(db, &prepared.plan, &prepared.ledger, actor, lang).await?;
+    summary.readings = prepared.readings.clone();
+    Ok(summary)
 }
 
 fn sort_errors(errors: &mut [LedgerError]) {

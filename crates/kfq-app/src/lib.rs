@@ -27,6 +27,7 @@ pub mod oc4ids;
 pub mod policy;
 pub mod procedures;
 pub mod projects;
+pub mod reading;
 pub mod registration;
 pub mod reminders;
 pub mod render;

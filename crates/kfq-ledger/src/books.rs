@@ -519,6 +519,7 @@ mod tests {
                 .iter()
                 .map(|r| r.iter().map(|t| Cell::text_or_empty(*t)).collect())
                 .collect(),
+            table: None,
         }
     }
 

@@ -80,6 +80,24 @@ pub enum Problem {
     },
     /// What a book's rule says of the cell's value, in the reader's language.
     Field(String),
+    /// A CSV in neither UTF-8 nor GB18030.
+    Encoding,
+    /// A zone's own ledger: no header within the first rows.
+    NoHeader {
+        within: usize,
+    },
+    /// A zone's own ledger without a zone column, and no zone named for it.
+    NoZoneColumn,
+    /// A zone's own ledger without a category column or sections, and no category named.
+    NoCategoryColumn,
+    /// The zone named for a ledger is not one kfq knows.
+    NoSuchZone(String),
+    /// A ledger without codes names one project twice; the first is at `row`, of another file
+    /// and sheet (“台账.xlsx › 工业项目”) if `elsewhere`.
+    SameName {
+        elsewhere: Option<String>,
+        row: usize,
+    },
 }
 
 impl Localized for Problem {
@@ -132,7 +150,45 @@ impl Localized for Problem {
                     )
                 }
             }
-            Problem::MissingColumn => lang.pick("缺少这一列", "this column is missing").into(),
+                        Problem::MissingColumn => lang.pick("缺少这一列", "this column is missing").into(),
+                        Problem::Encoding => lang
+                .pick(
+                    "文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本，未读取；请另存为 UTF-8 或 GBK 编码的 CSV",
+                    "the file is text in neither UTF-8 nor GB18030 (GBK); not read — save the CSV as UTF-8 or GBK",
+                )
+                .into(),
+            Problem::NoHeader { within } if zh => format!(
+                "前 {within} 行中找不到表头（须有“项目名称”列和至少一个其他项目字段，如“总投资”“所属开发区”）"
+            ),
+            Problem::NoHeader { within } => format!(
+                "no header in the first {within} rows (a 项目名称 column and one other field, such as 总投资 or 所属开发区)"
+            ),
+            Problem::NoZoneColumn => lang
+                .pick(
+                    "表中没有开发区列：请指明这是哪个开发区的台账（kfq import --zone 开发区名称，或在预览中选择）",
+                    "the sheet has no zone column: say whose ledger it is (kfq import --zone NAME, or choose the zone in the preview)",
+                )
+                .into(),
+            Problem::NoCategoryColumn => lang
+                .pick(
+                    "表中没有项目类别列：请指明项目类别（kfq import --category 产业类，或在预览中选择）",
+                    "the sheet has no category column: name the projects' category (kfq import --category 产业类, or choose it in the preview)",
+                )
+                .into(),
+            Problem::NoSuchZone(zone) if zh => {
+                format!("指定的开发区“{zone}”不存在（请用开发区的全称，如“吕梁经济技术开发区”）")
+            }
+            Problem::NoSuchZone(zone) => {
+                format!("there is no zone named {zone} (give the zone's full name)")
+            }
+                        Problem::SameName { elsewhere, row } if zh => format!(
+                "与{}第 {row} 行同名：表中没有项目编号时按名称识别项目，同一开发区的两行不能同名",
+                elsewhere.as_ref().map_or(String::new(), |e| format!("{e} "))
+            ),
+            Problem::SameName { elsewhere, row } => format!(
+                "the same name as row {row}{}: without 项目编号 projects are known by name, and two rows of one zone cannot share one",
+                elsewhere.as_ref().map_or(String::new(), |e| format!(" of {e}"))
+            ),
             Problem::Required => lang.pick("不能为空", "must not be empty").into(),
             Problem::Amount(e) => e.message(lang),
             Problem::Date => lang

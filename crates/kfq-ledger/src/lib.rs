@@ -11,6 +11,7 @@ pub mod error;
 pub mod oc4ids;
 pub mod records;
 pub mod template;
+pub mod understand;
 pub mod workbook;
 
 pub use books::{Book, BookRow, BookSheet};

@@ -130,7 +130,7 @@ impl Ledger {
                 row: sheet.first_row + header_at,
                 columns: Default::default(),
             };
-            let Some(table) = Table::from_sheet(&sheet.name) else {
+            let Some(table) = sheet.table.or_else(|| Table::from_sheet(&sheet.name)) else {
                 if sheet.name != "说明" && crate::Book::from_sheet(&sheet.name).is_none() {
                     errors.push(LedgerError::new(&place, Problem::UnknownSheet));
                 }
@@ -667,6 +667,7 @@ mod tests {
                 .into_iter()
                 .map(|r| r.into_iter().map(Cell::text_or_empty).collect())
                 .collect(),
+            table: None,
         }
     }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, Dimensions, Reader, Sheets};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -74,6 +74,9 @@ pub struct Sheet {
     pub name: String,
     pub first_row: usize,
     pub rows: Vec<Vec<Cell>>,
+    /// The template table the sheet holds when its name does not say (a zone's own ledger
+    /// understood as the 项目 sheet); None: the one its name says.
+    pub table: Option<crate::Table>,
 }
 
 fn file_name(path: &Path) -> String {
@@ -176,7 +179,7 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
         if height > MAX_ROWS || width > MAX_COLUMNS {
             return Err(too_many_cells(path, &name, height, width));
         }
-        let rows = range
+        let mut rows: Vec<Vec<Cell>> = range
             .rows()
             .map(|row| {
                 let mut cells = vec![Cell::Empty; first_col as usize];
@@ -184,14 +187,63 @@ fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
                 cells
             })
             .collect();
+        let merged = match &mut workbook {
+            Sheets::Xlsx(x) => x
+                .merge_cells_by_sheet_name(&name)
+                .map_err(|e| unreadable(path, e))?,
+            Sheets::Xls(x) => x
+                .merge_cells_by_sheet_name(&name)
+                .map_err(|e| unreadable(path, e))?,
+            Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+        };
+        spread_merged(&mut rows, first_row as usize, &merged);
         sheets.push(Sheet {
             file: file_name(path),
             name,
             first_row: first_row as usize + 1,
             rows,
+            table: None,
         });
     }
     Ok(sheets)
+}
+
+/// Gives every cell of a merged range the value its top-left cell holds, as a person reading the
+/// sheet sees it: a header merged down two rows names both, a zone merged over five projects is
+/// each one's zone. Only the cells the sheet holds are filled: a range merged to the sheet's end
+/// costs nothing.
+fn spread_merged(rows: &mut [Vec<Cell>], first_row: usize, merged: &[Dimensions]) {
+    for range in merged {
+        let (top, left) = (range.start.0 as usize, range.start.1 as usize);
+        let (bottom, right) = (range.end.0 as usize, range.end.1 as usize);
+        let Some(value) = top
+            .checked_sub(first_row)
+            .and_then(|r| rows.get(r))
+            .and_then(|row| row.get(left))
+            .filter(|c| !c.is_empty())
+            .cloned()
+        else {
+            continue;
+        };
+        let right = right.min(MAX_COLUMNS - 1);
+        if left > right {
+            continue;
+        }
+
+        for r in top.max(first_row)..=bottom {
+            let Some(row) = rows.get_mut(r - first_row) else {
+                break;
+            };
+            if row.len() <= right {
+                row.resize(right + 1, Cell::Empty);
+            }
+            for cell in &mut row[left..=right] {
+                if cell.is_empty() {
+                    *cell = value.clone();
+                }
+            }
+        }
+    }
 }
 
 fn cell_of(data: &Data) -> Cell {
@@ -227,13 +279,26 @@ fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
             Problem::NotItsType { expected: "CSV" },
         )));
     }
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(unreadable(path, "not UTF-8 text (save the CSV as UTF-8)"));
-    }
+    // Excel and WPS on a Chinese system save CSV as GB18030 (GBK): read it so when it is not
+    // UTF-8, and refuse what is neither.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                let place = Place {
+                    file: file_name(path),
+                    ..Place::default()
+                };
+                return Err(Box::new(LedgerError::new(&place, Problem::Encoding)));
+            }
+            text
+        }
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let name = path
         .file_stem()
@@ -256,6 +321,7 @@ fn read_csv(path: &Path) -> Result<Sheet, Box<LedgerError>> {
         name,
         first_row: 1,
         rows,
+        table: None,
     })
 }
 

@@ -125,6 +125,7 @@ fn generated_sheets_never_panic_and_every_fault_says_where() {
                     name: table.sheet().to_string(),
                     first_row: 1,
                     rows,
+                    table: None,
                 }
             })
             .collect();

@@ -78,7 +78,8 @@ pub async fn import(
 ) -> ApiResult {
     let lang = signed.actor.lang;
     let name = params.get("file").map(String::as_str).unwrap_or_default();
-    let done = kfq_app::import::import_upload(&s.db, name, &body, &signed.actor, today())
+    let options = kfq_app::import::ImportOptions::default();
+    let done = kfq_app::import::import_upload(&s.db, name, &body, &signed.actor, today(), &options)
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(done).into_response())

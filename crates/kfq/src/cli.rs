@@ -57,6 +57,20 @@ pub enum Command {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The zone of a ledger that has no zone column (a zone's own ledger)
+        #[arg(long)]
+        zone: Option<String>,
+        /// The category of projects the ledger gives none (产业类, 基础设施类, 社会民生类)
+        #[arg(long)]
+        category: Option<String>,
+        /// What a column the reader does not know holds: 'HEADER=FIELD' (a field of the 项目
+        /// sheet, like total_investment_wan), or 'HEADER=' to set it aside; remembered for the
+        /// zone's next file. May be given again.
+        #[arg(long = "map")]
+        map: Vec<String>,
+        /// Read, understand and check the files, say what an import would do, write nothing
+        #[arg(long)]
+        preview: bool,
     },
     /// Write the empty ledger template (one sheet per table and a 说明 sheet)
     Template {
@@ -574,11 +588,40 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             println!("{token}");
             Ok(())
         }
-        Command::Import { files } => {
+        Command::Import {
+            files,
+            zone,
+            category,
+            map,
+            preview,
+        } => {
             let db = open(&args.database).await?;
             let operator = Actor::operator(actor(), lang);
             let today = kfq_app::reports::today();
-            let done = kfq_app::import::import_any(&db, &files, &operator, today).await?;
+            let mut mapping = std::collections::HashMap::new();
+            for pair in &map {
+                let (header, field) =
+                    pair.split_once('=').ok_or_else(|| AppError::BadArgument {
+                        name: "--map",
+                        value: pair.clone(),
+                        expected: Expected::Mapping,
+                    })?;
+                mapping.insert(header.trim().to_string(), field.trim().to_string());
+            }
+            let options = kfq_app::import::ImportOptions {
+                zone,
+                category,
+                                mapping,
+            };
+            options.check()?;
+            if preview {
+                let sheets = kfq_app::import::read_paths(&files)?;
+                let prepared =
+                    kfq_app::import::prepare(&db, sheets, &operator, &options, today).await?;
+                println!("{}", kfq_app::import::describe_plan(&prepared, lang));
+                return Ok(());
+            }
+            let done = kfq_app::import::import_any(&db, &files, &operator, today, &options).await?;
             println!("{}", done.describe(lang));
             Ok(())
         }

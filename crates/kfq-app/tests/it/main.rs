@@ -9,6 +9,8 @@ mod disk_full;
 mod frozen;
 mod helpers;
 mod import;
+mod messy;
+
 mod queries;
 mod reports;
 mod round_trip;

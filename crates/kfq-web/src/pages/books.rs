@@ -614,7 +614,9 @@ pub async fn import(State(s): State<AppState>, user: PageUser, mut form: Multipa
         page.error = Some(words(lang).choose_file.into());
         return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    match kfq_app::import::import_upload(&s.db, &name, &bytes, &user.actor, today()).await {
+    let options = kfq_app::import::ImportOptions::default();
+    match kfq_app::import::import_upload(&s.db, &name, &bytes, &user.actor, today(), &options).await
+    {
         Ok(done) => {
             page.done = done.describe(lang).lines().map(str::to_string).collect();
             render(&page, StatusCode::OK)
