@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 export KFQ_TEST_POSTGRES="${KFQ_TEST_POSTGRES:-postgres://root@127.0.0.1:5432/test}"
 scripts/ensure-postgres.sh
 scripts/ensure-browser.sh
+scripts/ensure-office.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
