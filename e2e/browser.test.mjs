@@ -669,6 +669,33 @@ test("专项台账: the zone records a delegated power from the book's page and 
   await zone.context().close();
 });
 
+test("导入台账: the zone uploads its own ledger, says in the preview what an unknown column holds, and imports it on its word", async () => {
+  const zone = await signedIn(ZONE);
+  await zone.goto(base + "/projects");
+  await Promise.all([zone.waitForURL(base + "/import"), zone.click("#import-ledger")]);
+  const ledger = "吕梁经开区重点项目台账\n单位：亿元\n序号,项目名称,项目类别,投资额度,签约日期\n1,e2e台账导入项目,产业类,2.5,2024.6.18\n,合计,,2.5,\n";
+  await zone.setInputFiles("#up-file", { name: "吕梁经开区台账.csv", mimeType: "text/csv", buffer: Buffer.from(ledger) });
+  await zone.selectOption("#up-zone", "吕梁经济技术开发区");
+  await Promise.all([zone.waitForURL(base + "/import"), zone.click("#up-preview")]);
+  // 投资额度 is not a header kfq knows: the preview refuses for want of 总投资 and asks.
+  assert.match(await zone.textContent("#faults"), /总投资/);
+  assert.equal(await zone.locator("#up-import").count(), 0, "no import while the preview has faults");
+  await zone.selectOption('select[data-header="投资额度"]', "total_investment_wan");
+  await Promise.all([zone.waitForURL(base + "/import"), zone.click("#up-again")]);
+  assert.match(await zone.textContent("#plan-counts"), /将新增 1/);
+  assert.match(await zone.textContent("#to-add"), /e2e台账导入项目.*25000/);
+  assert.match(await zone.textContent("#readings"), /金额单位亿元/);
+  await shot(zone, "import-preview");
+    const look = await zone.context().newPage();
+  await look.goto(base + "/projects?q=e2e台账导入");
+  assert.equal(await look.locator("#project-table tbody tr td.empty").count(), 1, "nothing written by the preview");
+  await Promise.all([zone.waitForURL(base + "/import"), zone.click("#up-import")]);
+  assert.match(await zone.textContent("#imported"), /新增 1/);
+    await look.reload();
+  assert.match(await look.textContent("#project-table"), /e2e台账导入项目/);
+  await zone.context().close();
+});
+
 test("承诺制 + 标准地: the zone files a commitment for its project and records it kept; it sells a standard parcel to the project and the year's figures count both", async () => {
   const zone = await signedIn(ZONE);
   const project = (await zone.request.get(base + "/api/v1/projects?zone=" + encodeURIComponent("吕梁经济技术开发区")).then((r) => r.json())).items[0].code;

@@ -25,6 +25,7 @@ pub mod meetings;
 pub mod monthly;
 pub mod oc4ids;
 pub mod policy;
+pub mod preview;
 pub mod procedures;
 pub mod projects;
 pub mod reading;
@@ -33,6 +34,7 @@ pub mod reminders;
 pub mod render;
 pub mod reports;
 pub mod rounds;
+pub mod staged;
 pub mod users;
 
 pub use actor::Actor;

@@ -93,6 +93,15 @@ impl SheetReading {
         }
     }
 
+    /// The header's rows: `3`, or `3–4` for a header over two.
+    fn header_span(&self) -> String {
+        match self.header_rows {
+            Some((a, b)) if a == b => a.to_string(),
+            Some((a, b)) => format!("{a}–{b}"),
+            None => String::new(),
+        }
+    }
+
     /// One line for the import's summary.
     pub fn describe(&self, lang: kfq_core::Lang) -> String {
         let unknown: Vec<&str> = self
@@ -115,11 +124,10 @@ impl SheetReading {
             ("template", _) => String::new(),
             (_, kfq_core::Lang::Zh) => {
                 let mut line = format!(
-                    "{} › 工作表“{}”：按项目台账读取，表头第 {}–{} 行，金额单位{}，项目 {} 个",
+                    "{} › 工作表“{}”：按项目台账读取，表头第 {} 行，金额单位{}，项目 {} 个",
                     self.file,
                     self.sheet,
-                    self.header_rows.map_or(0, |h| h.0),
-                    self.header_rows.map_or(0, |h| h.1),
+                    self.header_span(),
                     self.unit.unwrap_or("万元"),
                     self.projects
                 );
@@ -139,11 +147,10 @@ impl SheetReading {
             }
             (_, kfq_core::Lang::En) => {
                 let mut line = format!(
-                    "{}, sheet {}: read as a project ledger, header rows {}–{}, amounts in {}, {} projects",
+                    "{}, sheet {}: read as a project ledger, header row {}, amounts in {}, {} projects",
                     self.file,
                     self.sheet,
-                    self.header_rows.map_or(0, |h| h.0),
-                    self.header_rows.map_or(0, |h| h.1),
+                    self.header_span(),
                     self.unit.unwrap_or("万元"),
                     self.projects
                 );
@@ -319,6 +326,75 @@ fn fill_codes(
     Ok((matched, new))
 }
 
+/// A known project's stored value of a field, as the template's cell holds it.
+fn stored_cell(p: &Project, key: &str, stored: &Stored) -> Cell {
+    let enterprise = p
+        .enterprise_id
+        .and_then(|id| stored.enterprises.iter().find(|e| e.id == id));
+    let day = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Empty, Cell::Date);
+    match key {
+        "enterprise" => Cell::text_or_empty(enterprise.map(|e| e.name.clone()).unwrap_or_default()),
+        "credit_code" => Cell::text_or_empty(
+            enterprise
+                .and_then(|e| e.credit_code.as_ref())
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        "chain" => Cell::text_or_empty(p.chain.clone()),
+        "strategic_emerging" => Cell::Text(if p.strategic_emerging { "是" } else { "否" }.into()),
+        "expected_output_wan" => p
+            .expected_output
+            .map_or(Cell::Empty, |a| Cell::Number(a.wan_string())),
+        "land_area_mu" => p
+            .land_area
+            .map_or(Cell::Empty, |a| Cell::Number(a.to_string())),
+        "signed_on" => day(p.dates.signed_on),
+        "landed_on" => day(p.dates.landed_on),
+        "started_on" => day(p.dates.started_on),
+        "producing_on" => day(p.dates.producing_on),
+        "reached_on" => day(p.dates.reached_on),
+        "terminated_on" => day(p.terminated_on),
+        _ => Cell::Empty,
+    }
+}
+
+/// Keeps what a known project's ledger row does not say: each field the sheet has no column
+/// for is given the project's stored value.
+fn fill_absent(reading: &mut Reading, stored: &Stored) {
+    if reading.absent.is_empty() {
+        return;
+    }
+    let (_, header) = reading.header_rows;
+    let first_data = header + 1 - reading.canonical.first_row;
+    for row in reading.canonical.rows.iter_mut().skip(first_data) {
+        let code = row
+            .get(reading.code_column)
+            .map(Cell::text)
+            .unwrap_or_default();
+        let Some(p) = stored.projects.iter().find(|p| p.code.as_str() == code) else {
+            continue;
+        };
+        let enterprise_column = reading
+            .columns
+            .iter()
+            .find(|c| c.key == Some("enterprise"))
+            .map(|c| c.index);
+        let same_enterprise = enterprise_column.is_none_or(|i| {
+            let named = row.get(i).map(Cell::text).unwrap_or_default();
+            stored_cell(p, "enterprise", stored).text() == named.trim()
+        });
+        for &(key, index) in &reading.absent {
+            // A credit code belongs to its enterprise: kept only while the row names it.
+            if key == "credit_code" && !same_enterprise {
+                continue;
+            }
+            if let Some(cell) = row.get_mut(index) {
+                *cell = stored_cell(p, key, stored);
+            }
+        }
+    }
+}
+
 /// The sheets as the clerk wrote them, to name a fault the template's parser finds in a sheet
 /// rewritten by its own header and value.
 #[derive(Debug, Default)]
@@ -437,6 +513,7 @@ pub fn understood(
                         Err(e) => errors.push(*e),
                     }
                 }
+                fill_absent(&mut reading, stored);
                 readings.push(read);
                 originals.0.push((reading.columns.clone(), sheet));
                 out.push(reading.canonical);

@@ -88,6 +88,12 @@ pub enum Category {
 }
 
 impl Category {
+    pub const ALL: [Category; 3] = [
+        Category::Industrial,
+        Category::Infrastructure,
+        Category::Social,
+    ];
+
     pub fn parse(text: &str) -> Option<Category> {
         match text.trim() {
             "产业类" | "产业" | "industrial" => Some(Category::Industrial),

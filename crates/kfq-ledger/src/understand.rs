@@ -83,7 +83,17 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         "code",
         &["项目编号", "项目代码", "投资项目代码", "项目编码", "编号"],
     ),
-    ("name", &["项目名称", "项目名", "名称", "项目"]),
+    (
+        "name",
+        &[
+            "项目名称",
+            "项目名",
+            "名称",
+            "项目",
+            "工程名称",
+            "项目（工程）名称",
+        ],
+    ),
     (
         "zone",
         &[
@@ -247,6 +257,9 @@ pub struct Reading {
     pub codes_given: bool,
     pub name_column: usize,
     pub zone_column: usize,
+    /// The fields the sheet has no column for, and the column added for each: left empty, a
+    /// known project's stored value is kept there (a ledger without 开工日期 clears no date).
+    pub absent: Vec<(&'static str, usize)>,
     pub canonical: Sheet,
 }
 
@@ -475,25 +488,8 @@ fn canonical(cell: &Cell, kind: ColumnKind, key: &str, unit: Unit) -> Result<Cel
     })
 }
 
-/// Reads a sheet as a zone keeps its project ledger, with what the user says of it. Refused
-/// (every fault named by its cell) when no header can be found, a field the 项目 sheet needs
-/// has no column and no hint, or a value cannot be read.
-pub fn understand(sheet: &Sheet, hints: &Hints) -> Result<Reading, Vec<LedgerError>> {
-    let place = Place {
-        file: sheet.file.clone(),
-        sheet: sheet.name.clone(),
-        row: sheet.first_row,
-        columns: Default::default(),
-    };
-    let Some((first, last, headers)) = find_header(sheet) else {
-        return Err(vec![LedgerError::new(
-            &place,
-            Problem::NoHeader {
-                within: HEADER_WITHIN,
-            },
-        )]);
-    };
-    let unit = sheet_unit(sheet, first);
+/// The header's columns and what each fills, with the user's mapping.
+fn columns_of(headers: &[String], hints: &Hints) -> Vec<ColumnReading> {
     let mut columns: Vec<ColumnReading> = headers
         .iter()
         .enumerate()
@@ -530,6 +526,42 @@ pub fn understand(sheet: &Sheet, hints: &Hints) -> Result<Reading, Vec<LedgerErr
             }
         }
     }
+    columns
+}
+
+/// A sheet's header rows and columns as the user's mapping reads them, whether or not the
+/// sheet can be imported: what the preview asks the user about.
+pub fn header_columns(
+    sheet: &Sheet,
+    hints: &Hints,
+) -> Option<((usize, usize), Vec<ColumnReading>)> {
+    let (first, last, headers) = find_header(sheet)?;
+    Some((
+        (sheet.first_row + first, sheet.first_row + last),
+        columns_of(&headers, hints),
+    ))
+}
+
+/// Reads a sheet as a zone keeps its project ledger, with what the user says of it. Refused
+/// (every fault named by its cell) when no header can be found, a field the 项目 sheet needs
+/// has no column and no hint, or a value cannot be read.
+pub fn understand(sheet: &Sheet, hints: &Hints) -> Result<Reading, Vec<LedgerError>> {
+    let place = Place {
+        file: sheet.file.clone(),
+        sheet: sheet.name.clone(),
+        row: sheet.first_row,
+        columns: Default::default(),
+    };
+    let Some((first, last, headers)) = find_header(sheet) else {
+        return Err(vec![LedgerError::new(
+            &place,
+            Problem::NoHeader {
+                within: HEADER_WITHIN,
+            },
+        )]);
+    };
+    let unit = sheet_unit(sheet, first);
+    let columns = columns_of(&headers, hints);
     let has = |key: &str| columns.iter().any(|c| c.key == Some(key));
     let header_place = Place {
         row: sheet.first_row + last,
@@ -583,6 +615,13 @@ pub fn understand(sheet: &Sheet, hints: &Hints) -> Result<Reading, Vec<LedgerErr
         .iter()
         .find(|c| c.key == Some("name"))
         .map_or(0, |c| c.index);
+    let absent: Vec<(&'static str, usize)> = Table::Projects
+        .columns()
+        .iter()
+        .map(|c| c.key)
+        .filter(|k| !matches!(*k, "zone" | "category" | "code") && !has(k))
+        .map(|k| (k, add_column(k)))
+        .collect();
     let header_of = |key: &str| {
         Table::Projects
             .columns()
@@ -600,7 +639,10 @@ pub fn understand(sheet: &Sheet, hints: &Hints) -> Result<Reading, Vec<LedgerErr
         ("zone", zone_column),
         ("category", category_column),
         ("code", code_column),
-    ] {
+    ]
+    .into_iter()
+    .chain(absent.iter().copied())
+    {
         rows[last][index] = Cell::Text(header_of(key).into());
     }
     let mut skipped = Vec::new();
@@ -678,6 +720,7 @@ pub fn understand(sheet: &Sheet, hints: &Hints) -> Result<Reading, Vec<LedgerErr
         codes_given,
         name_column,
         zone_column,
+        absent,
         canonical: Sheet {
             file: sheet.file.clone(),
             name: sheet.name.clone(),

@@ -2,7 +2,7 @@
 //! three handlers for every book), and a file of books imported.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -83,6 +83,66 @@ pub async fn import(
         .await
         .map_err(|e| ApiError::new(e, lang))?;
     Ok(Json(done).into_response())
+}
+
+/// `POST /api/v1/import?file=台账.xlsx[&zone=…][&category=…][&map=HEADER=FIELD…][&preview=true]`,
+/// the file as the body: a project ledger (kfq's template or a zone's own layout) or the zones'
+/// books, imported in the caller's region, all or nothing — or, with `preview=true`, what the
+/// import would do and every fault, nothing written.
+pub async fn import_file(
+    State(s): State<AppState>,
+    signed: Signed,
+    Query(pairs): Query<Vec<(String, String)>>,
+    body: Bytes,
+) -> ApiResult {
+    let lang = signed.actor.lang;
+    let mut name = String::new();
+    let mut preview = false;
+    let mut options = kfq_app::import::ImportOptions::default();
+    for (key, value) in pairs {
+        let value = value.trim().to_string();
+        match key.as_str() {
+            "file" => name = value,
+            "zone" if !value.is_empty() => options.zone = Some(value),
+            "category" if !value.is_empty() => options.category = Some(value),
+            "preview" => preview = matches!(value.as_str(), "true" | "1" | "yes"),
+            "map" => {
+                let Some((header, field)) = value.split_once('=') else {
+                    let e = kfq_app::AppError::BadArgument {
+                        name: "map",
+                        value,
+                        expected: kfq_app::error::Expected::Mapping,
+                    };
+                    return Err(ApiError::new(e, lang));
+                };
+                options
+                    .mapping
+                    .insert(header.trim().to_string(), field.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    let result = async {
+        options.check()?;
+        let sheets = kfq_app::import::read_upload(&name, &body)?;
+        if preview {
+            let p =
+                kfq_app::preview::preview(&s.db, sheets, &signed.actor, &options, today()).await?;
+            let faults: Vec<Value> = p
+                .faults
+                .iter()
+                .map(|f| crate::error::fault_json(f, lang))
+                .collect();
+            let mut answer = serde_json::to_value(&p).unwrap_or_default();
+            answer["faults"] = Value::Array(faults);
+            return Ok(answer);
+        }
+        let done =
+            kfq_app::import::import_sheets(&s.db, sheets, &signed.actor, today(), &options).await?;
+        Ok::<_, kfq_app::AppError>(serde_json::to_value(&done).unwrap_or_default())
+    };
+    let answer = result.await.map_err(|e| ApiError::new(e, lang))?;
+    Ok(Json(answer).into_response())
 }
 
 /// `GET /api/v1/export/oc4ids?region=`: the region's projects as an OC4IDS 0.9 project package

@@ -49,17 +49,8 @@ impl ApiError {
             | AppError::UnknownUser(_) => (StatusCode::NOT_FOUND, json!({"error": message})),
             AppError::BadArgument { .. } => (StatusCode::BAD_REQUEST, json!({"error": message})),
             AppError::Ledger(faults) => {
-                let faults: Vec<serde_json::Value> = faults
-                    .iter()
-                    .map(|f| {
-                        let (column, letter) = f.column.clone().unwrap_or_default();
-                        json!({
-                            "file": f.place.file, "sheet": f.place.sheet, "row": f.place.row,
-                            "column": column, "letter": letter, "value": f.value,
-                            "message": f.problem.message(self.lang), "text": f.message(self.lang),
-                        })
-                    })
-                    .collect();
+                let faults: Vec<serde_json::Value> =
+                    faults.iter().map(|f| fault_json(f, self.lang)).collect();
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     json!({"error": message, "faults": faults}),
@@ -142,4 +133,15 @@ impl IntoResponse for ApiError {
         }
         (status, Json(body)).into_response()
     }
+}
+
+/// A fault of a file as the API gives it: where (file, sheet, row, column header and letter),
+/// the value, the problem, and the whole sentence.
+pub fn fault_json(f: &kfq_ledger::LedgerError, lang: Lang) -> serde_json::Value {
+    let (column, letter) = f.column.clone().unwrap_or_default();
+    json!({
+        "file": f.place.file, "sheet": f.place.sheet, "row": f.place.row,
+        "column": column, "letter": letter, "value": f.value,
+        "message": f.problem.message(lang), "text": f.message(lang),
+    })
 }

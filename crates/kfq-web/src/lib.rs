@@ -170,6 +170,7 @@ fn routes() -> routes::Routes {
         .get("/api/v1/settings/assessment", assessment::scheme)
         .put("/api/v1/settings/assessment", assessment::set_scheme)
         .upload("/api/v1/books/import", books::import)
+        .upload("/api/v1/import", books::import_file)
         .get("/api/v1/export/oc4ids", books::oc4ids)
         .get("/api/v1/me/notifications", reminders::list)
         .post("/api/v1/me/notifications/read", reminders::read_all)

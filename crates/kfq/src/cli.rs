@@ -611,7 +611,7 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
             let options = kfq_app::import::ImportOptions {
                 zone,
                 category,
-                                mapping,
+                mapping,
             };
             options.check()?;
             if preview {

@@ -172,8 +172,11 @@ async fn seeded(db: &Db, dir: &Path) {
     project[0] = "141100-2024-0007";
     project[1] = "氢能重卡整车制造项目";
     project[2] = LVLIANG;
+    project[5] = "新能源汽车";
+    project[6] = "是";
     project[7] = "产业类";
     project[8] = "1000";
+    project[10] = "2024-01-05";
     write_workbook(
         &path,
         &[
@@ -554,7 +557,8 @@ fn messy_cases(dir: &Path) -> Vec<Case> {
     });
 
     // 7. No code column: a row matches the zone's project of that name (spaces and full-width
-    //    forms aside) and changes it; a new one gets the next code of the city and year.
+    //    forms aside) and changes what it states — what it has no column for (签约日期, 产业链,
+    //    战新) stays as stored.
     let path = at("吕梁经开区台账（无编号）.xlsx");
     write_laid(
         &path,
@@ -575,7 +579,7 @@ fn messy_cases(dir: &Path) -> Vec<Case> {
     cases.push(Case {
         files: vec![path],
         options: options(None, None, &[]),
-        expect: vec!["氢能重卡整车制造项目|吕梁经济技术开发区|-|产业类|1500|-|2024-10-08|-|-|-|-"],
+                expect: vec!["氢能重卡整车制造项目|吕梁经济技术开发区|-|产业类|1500|2024-01-05|2024-10-08|-|战新|新能源汽车|-"],
     });
 
     // 8. Several sheets: each its own title, the zone merged down over its projects, a 说明

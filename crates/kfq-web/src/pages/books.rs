@@ -555,6 +555,27 @@ pub struct FaultRow {
     pub message: String,
 }
 
+/// The faults of an import, a row each: sheet, row, column (letter and header), value, problem.
+pub fn fault_rows(faults: &[kfq_ledger::LedgerError], lang: Lang) -> Vec<FaultRow> {
+    faults
+        .iter()
+        .map(|f| {
+            let (column, letter) = f.column.clone().unwrap_or_default();
+            FaultRow {
+                sheet: f.place.sheet.clone(),
+                row: if f.place.row > 0 {
+                    f.place.row.to_string()
+                } else {
+                    String::new()
+                },
+                column: format!("{letter} {column}").trim().to_string(),
+                value: f.value.clone(),
+                message: f.problem.message(lang),
+            }
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "book_import.html")]
 struct ImportPage {
@@ -622,23 +643,7 @@ pub async fn import(State(s): State<AppState>, user: PageUser, mut form: Multipa
             render(&page, StatusCode::OK)
         }
         Err(AppError::Ledger(faults)) => {
-            page.faults = faults
-                .iter()
-                .map(|f| {
-                    let (column, letter) = f.column.clone().unwrap_or_default();
-                    FaultRow {
-                        sheet: f.place.sheet.clone(),
-                        row: if f.place.row > 0 {
-                            f.place.row.to_string()
-                        } else {
-                            String::new()
-                        },
-                        column: format!("{letter} {column}").trim().to_string(),
-                        value: f.value.clone(),
-                        message: f.problem.message(lang),
-                    }
-                })
-                .collect();
+            page.faults = fault_rows(&faults, lang);
             page.error = Some(words(lang).nothing_imported.into());
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }

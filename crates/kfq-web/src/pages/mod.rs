@@ -21,6 +21,8 @@ mod procedures;
 mod projects;
 mod registration;
 mod rounds;
+mod upload;
+
 mod words;
 mod work;
 
@@ -80,6 +82,8 @@ pub fn routes(routes: crate::routes::Routes) -> crate::routes::Routes {
         .get("/notifications", notifications::page)
         .post("/notifications/read", notifications::read_all)
         .post("/notifications/{id}/read", notifications::read_one)
+        .get("/import", upload::form)
+        .upload("/import", upload::upload)
         .get("/books", books::index)
         .upload("/books/import", books::import)
         .get("/powers", books::list::<DelegatedPower>)

@@ -21,6 +21,7 @@ mod delegation;
 mod duties;
 mod land;
 mod leads;
+mod ledger_import;
 mod meetings;
 mod monthly;
 mod open_data;
