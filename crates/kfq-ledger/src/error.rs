@@ -82,6 +82,8 @@ pub enum Problem {
     Field(String),
     /// A CSV in neither UTF-8 nor GB18030.
     Encoding,
+    /// A workbook whose structure is broken (cut short, or damaged on the way).
+    Damaged,
     /// A zone's own ledger: no header within the first rows.
     NoHeader {
         within: usize,
@@ -151,7 +153,13 @@ impl Localized for Problem {
                 }
             }
                         Problem::MissingColumn => lang.pick("缺少这一列", "this column is missing").into(),
-                        Problem::Encoding => lang
+                                    Problem::Damaged => lang
+                .pick(
+                    "工作簿已损坏（文件不完整或结构错误），无法读取；请在 Excel/WPS 中打开后另存为 .xlsx 再导入",
+                    "the workbook is damaged (cut short or broken) and cannot be read; open it in Excel or WPS, save it as .xlsx and import that",
+                )
+                .into(),
+            Problem::Encoding => lang
                 .pick(
                     "文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本，未读取；请另存为 UTF-8 或 GBK 编码的 CSV",
                     "the file is text in neither UTF-8 nor GB18030 (GBK); not read — save the CSV as UTF-8 or GBK",

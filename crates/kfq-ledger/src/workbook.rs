@@ -157,7 +157,24 @@ fn check_packing(path: &Path) -> Result<(), Box<LedgerError>> {
     Ok(())
 }
 
+/// Reads a workbook's sheets. The workbook reader panics on some damaged files (a truncated
+/// .xls: calamine's compound-file reader slices past its buffer — found by the fuzz target,
+/// `examples/fuzz_ledger.rs`); such a file is refused as damaged, as any unreadable one is.
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheets(path))).unwrap_or_else(
+        |_| {
+            Err(Box::new(LedgerError::new(
+                &Place {
+                    file: file_name(path),
+                    ..Place::default()
+                },
+                Problem::Damaged,
+            )))
+        },
+    )
+}
+
+fn read_sheets(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
     let zipped = path.extension().is_some_and(|e| {
         matches!(
             e.to_string_lossy().to_ascii_lowercase().as_str(),

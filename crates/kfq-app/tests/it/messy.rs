@@ -911,6 +911,20 @@ fn broken_cases(dir: &Path) -> Vec<Broken> {
         faults: vec!["坏11-编码.csv：文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本"],
     });
 
+    // 13. An old .xls cut short on its way (the workbook reader panics on some such files:
+    //     refused as damaged all the same, the server unharmed).
+    let whole = at("坏13-损坏.xlsx");
+    zone_sheet(&whole, vec![good("1", "甲项目")]);
+    let xls = to_xls(&whole);
+    let bytes = std::fs::read(&xls).expect("xls");
+    let file = at("坏13-损坏.xls");
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).expect("written");
+    cases.push(Broken {
+        file,
+        options: none(),
+        faults: vec!["坏13-损坏.xls："],
+    });
+
     // 12. No 总投资 column at all.
     let file = at("坏12-无总投资.xlsx");
     write_laid(
