@@ -917,37 +917,64 @@ pub fn csv(items: &[ProjectView], lang: kfq_core::Lang) -> Vec<u8> {
     )
 }
 
-/// The list as a workbook: frozen header, widths, amounts as numbers, text never as formulas.
+/// The list as a clerk lays it out: a title, 单位：万元, the header frozen and repeated on every
+/// printed page (A4 landscape, one page wide), amounts as numbers and days as dates, a 合计 row;
+/// text is always text, never a formula.
 pub fn xlsx(items: &[ProjectView], lang: kfq_core::Lang) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Output {
-        path: "projects.xlsx".into(),
-        why: e.to_string(),
-    };
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    let bold = Format::new().set_bold().set_background_color("#DCE6F1");
-    let figure = Format::new().set_num_format("#,##0.00##");
-    for (c, header) in export_columns(lang).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *header, &bold)
-            .map_err(fail)?;
-        sheet
-            .set_column_width(c as u16, if c == 1 { 40 } else { 14 })
-            .map_err(fail)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
-    for (r, p) in items.iter().enumerate() {
-        for (c, cell) in export_cells(p, lang).iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            match (c, cell.parse::<f64>()) {
-                (8 | 9, Ok(n)) => sheet.write_number_with_format(r, c, n, &figure),
-                _ => sheet.write_string(r, c, cell),
+    use crate::render::{ReportTable, Val};
+    let text = |t: String| Val::Text(t);
+    let day = |d: Option<NaiveDate>| d.map_or(Val::Text(String::new()), Val::Day);
+    let rows: Vec<Vec<Val>> = items
+        .iter()
+        .map(|p| {
+            let cells = export_cells(p, lang);
+            let mut row: Vec<Val> = cells.iter().take(8).cloned().map(text).collect();
+            row.push(Val::Wan(p.total_investment_wan));
+            row.push(
+                p.expected_output_wan
+                    .map_or(Val::Text(String::new()), Val::Wan),
+            );
+            row.push(text(p.stage.label(lang).into()));
+            for d in [
+                p.signed_on,
+                p.landed_on,
+                p.started_on,
+                p.producing_on,
+                p.reached_on,
+            ] {
+                row.push(day(d));
             }
-            .map_err(fail)?;
-        }
-    }
-    workbook.save_to_buffer().map_err(fail)
+            row
+        })
+        .collect();
+    let sum = |f: &dyn Fn(&ProjectView) -> Option<kfq_core::Amount>| {
+        items.iter().filter_map(f).sum::<kfq_core::Amount>()
+    };
+    let mut total = vec![Val::Text(String::new()); export_columns(lang).len()];
+    total[0] = text(lang.pick("合计", "Total").into());
+    total[1] = text(format!(
+        "{}{}",
+        items.len(),
+        lang.pick(" 个项目", " projects")
+    ));
+    total[8] = Val::Wan(sum(&|p| Some(p.total_investment_wan)));
+    total[9] = Val::Wan(sum(&|p| p.expected_output_wan));
+    let table = ReportTable {
+        title: lang.pick("项目清单", "Projects").into(),
+        unit: lang
+            .pick("单位：万元", "Amounts in 万元 (10,000 yuan)")
+            .into(),
+        headers: export_columns(lang).iter().map(|h| h.to_string()).collect(),
+        rows,
+        total: Some(total),
+        notes: vec![format!(
+            "{}{}",
+            lang.pick("导出日期：", "Exported on "),
+            crate::reports::today()
+        )],
+    };
+    let sheet = lang.pick("项目清单", "Projects").to_string();
+    crate::render::xlsx_bytes("projects.xlsx", &[(sheet, table)])
 }
 
 /// Creates a project from fields as the API and the form send them. `zone`, `name`,

@@ -4,6 +4,8 @@
 use kfq_core::blocker::Coded;
 use std::path::Path;
 
+use chrono::Datelike;
+
 use kfq_core::money::Amount;
 use kfq_core::rates::Ratio;
 use kfq_core::report::funnel::{Cohort, Funnel};
@@ -23,6 +25,10 @@ pub enum Val {
     Count(u64),
     /// Shown in 亿元 with two decimals.
     Yi(Amount),
+    /// Shown in 万元, exact (a ledger's amounts).
+    Wan(Amount),
+    /// A day, written as a date cell.
+    Day(chrono::NaiveDate),
     Rate(Ratio),
 }
 
@@ -32,6 +38,8 @@ impl Val {
             Val::Text(t) => t.clone(),
             Val::Count(n) => n.to_string(),
             Val::Yi(a) => a.yi_string(2),
+            Val::Wan(a) => a.wan_string(),
+            Val::Day(d) => d.to_string(),
             Val::Rate(r) => r.percent(),
         }
     }
@@ -165,6 +173,13 @@ fn workbook(sheets: &[(String, ReportTable)]) -> Result<Workbook, XlsxError> {
     let rate = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("0.00%");
+    let wan = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("#,##0.00##");
+    let day = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("yyyy-mm-dd")
+        .set_align(FormatAlign::Center);
     for (name, table) in sheets {
         let sheet = workbook.add_worksheet();
         sheet.set_name(name).map_err(output)?;
@@ -177,14 +192,24 @@ fn workbook(sheets: &[(String, ReportTable)]) -> Result<Workbook, XlsxError> {
             sheet
                 .write_string_with_format(2, c as u16, h, &header)
                 .map_err(output)?;
-            let width = h.width().max(8) as f64 + 2.0;
-            sheet
-                .set_column_width(c as u16, if c == 0 { 28.0 } else { width })
-                .map_err(output)?;
+            // As wide as the column's widest cell (a Chinese character counts two), within
+            // reason: a long header wraps, a long name is cut on screen, not in the cell.
+            let widest = table
+                .rows
+                .iter()
+                .chain(table.total.iter())
+                .filter_map(|row| row.get(c))
+                .map(|v| v.display().width())
+                .max()
+                .unwrap_or(0);
+            let width = widest.max(h.width().min(16)).clamp(8, 48) as f64 + 2.0;
+            sheet.set_column_width(c as u16, width).map_err(output)?;
         }
         sheet.set_freeze_panes(3, 1).map_err(output)?;
         sheet.set_landscape();
         sheet.set_paper_size(9);
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_footer("&C&P / &N");
         sheet.set_repeat_rows(2, 2).map_err(output)?;
         let mut r = 3u32;
         let bold = |f: &Format, b: bool| if b { f.clone().set_bold() } else { f.clone() };
@@ -205,6 +230,23 @@ fn workbook(sheets: &[(String, ReportTable)]) -> Result<Workbook, XlsxError> {
                         let figure: f64 = a.yi_string(6).parse().unwrap_or_default();
                         sheet.write_number_with_format(r, c, figure, &bold(&yi, is_total))
                     }
+                    Val::Wan(a) => {
+                        let figure: f64 = a.wan_string().parse().unwrap_or_default();
+                        sheet.write_number_with_format(r, c, figure, &bold(&wan, is_total))
+                    }
+                    Val::Day(d) => match rust_xlsxwriter::ExcelDateTime::from_ymd(
+                        d.year() as u16,
+                        d.month() as u8,
+                        d.day() as u8,
+                    ) {
+                        Ok(x) => sheet.write_datetime_with_format(r, c, &x, &bold(&day, is_total)),
+                        Err(_) => sheet.write_string_with_format(
+                            r,
+                            c,
+                            d.to_string(),
+                            &bold(&text, is_total),
+                        ),
+                    },
                     Val::Rate(ratio) => {
                         match ratio.decimal(6).and_then(|d| d.parse::<f64>().ok()) {
                             Some(x) => {

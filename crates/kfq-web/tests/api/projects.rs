@@ -319,3 +319,74 @@ async fn a_nul_character_in_an_address_or_body_is_refused_on_both_engines() {
         assert_eq!(project["version"], 1, "{engine}: nothing changed");
     }
 }
+
+/// The list a clerk exports is laid out as he would lay it out by hand — title, unit note, the
+/// header on the third row, amounts as numbers and days as dates, a 合计 row — and a name that
+/// starts with `=` stays text, never a formula.
+#[tokio::test]
+async fn the_exported_list_is_a_clerks_workbook() {
+    for app in App::both().await {
+        let engine = app.engine();
+        let token = app.sign_in("province").await;
+        let id = app.project_id("XY-1").await;
+        let (status, body) = app
+            .call(
+                "PATCH",
+                &format!("/api/v1/projects/{id}"),
+                Some(&token),
+                Some(json!({"version": 1, "name": "=1+1碳纤维项目"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {body}");
+        let (status, bytes) = app.download("/projects/export.xlsx", &token).await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("清单.xlsx");
+        std::fs::write(&file, &bytes).unwrap();
+        let sheets = kfq_ledger::workbook::read_file(&file).unwrap();
+        let rows: Vec<Vec<String>> = sheets[0]
+            .rows
+            .iter()
+            .map(|r| r.iter().map(kfq_ledger::Cell::text).collect())
+            .collect();
+        assert_eq!(rows[0][0], "项目清单", "{engine}");
+        assert_eq!(rows[1][0], "单位：万元", "{engine}");
+        let header = &rows[2];
+        let amount = header.iter().position(|h| h == "总投资（万元）");
+        let amount = amount.unwrap_or_else(|| panic!("{engine}: {header:?}"));
+        let name = header.iter().position(|h| h == "项目名称").unwrap();
+        let signed = header.iter().position(|h| h == "签约日期").unwrap();
+        let xy = rows.iter().find(|r| r[0] == "XY-1").unwrap();
+        assert_eq!(
+            xy[name], "=1+1碳纤维项目",
+            "{engine}: a name, not a formula"
+        );
+        assert_eq!(xy[amount], "30000", "{engine}");
+        let xy_cells = sheets[0]
+            .rows
+            .iter()
+            .find(|r| r[0].text() == "XY-1")
+            .unwrap();
+        assert!(
+            matches!(xy_cells[signed], kfq_ledger::Cell::Date(d) if d.to_string() == "2024-02-01"),
+            "{engine}: {:?}",
+            xy_cells[signed]
+        );
+        assert!(
+            matches!(xy_cells[amount], kfq_ledger::Cell::Number(_)),
+            "{engine}"
+        );
+        let total = rows.iter().find(|r| r[0] == "合计").unwrap();
+        assert_eq!(total[1], "3 个项目", "{engine}");
+        assert_eq!(total[amount], "160000", "{engine}");
+        // Nothing in the file is a formula: the sheet's XML holds no <f> element.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(!xml.contains("<f>"), "{engine}");
+    }
+}
