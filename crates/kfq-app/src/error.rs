@@ -312,6 +312,8 @@ pub enum Expected {
     NotAfter(String),
     Region,
     OutputFile,
+    /// A bulletin's file: .docx or .pdf.
+    DocumentFile,
     Username,
     Amount,
     Number(u32),
@@ -826,6 +828,12 @@ impl Expected {
                 .pick(
                     "xlsx 格式须用 -o 指定输出文件",
                     "--format xlsx needs -o FILE.xlsx",
+                )
+                .into(),
+            (Expected::DocumentFile, _) => lang
+                .pick(
+                    "须为 .docx 或 .pdf 文件",
+                    "a file ending in .docx or .pdf",
                 )
                 .into(),
         }

@@ -11,6 +11,8 @@ pub enum Block {
     Title(String),
     /// 一级标题 — 黑体.
     Heading(String),
+    /// 二级标题 — 楷体 (“（一）…”).
+    Subheading(String),
     /// 正文 — indented two characters.
     Paragraph(String),
     /// A plain line, not indented (主送, a list entry).
@@ -22,7 +24,105 @@ pub enum Block {
     },
     /// 落款 — right-aligned (issuer, date).
     Signature(String),
+    /// A picture (a chart) as PNG bytes, centred, the text's width, with its caption under it.
+    Image { png: Vec<u8>, caption: String },
 }
+
+/// The typefaces of a document's roles (GB/T 9704: 标题 小标宋, 正文 仿宋, 一级标题 黑体,
+/// 二级标题 楷体). A machine without them needs substitutes, named in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fonts {
+    pub title: String,
+    pub body: String,
+    pub heading: String,
+    pub subheading: String,
+    /// Figures and Latin letters.
+    pub latin: String,
+}
+
+impl Fonts {
+    /// The typefaces GB/T 9704 asks for.
+    pub fn official() -> Fonts {
+        Fonts {
+            title: "方正小标宋简体".into(),
+            body: "仿宋_GB2312".into(),
+            heading: "黑体".into(),
+            subheading: "楷体_GB2312".into(),
+            latin: "Times New Roman".into(),
+        }
+    }
+
+    fn each(&self) -> [&str; 5] {
+        [
+            &self.title,
+            &self.body,
+            &self.heading,
+            &self.subheading,
+            &self.latin,
+        ]
+    }
+}
+
+/// The faces kfq falls back on, from Debian's fonts-noto-cjk, for each role: 宋 for 小标宋,
+/// 仿宋 and 楷体 (Noto has no 仿宋 or 楷体 of its own), 黑 for 黑体.
+const FALLBACKS: &[(&str, &[&str])] = &[
+    (
+        "方正小标宋简体",
+        &["方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"],
+    ),
+    ("仿宋_GB2312", &["仿宋", "FangSong", "Noto Serif CJK SC"]),
+    ("黑体", &["SimHei", "Noto Sans CJK SC"]),
+    (
+        "楷体_GB2312",
+        &["楷体", "KaiTi", "AR PL UKai CN", "Noto Serif CJK SC"],
+    ),
+    (
+        "Times New Roman",
+        &["Liberation Serif", "Noto Serif CJK SC"],
+    ),
+];
+
+/// The faces to write with on a machine that has `installed` families: each official face
+/// where present, else its first fallback present (else the official name, left to the
+/// reader's machine); and each substitution made, official → used, to be named.
+pub fn substitutes(
+    official: &Fonts,
+    installed: &std::collections::HashSet<String>,
+) -> (Fonts, Vec<(String, String)>) {
+    let mut named = Vec::new();
+    let mut pick = |face: &str| -> String {
+        if installed.contains(face) {
+            return face.to_string();
+        }
+        let fallbacks = FALLBACKS
+            .iter()
+            .find(|(o, _)| *o == face)
+            .map_or(&[][..], |(_, f)| *f);
+        match fallbacks.iter().find(|f| installed.contains(**f)) {
+            Some(used) => {
+                named.push((face.to_string(), used.to_string()));
+                used.to_string()
+            }
+            None => face.to_string(),
+        }
+    };
+    let fonts = Fonts {
+        title: pick(&official.title),
+        body: pick(&official.body),
+        heading: pick(&official.heading),
+        subheading: pick(&official.subheading),
+        latin: pick(&official.latin),
+    };
+    (fonts, named)
+}
+
+/// What Word takes for each official face where it is missing (the font table's altName).
+const ALTERNATES: &[(&str, &str)] = &[
+    ("方正小标宋简体", "宋体"),
+    ("仿宋_GB2312", "仿宋"),
+    ("黑体", "SimHei"),
+    ("楷体_GB2312", "楷体"),
+];
 
 /// A document to write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,17 +142,66 @@ pub enum DocxError {
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>"#;
+
+/// 页码: “— 1 —” centred in 宋体 四号, as 公文 number their pages.
+const FOOTER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">— </w:t></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>"#;
 
 const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
 
-const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+/// The document's parts: styles, fonts, the footer, and one picture per image block.
+fn document_rels(images: usize) -> String {
+    let pictures: String = (1..=images)
+        .map(|n| {
+            format!(
+                r#"<Relationship Id="rIdImage{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image{n}.png"/>"#
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>{pictures}</Relationships>"#
+    )
+}
+
+/// The font table: each face of the roles, with what Word takes where it is missing.
+fn font_table(fonts: &Fonts) -> String {
+    let faces: String = fonts
+        .each()
+        .iter()
+        .map(|name| {
+            let alternate = ALTERNATES
+                .iter()
+                .find(|(official, _)| official == name)
+                .map(|(_, alt)| format!(r#"<w:altName w:val="{alt}"/>"#))
+                .unwrap_or_default();
+            format!(
+                r#"<w:font w:name="{}">{alternate}<w:charset w:val="86"/></w:font>"#,
+                escape(name)
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{faces}</w:fonts>"#
+    )
+}
 
 /// Sizes are in half-points: 二号 22pt = 44, 三号 16pt = 32, 四号 14pt = 28.
-const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line="560" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:pPr><w:spacing w:before="0" w:after="560" w:line="700" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:eastAsia="方正小标宋简体"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body Text"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="Signature"/><w:pPr><w:jc w:val="right"/></w:pPr></w:style><w:style w:type="table" w:styleId="Grid"><w:name w:val="Table Grid"/><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/><w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders></w:tblPr></w:style></w:styles>"#;
+fn styles(fonts: &Fonts) -> String {
+    let f = |name: &str| escape(name);
+    let latin = f(&fonts.latin);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{}"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line="560" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:pPr><w:spacing w:before="0" w:after="560" w:line="700" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:eastAsia="{}"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr><w:rPr><w:rFonts w:eastAsia="{}"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body Text"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/><w:jc w:val="both"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr><w:rPr><w:rFonts w:eastAsia="{}"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:pPr><w:spacing w:line="400" w:lineRule="exact" w:after="240"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Picture"><w:name w:val="Picture"/><w:pPr><w:spacing w:line="240" w:lineRule="auto" w:before="120"/><w:jc w:val="center"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="Signature"/><w:pPr><w:jc w:val="right"/></w:pPr></w:style><w:style w:type="table" w:styleId="Grid"><w:name w:val="Table Grid"/><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/><w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders></w:tblPr></w:style><w:style w:type="paragraph" w:styleId="Cell"><w:name w:val="Table Cell"/><w:pPr><w:spacing w:line="360" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style></w:styles>"#,
+        f(&fonts.body),
+        f(&fonts.title),
+        f(&fonts.heading),
+        f(&fonts.subheading),
+    )
+}
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -83,63 +232,185 @@ fn paragraph(style: &str, text: &str) -> String {
     )
 }
 
+/// The text's width on an A4 page with 公文 margins: 156 mm, in twips (56.7 to the mm).
+const TEXT_WIDTH_TWIPS: u32 = 8845;
+
+/// How wide a text prints, in half-characters (a Chinese character is two).
+fn text_width(text: &str) -> u32 {
+    text.chars()
+        .map(|c| if c.len_utf8() > 1 { 2 } else { 1 })
+        .sum()
+}
+
+/// A half-character of 小四 (12 pt): 6 pt, in twips, with room for the cell's margins.
+const HALF_CHARACTER_TWIPS: u32 = 140;
+
+/// Each column's width in twips: as wide as its widest cell (a header may wrap to three lines),
+/// the table as wide as the text. Where that is too wide, figures and short columns keep
+/// their width and the columns of long text (names) share what is left, and wrap.
+fn column_widths(header: &[String], rows: &[Vec<String>]) -> Vec<u32> {
+    let wants: Vec<u32> = header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|t| text_width(t))
+                .max()
+                .unwrap_or(0);
+            widest.max(text_width(h).div_ceil(3)).max(4) + 2
+        })
+        .collect();
+    let total: u32 = wants.iter().sum::<u32>().max(1);
+    if total * HALF_CHARACTER_TWIPS <= TEXT_WIDTH_TWIPS {
+        return wants.iter().map(|w| TEXT_WIDTH_TWIPS * w / total).collect();
+    }
+    // Long text columns wrap, at six characters at least; the others keep their width, or
+    // as much of it as is left.
+    let long = |w: &u32| *w > 14;
+    let fixed: u32 = wants.iter().filter(|w| !long(w)).sum::<u32>() * HALF_CHARACTER_TWIPS;
+    let wrapping: u32 = wants.iter().filter(|w| long(w)).sum::<u32>();
+    let least = wants.iter().filter(|w| long(w)).count() as u32 * 12 * HALF_CHARACTER_TWIPS;
+    let room = TEXT_WIDTH_TWIPS.saturating_sub(least).min(fixed).max(1);
+    let left = TEXT_WIDTH_TWIPS.saturating_sub(room);
+    wants
+        .iter()
+        .map(|w| match long(w) {
+            true => left * w / wrapping.max(1),
+            false => room * w * HALF_CHARACTER_TWIPS / fixed.max(1),
+        })
+        .collect()
+}
+
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let widths = column_widths(header, rows);
     let row = |cells: &[String], bold: bool| {
         let cells: String = cells
             .iter()
-            .map(|c| {
+            .zip(&widths)
+            .map(|(c, w)| {
                 let b = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
                 format!(
-                    r#"<w:tc><w:p><w:r>{b}<w:t xml:space="preserve">{}</w:t></w:r></w:p></w:tc>"#,
+                    r#"<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="Cell"/></w:pPr><w:r>{b}<w:t xml:space="preserve">{}</w:t></w:r></w:p></w:tc>"#,
                     escape(c)
                 )
             })
             .collect();
-        format!("<w:tr>{cells}</w:tr>")
+        let repeat = if bold {
+            "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+        } else {
+            "<w:trPr><w:cantSplit/></w:trPr>"
+        };
+        format!("<w:tr>{repeat}{cells}</w:tr>")
     };
-    let grid: String = header.iter().map(|_| "<w:gridCol/>").collect();
+    let grid: String = widths
+        .iter()
+        .map(|w| format!(r#"<w:gridCol w:w="{w}"/>"#))
+        .collect();
     let body: String = rows.iter().map(|r| row(r, false)).collect();
     format!(
-        r#"<w:tbl><w:tblPr><w:tblStyle w:val="Grid"/><w:tblW w:w="5000" w:type="pct"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{}{body}</w:tbl><w:p/>"#,
+        r#"<w:tbl><w:tblPr><w:tblStyle w:val="Grid"/><w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{}{body}</w:tbl><w:p/>"#,
         row(header, true)
     )
 }
 
+/// A PNG's size in pixels, from its header.
+pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    let be = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(png.get(at..at + 4)?.try_into().ok()?))
+    };
+    (png.starts_with(b"\x89PNG\r\n\x1a\n") && png.get(12..16) == Some(b"IHDR")).then_some(())?;
+    Some((be(16)?, be(20)?))
+}
+
+/// The text's width on an A4 page with 公文 margins: 156 mm, in EMU (36,000 to the mm).
+const TEXT_WIDTH_EMU: u64 = 156 * 36_000;
+
+/// A picture as wide as the text, its height kept in proportion, and its caption.
+fn picture(n: usize, png: &[u8], caption: &str) -> String {
+    let (w, h) = png_size(png).unwrap_or((4, 3));
+    let (cx, cy) = (
+        TEXT_WIDTH_EMU,
+        TEXT_WIDTH_EMU * u64::from(h) / u64::from(w.max(1)),
+    );
+    let name = escape(caption);
+    let drawing = format!(
+        r#"<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{n}" name="图{n}" descr="{name}"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="{n}" name="image{n}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdImage{n}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing>"#
+    );
+    format!(
+        r#"<w:p><w:pPr><w:pStyle w:val="Picture"/><w:keepNext/></w:pPr><w:r>{drawing}</w:r></w:p>{}"#,
+        paragraph("Caption", caption)
+    )
+}
+
 impl Document {
+    /// The pictures, in order (they become word/media/image1.png…).
+    fn images(&self) -> Vec<&[u8]> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Image { png, .. } => Some(png.as_slice()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn body(&self) -> String {
+        let mut pictures = 0;
         let blocks: String = self
             .blocks
             .iter()
             .map(|block| match block {
                 Block::Title(t) => paragraph("Title", t),
                 Block::Heading(t) => paragraph("Heading1", t),
+                Block::Subheading(t) => paragraph("Heading2", t),
                 Block::Paragraph(t) => paragraph("Body", t),
                 Block::Line(t) => paragraph("Normal", t),
                 Block::Signature(t) => paragraph("Signature", t),
                 Block::Table { header, rows } => table(header, rows),
+                Block::Image { png, caption } => {
+                    pictures += 1;
+                    picture(pictures, png, caption)
+                }
             })
             .collect();
         // A4 with 公文 margins: 37 mm top, 35 mm bottom, 28 mm left, 26 mm right (in twips).
         format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{blocks}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body>{blocks}<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>"#
         )
     }
 
-    /// The document as a DOCX file's bytes.
+    /// The document as a DOCX file's bytes, in the official typefaces.
     pub fn write(&self) -> Result<Vec<u8>, DocxError> {
+        self.write_with(&Fonts::official())
+    }
+
+    /// The document in the given typefaces (substitutes on a machine without the official
+    /// ones, for a PDF that embeds what it shows).
+    pub fn write_with(&self, fonts: &Fonts) -> Result<Vec<u8>, DocxError> {
+        let images = self.images();
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         for (name, text) in [
             ("[Content_Types].xml", CONTENT_TYPES.to_string()),
             ("_rels/.rels", RELS.to_string()),
-            ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
-            ("word/styles.xml", STYLES.to_string()),
+            ("word/_rels/document.xml.rels", document_rels(images.len())),
+            ("word/styles.xml", styles(fonts)),
+            ("word/fontTable.xml", font_table(fonts)),
+            ("word/footer1.xml", FOOTER.to_string()),
             ("word/document.xml", self.body()),
         ] {
             zip.start_file(name, options)?;
             zip.write_all(text.as_bytes())?;
+        }
+        // PNGs are compressed already.
+        let stored = options.compression_method(zip::CompressionMethod::Stored);
+        for (i, png) in images.iter().enumerate() {
+            zip.start_file(format!("word/media/image{}.png", i + 1), stored)?;
+            zip.write_all(png)?;
         }
         Ok(zip.finish()?.into_inner())
     }
@@ -238,5 +509,62 @@ mod tests {
             .unwrap();
         assert!(styles.contains("仿宋_GB2312") && styles.contains("方正小标宋简体"));
         assert!(matches!(paragraphs(b"not a zip"), Err(DocxError::Zip(_))));
+    }
+
+    #[test]
+    fn a_missing_official_face_is_replaced_by_an_installed_one_and_named() {
+        let installed: std::collections::HashSet<String> =
+            ["Noto Serif CJK SC", "Noto Sans CJK SC", "黑体"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        let (fonts, named) = substitutes(&Fonts::official(), &installed);
+        assert_eq!(fonts.title, "Noto Serif CJK SC");
+        assert_eq!(fonts.heading, "黑体", "an installed official face is kept");
+        assert_eq!(fonts.body, "Noto Serif CJK SC");
+        assert!(named.contains(&("仿宋_GB2312".into(), "Noto Serif CJK SC".into())));
+        assert!(!named.iter().any(|(o, _)| o == "黑体"));
+        // Nothing to fall back on: the official name stays, for the reader's machine.
+        let (fonts, named) = substitutes(&Fonts::official(), &Default::default());
+        assert_eq!((fonts, named.len()), (Fonts::official(), 0));
+    }
+
+    #[test]
+    fn a_picture_is_packed_with_its_size_and_caption() {
+        // A 1×1 PNG's header is enough for the layout: 8-byte signature, IHDR length and type,
+        // width 400, height 300.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend(400u32.to_be_bytes());
+        png.extend(300u32.to_be_bytes());
+        assert_eq!(png_size(&png), Some((400, 300)));
+        let doc = Document {
+            blocks: vec![Block::Image {
+                png: png.clone(),
+                caption: "图1  各市项目总投资".into(),
+            }],
+        };
+        let bytes = doc.write().unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let mut stored = Vec::new();
+        archive
+            .by_name("word/media/image1.png")
+            .unwrap()
+            .read_to_end(&mut stored)
+            .unwrap();
+        assert_eq!(stored, png);
+        let mut body = String::new();
+        archive
+            .by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut body)
+            .unwrap();
+        // 156 mm wide, 117 mm high (3:4).
+        assert!(
+            body.contains(r#"<wp:extent cx="5616000" cy="4212000"/>"#),
+            "{body}"
+        );
+        assert!(paragraphs(&bytes)
+            .unwrap()
+            .contains(&"图1  各市项目总投资".to_string()));
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod books;
 pub mod cell;
+pub mod chart;
 pub mod docx;
 pub mod error;
 pub mod oc4ids;

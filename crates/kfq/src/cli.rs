@@ -491,6 +491,49 @@ pub enum ReportCommand {
         #[arg(long)]
         reported_on: Option<String>,
     },
+    /// 通报 as a document (DOCX or PDF, by -o's extension): `bulletin round 2024-4`,
+    /// `bulletin monthly 2024-10`, `bulletin quarterly 2024-4`
+    Bulletin {
+        #[arg(value_enum)]
+        kind: BulletinKind,
+        /// The round (2024-4), month (2024-10) or quarter (2024-4)
+        period: String,
+        #[arg(long)]
+        region: String,
+        /// 通报.docx or 通报.pdf
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 月度统计报告 (DOCX or PDF): investment this month and year to date by city and zone,
+    /// year on year, late reporters
+    Monthly {
+        /// The month: 2024-10
+        month: String,
+        #[arg(long)]
+        region: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 季度通报 (DOCX or PDF): the zones ranked on the province's indicator set, top and bottom,
+    /// charts, overdue blockers
+    Quarterly {
+        /// The quarter: 2024-4
+        quarter: String,
+        #[arg(long)]
+        region: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BulletinKind {
+    /// “三个一批”活动情况通报 of a round
+    Round,
+    /// 月度统计报告 of a month
+    Monthly,
+    /// 季度通报 of a quarter
+    Quarterly,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -1250,10 +1293,82 @@ async fn user_command(database: &str, command: UserCommand, lang: Lang) -> Resul
     Ok(())
 }
 
+/// Writes a bulletin to `output` (DOCX or PDF by its extension), naming any font substituted.
+async fn write_bulletin(
+    db: &Db,
+    operator: &Actor,
+    kind: kfq_app::bulletins::Kind,
+    period: &str,
+    region: &str,
+    output: &std::path::Path,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let format = kfq_app::bulletins::Format::of(output).ok_or_else(|| AppError::BadArgument {
+        name: "output",
+        value: output.display().to_string(),
+        expected: Expected::DocumentFile,
+    })?;
+    let bulletin = kfq_app::bulletins::build(db, operator, kind, period, Some(region)).await?;
+    let written = kfq_app::bulletins::render(&bulletin, format).await?;
+    for (official, used) in &written.substitutes {
+        eprintln!(
+            "{}",
+            lang.pick(
+                &format!("字体替代：{official} → {used}（本机未安装 {official}）"),
+                &format!("font substituted: {official} → {used} ({official} is not installed)"),
+            )
+        );
+    }
+    std::fs::write(output, &written.bytes).map_err(|e| AppError::Output {
+        path: output.display().to_string(),
+        why: e.to_string(),
+    })?;
+    eprintln!("{}: {}", bulletin.title, output.display());
+    Ok(())
+}
+
 async fn report_command(database: &str, report: ReportCommand, lang: Lang) -> Result<(), AppError> {
+    use kfq_app::bulletins::Kind;
     let db = open(database).await?;
     let operator = Actor::operator(actor(), lang);
     match report {
+        ReportCommand::Bulletin {
+            kind,
+            period,
+            region,
+            output,
+        } => {
+            let kind = match kind {
+                BulletinKind::Round => Kind::Round,
+                BulletinKind::Monthly => Kind::Monthly,
+                BulletinKind::Quarterly => Kind::Quarterly,
+            };
+            write_bulletin(&db, &operator, kind, &period, &region, &output, lang).await
+        }
+        ReportCommand::Monthly {
+            month,
+            region,
+            output,
+        } => {
+            write_bulletin(
+                &db,
+                &operator,
+                Kind::Monthly,
+                &month,
+                &region,
+                &output,
+                lang,
+            )
+            .await
+        }
+        ReportCommand::Quarterly {
+            quarter,
+            region,
+            output,
+        } => {
+            let kind = Kind::Quarterly;
+            write_bulletin(&db, &operator, kind, &quarter, &region, &output, lang).await
+        }
         ReportCommand::Round {
             round,
             region,
