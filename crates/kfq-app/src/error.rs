@@ -314,6 +314,8 @@ pub enum Expected {
     OutputFile,
     /// A bulletin's file: .docx or .pdf.
     DocumentFile,
+    /// round, monthly or quarterly.
+    BulletinKind,
     Username,
     Amount,
     Number(u32),
@@ -828,6 +830,12 @@ impl Expected {
                 .pick(
                     "xlsx 格式须用 -o 指定输出文件",
                     "--format xlsx needs -o FILE.xlsx",
+                )
+                .into(),
+            (Expected::BulletinKind, _) => lang
+                .pick(
+                    "须为 round（“三个一批”通报）、monthly（月度统计报告）或 quarterly（季度通报）",
+                    "one of round, monthly or quarterly",
                 )
                 .into(),
             (Expected::DocumentFile, _) => lang

@@ -7,6 +7,9 @@ use std::time::Duration;
 /// How long a conversion may take before it is given up.
 const TIMEOUT: Duration = Duration::from_secs(180);
 
+/// Conversions at once: each LibreOffice takes a core and a few hundred MB; more wait.
+static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The font families this machine has (fontconfig's list); empty where fontconfig is absent.
 pub async fn installed_families() -> HashSet<String> {
     let output = tokio::process::Command::new("fc-list")
@@ -27,6 +30,7 @@ pub async fn installed_families() -> HashSet<String> {
 /// Converts a DOCX to PDF with `soffice --headless`, in a private profile (conversions running
 /// side by side do not share one) that is removed afterwards. The error says what to install.
 pub async fn from_docx(docx: &[u8]) -> Result<Vec<u8>, String> {
+    let _slot = SLOTS.acquire().await.map_err(|e| e.to_string())?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let input = dir.path().join("bulletin.docx");
     tokio::fs::write(&input, docx)

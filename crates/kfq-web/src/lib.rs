@@ -9,6 +9,7 @@ mod api;
 mod assessment;
 mod auth;
 mod books;
+mod bulletins;
 mod chemical;
 mod delegation;
 mod error;
@@ -188,6 +189,7 @@ fn routes() -> routes::Routes {
         .post("/api/v1/meetings/{id}/close", meetings::close)
         .post("/api/v1/meetings/{id}/reopen", meetings::reopen)
         .get("/api/v1/meetings/{id}/minutes.docx", meetings::minutes)
+        .get("/api/v1/bulletins/{kind}/{file}", bulletins::bulletin)
         .post("/api/v1/meetings/{id}/items", meetings::add_item)
         .patch("/api/v1/meetings/{id}/items/{item}", meetings::decide)
         .delete("/api/v1/meetings/{id}/items/{item}", meetings::remove_item)

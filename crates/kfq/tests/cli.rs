@@ -480,3 +480,147 @@ fn the_blocker_ledger_of_a_city_lists_its_overdue_blockers_first() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("状态应为"));
 }
+
+/// `kfq report bulletin round 2024-4 --region 140000 -o 通报.docx` on the demo: the province's
+/// paper printed these figures (published-figures.md), and the bulletin prints them again in
+/// the paper's own words, in the right sections; the PDF carries the same text.
+#[test]
+fn the_round_bulletin_of_the_demo_prints_the_papers_figures_in_docx_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("通报.docx");
+    let out = kfq(
+        demo_db(),
+        &[
+            "report",
+            "bulletin",
+            "round",
+            "2024-4",
+            "--region",
+            "140000",
+            "-o",
+            docx.to_str().unwrap(),
+        ],
+    );
+    stdout(&out);
+    let text = kfq_ledger::docx::paragraphs(&std::fs::read(&docx).unwrap()).unwrap();
+    let opening = text
+        .iter()
+        .find(|p| p.starts_with("2024年第四次“三个一批”活动"))
+        .unwrap_or_else(|| panic!("{text:?}"));
+    assert!(
+        opening.starts_with(
+            "2024年第四次“三个一批”活动，全省开发区共签约项目187个、总投资567亿元，\
+             开工项目181个、总投资350.6亿元，投产项目170个、总投资418.7亿元。"
+        ),
+        "{opening}"
+    );
+    // The 战新 share it states is the round report's own: 战新 ÷ all, of the three batches.
+    let summary = json(&kfq(
+        demo_db(),
+        &[
+            "report", "round", "2024-4", "--region", "140000", "--format", "json",
+        ],
+    ));
+    let wan = |v: &serde_json::Value| -> i64 {
+        let t = v.as_str().unwrap();
+        t.parse::<f64>()
+            .map(|f| (f * 10_000.0).round() as i64)
+            .unwrap()
+    };
+    let (mut strategic, mut all) = (0i64, 0i64);
+    for batch in ["sign", "start", "produce"] {
+        strategic += wan(&summary["total"][batch]["strategic"]["amount_wan"]);
+        all += wan(&summary["total"][batch]["amount_wan"]);
+    }
+    let permille = (strategic * 2000 / all + 1) / 2;
+    let share = format!("占三批项目总投资的{}.{}%", permille / 10, permille % 10);
+    assert!(opening.contains(&share), "{opening} / {share}");
+    let xinzhou = text
+        .iter()
+        .position(|p| p.ends_with("忻州：16个项目签约 15个项目开工，13个项目投产"))
+        .unwrap_or_else(|| panic!("{text:?}"));
+    assert!(
+        text[xinzhou + 1].starts_with(
+            "此次活动中，忻州市共签约16个项目，总投资27.16亿元，其中战新项目10个，总投资22.76亿元；\
+             开工项目15个，总投资29.22亿元，其中战新项目9个，总投资25.91亿元；\
+             投产项目13个，总投资12.41亿元，其中战新项目8个，总投资8.94亿元。"
+        ),
+        "{}",
+        text[xinzhou + 1]
+    );
+    assert!(text
+        .iter()
+        .any(|p| p.ends_with("大同：17个项目签约 20个项目开工，16个项目投产")));
+
+    // The same as PDF, with the official faces this machine lacks named as substituted.
+    let pdf = dir.path().join("通报.pdf");
+    let out = kfq(
+        demo_db(),
+        &[
+            "report",
+            "bulletin",
+            "round",
+            "2024-4",
+            "--region",
+            "140000",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    let installed = Command::new("fc-list")
+        .args([":", "family"])
+        .output()
+        .unwrap();
+    if !String::from_utf8_lossy(&installed.stdout).contains("仿宋_GB2312") {
+        assert!(said.contains("字体替代：仿宋_GB2312 → "), "{said}");
+    }
+    let text = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains("此次活动中，忻州市共签约16个项目，总投资27.16亿元"),
+        "{text}"
+    );
+
+    // The monthly report and the quarterly bulletin, and a file that is neither.
+    for args in [
+        ["report", "monthly", "2024-10"],
+        ["report", "quarterly", "2024-4"],
+    ] {
+        let file = dir.path().join(format!("{}.docx", args[1]));
+        let mut all = args.to_vec();
+        all.extend(["--region", "141100", "-o", file.to_str().unwrap()]);
+        stdout(&kfq(demo_db(), &all));
+        let text = kfq_ledger::docx::paragraphs(&std::fs::read(&file).unwrap()).unwrap();
+        assert!(text[0].contains("吕梁市"), "{text:?}");
+        assert!(
+            !text.join("").contains("太原"),
+            "only 吕梁's zones: {text:?}"
+        );
+    }
+    let refused = kfq(
+        demo_db(),
+        &[
+            "report",
+            "monthly",
+            "2024-10",
+            "--region",
+            "141100",
+            "-o",
+            "月报.txt",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains(".docx 或 .pdf"));
+}

@@ -112,17 +112,20 @@ pub fn all_batches(row: &SummaryRow) -> BatchFigures {
 /// `2024年第四次“三个一批”活动，全省开发区共签约项目187个、总投资567亿元，开工项目181个、
 /// 总投资350.6亿元，投产项目170个、总投资418.7亿元。三批项目中战新项目…，占总投资的…%。`
 pub fn round_opening(round_label: &str, region_name: &str, total: &SummaryRow) -> String {
-    let (s, t, p) = (&total.sign, &total.start, &total.produce);
     let all = all_batches(total);
+    let clauses: Vec<String> = BATCHES
+        .iter()
+        .map(|kind| {
+            let b = total.batch(*kind);
+            match b.count {
+                0 => format!("无{}项目", verb(*kind)),
+                n => format!("{}项目{n}个、总投资{}亿元", verb(*kind), yi(b.amount_wan)),
+            }
+        })
+        .collect();
     let mut text = format!(
-        "{round_label}“三个一批”活动，{region_name}开发区共签约项目{}个、总投资{}亿元，\
-         开工项目{}个、总投资{}亿元，投产项目{}个、总投资{}亿元。",
-        s.count,
-        yi(s.amount_wan),
-        t.count,
-        yi(t.amount_wan),
-        p.count,
-        yi(p.amount_wan),
+        "{round_label}“三个一批”活动，{region_name}开发区共{}。",
+        clauses.join("，")
     );
     if all.strategic.count > 0 {
         text += &format!(
@@ -283,6 +286,13 @@ mod tests {
         let mut quiet = xinzhou();
         quiet.produce = BatchFigures::default();
         assert!(section_paragraph(&quiet, &[], &[]).contains("；无投产项目。"));
+        let mut first = total.clone();
+        first.start = BatchFigures::default();
+        assert_eq!(
+            round_opening("2024年第一次", "吕梁市", &first),
+            "2024年第一次“三个一批”活动，吕梁市开发区共签约项目187个、总投资567亿元，\
+             无开工项目，投产项目170个、总投资418.7亿元。"
+        );
         let none = SummaryRow::new("140100", "太原市");
         assert_eq!(
             section_paragraph(&none, &[], &[]),

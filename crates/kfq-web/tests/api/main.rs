@@ -15,6 +15,7 @@ mod access;
 mod activities;
 mod assessment;
 mod blockers;
+mod bulletins;
 mod checks;
 mod chemical;
 mod delegation;
