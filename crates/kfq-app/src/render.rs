@@ -1755,6 +1755,62 @@ pub fn monthly_table(o: &crate::monthly::Overview, lang: Lang) -> ReportTable {
 mod tests {
     use super::*;
 
+    /// The parts of an XLSX file, as text.
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn a_workbook_prints_on_a4_landscape_with_its_header_repeated_and_frozen() {
+        let long = "太原市".repeat(10);
+        let table = ReportTable {
+            title: "项目清单".into(),
+            unit: "单位：万元".into(),
+            headers: vec!["地区".into(), "总投资".into(), "签约日期".into()],
+            rows: vec![vec![
+                Val::Text(long.clone()),
+                Val::Wan(Amount::parse_wan("1234.5").unwrap()),
+                Val::Day("2024-03-15".parse().unwrap()),
+            ]],
+            total: None,
+            notes: vec![],
+        };
+        let bytes = xlsx_bytes("t.xlsx", &[("清单".into(), table)]).unwrap();
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains(r#"paperSize="9""#), "{sheet}");
+        assert!(sheet.contains(r#"orientation="landscape""#), "{sheet}");
+        assert!(
+            sheet.contains(r#"fitToHeight="0""#),
+            "one page wide: {sheet}"
+        );
+        assert!(
+            sheet.contains(r#"ySplit="3""#),
+            "the header frozen: {sheet}"
+        );
+        assert!(
+            sheet.contains("<oddFooter>&amp;C&amp;P / &amp;N</oddFooter>"),
+            "{sheet}"
+        );
+        // The name's column is as wide as its 30 characters allow (clamped at 48 + 2).
+        assert!(
+            sheet.contains(r#"<col min="1" max="1" width="50.7109375""#),
+            "{sheet}"
+        );
+        let book = part(&bytes, "xl/workbook.xml");
+        assert!(
+            book.contains("_xlnm.Print_Titles") && book.contains("$3:$3"),
+            "{book}"
+        );
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(
+            styles.contains("#,##0.00##") && styles.contains("yyyy-mm-dd"),
+            "{styles}"
+        );
+    }
+
     #[test]
     fn chinese_cells_are_aligned_by_display_width() {
         let table = ReportTable {
