@@ -11,7 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -141,6 +141,23 @@ test("a provincial user creates a round, enrols a project and locks the round", 
   await Promise.all([page.waitForURL(/\/rounds\/2026-4$/), page.click("#lock-button")]);
   assert.match(await page.textContent("#round-title"), /已锁定/);
   assert.equal(await page.$("#enrol-form"), null, "a locked round takes no more entries");
+});
+
+test("通报: the city downloads the round's bulletin as PDF from the round's page, and the monthly report as Word from the monthly page", async () => {
+  const city = await signedIn(CITY);
+  await city.goto(base + "/rounds/2024-4");
+  const [pdf] = await Promise.all([city.waitForEvent("download"), city.click("#bulletin-pdf")]);
+  assert.match(pdf.suggestedFilename(), /^关于2024年第四次“三个一批”活动情况的通报\.pdf$/);
+  const bytes = readFileSync(await pdf.path());
+  assert.equal(bytes.subarray(0, 4).toString(), "%PDF");
+
+  await city.goto(base + "/monthly?month=2024-10");
+  const [docx] = await Promise.all([city.waitForEvent("download"), city.click("#bulletin-docx")]);
+  assert.match(docx.suggestedFilename(), /^2024年10月.*开发区投资统计月报\.docx$/);
+  const word = readFileSync(await docx.path());
+  assert.equal(word.subarray(0, 2).toString(), "PK");
+  assert.ok(word.includes("word/media/image1.png"), "the chart travels in the file");
+  await city.context().close();
 });
 
 test("a bar of the dashboard chart opens the projects that make it up, and English is a click away", async () => {
