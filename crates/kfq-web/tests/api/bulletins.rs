@@ -245,69 +245,85 @@ fn poppler(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Each bulletin as PDF: page 1's text (line breaks of the layout taken out), every font
+/// embedded, and page 1 rendered to PNG under `target/tmp/bulletins/` for a person to look at.
 #[tokio::test]
-async fn the_pdf_reads_the_same_figures_with_its_fonts_embedded_and_renders_to_png() {
+async fn each_pdf_reads_the_same_figures_with_its_fonts_embedded_and_renders_to_png() {
     let app = App::both().await.remove(0);
+    with_last_year(&app).await;
     let province = app.sign_in("province").await;
-    let (status, pdf) = app
-        .download("/api/v1/bulletins/round/2024-1.pdf", &province)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
-    assert!(pdf.starts_with(b"%PDF"));
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bulletins");
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("round-2024-1.pdf");
-    std::fs::write(&file, &pdf).unwrap();
-    let path = file.to_str().unwrap();
-    // Page 1's text, with the line breaks of the layout taken out.
-    let page: String = poppler("pdftotext", &["-f", "1", "-l", "1", path, "-"])
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    assert!(
-        page.starts_with("关于2024年第一次“三个一批”活动情况的通报"),
-        "{page}"
-    );
-    assert!(
-        page.contains("全省开发区共签约项目3个、总投资16亿元"),
-        "{page}"
-    );
-    assert!(
-        page.contains("吕梁市2800000合计3160"),
-        "the summary table's rows: {page}"
-    );
-    // Every font is embedded, and the Chinese is set in a CJK face.
-    let fonts = poppler("pdffonts", &[path]);
-    let faces: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(!faces.is_empty(), "{fonts}");
-    for face in &faces {
-        let columns: Vec<&str> = face.split_whitespace().collect();
-        let embedded = columns[columns.len() - 5];
-        assert_eq!(embedded, "yes", "not embedded: {face}");
+    for (name, uri, expected) in [
+        (
+            "round-2024-1",
+            "/api/v1/bulletins/round/2024-1.pdf",
+            &[
+                "关于2024年第一次“三个一批”活动情况的通报",
+                "全省开发区共签约项目3个、总投资16亿元",
+                "吕梁市2800000",
+                "合计3160",
+            ][..],
+        ),
+        (
+            "monthly-2024-03",
+            "/api/v1/bulletins/monthly/2024-03.pdf",
+            &[
+                "2024年3月山西省开发区投资统计月报",
+                "1—3月累计完成投资0.42亿元，同比下降58.0%",
+                "吕梁市0.420.421下降58.0%",
+            ][..],
+        ),
+        (
+            "quarterly-2024-2",
+            "/api/v1/bulletins/quarterly/2024-2.pdf",
+            &[
+                "2024年第二季度山西省开发区综合考核情况通报",
+                "对3个开发区2024年1—6月",
+            ][..],
+        ),
+    ] {
+        let (status, pdf) = app.download(uri, &province).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{uri}: {}",
+            String::from_utf8_lossy(&pdf)
+        );
+        assert!(pdf.starts_with(b"%PDF"), "{uri}");
+        let file = dir.join(format!("{name}.pdf"));
+        std::fs::write(&file, &pdf).unwrap();
+        let path = file.to_str().unwrap();
+        let page: String = poppler("pdftotext", &["-f", "1", "-l", "1", path, "-"])
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(page.starts_with(expected[0]), "{uri}: {page}");
+        for figure in &expected[1..] {
+            assert!(page.contains(figure), "{uri}: {figure} in {page}");
+        }
+        let fonts = poppler("pdffonts", &[path]);
+        let faces: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(faces.iter().any(|f| f.contains("CJK")), "{uri}: {fonts}");
+        for face in &faces {
+            let columns: Vec<&str> = face.split_whitespace().collect();
+            assert_eq!(
+                columns[columns.len() - 5],
+                "yes",
+                "{uri}: not embedded: {face}"
+            );
+        }
+        let png = dir.join(name);
+        let args = ["-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile"];
+        let mut all = args.to_vec();
+        all.extend([path, png.to_str().unwrap()]);
+        poppler("pdftoppm", &all);
+        let picture = std::fs::read(dir.join(format!("{name}.png"))).unwrap();
+        let (w, h) = kfq_ledger::docx::png_size(&picture).expect("a PNG");
+        assert!(h > w, "{uri}: an A4 page stands upright: {w}×{h}");
+        eprintln!(
+            "{uri}: page 1 at {}",
+            dir.join(format!("{name}.png")).display()
+        );
     }
-    assert!(faces.iter().any(|f| f.contains("CJK")), "{fonts}");
-    // Page 1 as a picture, for a person to look at.
-    let png = dir.join("round-2024-1");
-    poppler(
-        "pdftoppm",
-        &[
-            "-png",
-            "-r",
-            "50",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            path,
-            png.to_str().unwrap(),
-        ],
-    );
-    let picture = std::fs::read(dir.join("round-2024-1.png")).unwrap();
-    let (w, h) = kfq_ledger::docx::png_size(&picture).expect("a PNG");
-    assert!(h > w, "an A4 page stands upright: {w}×{h}");
-    eprintln!(
-        "the bulletin's first page: {}",
-        dir.join("round-2024-1.png").display()
-    );
 }
