@@ -316,6 +316,10 @@ pub enum Expected {
     DocumentFile,
     /// round, monthly or quarterly.
     BulletinKind,
+    /// national, province or a number of projects.
+    Scale,
+    /// A database without projects.
+    EmptyDatabase,
     Username,
     Amount,
     Number(u32),
@@ -830,6 +834,18 @@ impl Expected {
                 .pick(
                     "xlsx 格式须用 -o 指定输出文件",
                     "--format xlsx needs -o FILE.xlsx",
+                )
+                .into(),
+            (Expected::Scale, _) => lang
+                .pick(
+                    "须为 national（全国）、province（一个省）或项目个数",
+                    "national, province or a number of projects",
+                )
+                .into(),
+            (Expected::EmptyDatabase, _) => lang
+                .pick(
+                    "须为没有项目的空数据库（合成数据不与真实数据混在一起）",
+                    "an empty database (synthetic data is never mixed with real data)",
                 )
                 .into(),
             (Expected::BulletinKind, _) => lang

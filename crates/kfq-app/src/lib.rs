@@ -19,6 +19,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod frozen;
+pub mod gen;
 pub mod import;
 pub mod land;
 pub mod leads;

@@ -428,3 +428,111 @@ pub async fn overdue_blockers(
     });
     Ok(list)
 }
+
+/// A province's line of the national overview: its three batches of the round, and the
+/// blockers of its projects overdue on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverviewLine {
+    #[serde(flatten)]
+    pub row: SummaryRow,
+    pub overdue_blockers: u64,
+}
+
+/// 全国概览 — a round by province, with overdue blockers: what a national (or provincial)
+/// official opens first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overview {
+    pub round: RoundId,
+    pub as_of: NaiveDate,
+    pub region: String,
+    pub name: String,
+    pub provinces: Vec<OverviewLine>,
+    pub total: OverviewLine,
+}
+
+/// The round's batches by province within the actor's scope, and the blockers overdue on
+/// `today` in each.
+pub async fn overview(
+    db: &Db,
+    actor: &Actor,
+    round: RoundId,
+    today: NaiveDate,
+) -> Result<Overview, AppError> {
+    let snapshot = db.snapshot().await?;
+    if !snapshot.rounds.iter().any(|r| r.id == round) {
+        return Err(AppError::UnknownRound(round.to_string()));
+    }
+    let scope = actor.region(None, &snapshot.zones)?;
+    let in_scope: HashMap<i64, &Zone> = snapshot
+        .zones
+        .iter()
+        .filter(|z| scope.contains(z))
+        .map(|z| (z.id, z))
+        .collect();
+    let mut provinces: Vec<kfq_core::region::RegionCode> =
+        in_scope.values().map(|z| z.city.province()).collect();
+    provinces.sort();
+    provinces.dedup();
+    let row_of_zone: HashMap<i64, usize> = in_scope
+        .values()
+        .filter_map(|z| Some((z.id, provinces.binary_search(&z.city.province()).ok()?)))
+        .collect();
+    let rows = provinces
+        .iter()
+        .map(|p| SummaryRow::new(p.to_string(), regions().name(*p)))
+        .collect();
+    let facts = snapshot
+        .entries
+        .iter()
+        .filter(|e| e.round == round)
+        .filter_map(|e| {
+            Some(EntryFact {
+                row: *row_of_zone.get(&e.zone_id)?,
+                batch: e.batch,
+                amount: e.amount,
+                expected_output: e.expected_output,
+                strategic_emerging: e.strategic_emerging,
+                category: e.category,
+            })
+        });
+    let summary = summarize(
+        round,
+        SummaryRow::new(scope.key(), scope.name()),
+        rows,
+        facts,
+    );
+    let zone_of_project: HashMap<i64, i64> = snapshot
+        .projects
+        .iter()
+        .map(|p| (p.id, p.zone_id))
+        .collect();
+    let mut overdue = vec![0u64; provinces.len()];
+    for b in snapshot.blockers.iter().filter(|b| b.is_overdue(today)) {
+        let row = zone_of_project
+            .get(&b.project_id)
+            .and_then(|zone| row_of_zone.get(zone));
+        if let Some(row) = row {
+            overdue[*row] += 1;
+        }
+    }
+    let total_overdue = overdue.iter().sum();
+    Ok(Overview {
+        round,
+        as_of: today,
+        region: summary.region,
+        name: summary.name,
+        provinces: summary
+            .rows
+            .into_iter()
+            .zip(overdue)
+            .map(|(row, overdue_blockers)| OverviewLine {
+                row,
+                overdue_blockers,
+            })
+            .collect(),
+        total: OverviewLine {
+            row: summary.total,
+            overdue_blockers: total_overdue,
+        },
+    })
+}

@@ -589,6 +589,55 @@ pub async fn stuck(State(s): State<AppState>, signed: Signed, params: Params) ->
         .map_err(|e| ApiError::new(e, signed.actor.lang))
 }
 
+/// `GET /api/v1/reports/trend?region=&months=24&until=2024-10`: investment completed per month
+/// (the latest month reported by default).
+pub async fn trend(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let result = async {
+        let region = params.get("region").map(String::as_str);
+        let months = match params.get("months") {
+            None => 24,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=120).contains(n))
+                .ok_or(AppError::BadArgument {
+                    name: "months",
+                    value: text.clone(),
+                    expected: Expected::Number(120),
+                })?,
+        };
+        let until = params
+            .get("until")
+            .map(|m| {
+                kfq_core::monthly::Month::parse(m).map_err(|_| AppError::BadArgument {
+                    name: "until",
+                    value: m.clone(),
+                    expected: Expected::Month,
+                })
+            })
+            .transpose()?;
+        let trend = kfq_app::reports::trend(&s.db, &signed.actor, region, until, months).await?;
+        Ok::<_, AppError>(Json(trend).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
+/// `GET /api/v1/reports/overview?round=2024-4&as_of=`: the round by province, with the blockers
+/// overdue on the day (today by default).
+pub async fn overview(State(s): State<AppState>, signed: Signed, params: Params) -> ApiResult {
+    let result = async {
+        let round = parse_round(param(&params, "round", Expected::Round)?)?;
+        let overview =
+            kfq_app::reports::overview(&s.db, &signed.actor, round, as_of(&params)?).await?;
+        Ok::<_, AppError>(Json(overview).into_response())
+    };
+    result
+        .await
+        .map_err(|e| ApiError::new(e, signed.actor.lang))
+}
+
 /// `POST /api/v1/projects`: creates a project (201 with it); fields as in a PATCH, plus
 /// `code` (optional), `enterprise` and `credit_code`.
 pub async fn create_project(

@@ -86,6 +86,8 @@ fn routes() -> routes::Routes {
         .get("/api/v1/reports/round/{round}", api::round)
         .get("/api/v1/reports/funnel", api::funnel)
         .get("/api/v1/reports/stuck", api::stuck)
+        .get("/api/v1/reports/trend", api::trend)
+        .get("/api/v1/reports/overview", api::overview)
         .get("/api/v1/audit", api::audit)
         .get("/api/v1/users", api::users)
         .post("/api/v1/users", api::create_user)
@@ -215,6 +217,7 @@ pub fn route_table() -> Vec<(&'static str, &'static str)> {
 pub fn router(state: AppState) -> Router {
     let (router, _) = routes().into_parts();
     router
+        .layer(axum::middleware::from_fn(server_timing))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             refuse_cross_site,
@@ -346,6 +349,24 @@ async fn refuse_cross_site(
 
 /// Every answer tells the browser to run only kfq's own scripts and styles, never to frame the
 /// page, never to guess a content type, and to send no referrer outside.
+/// `Server-Timing: app;dur=1.234` on every API answer: the milliseconds kfq spent on it (the
+/// session check, the use case and the JSON), as a browser's developer tools show it.
+async fn server_timing(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let start = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    if api {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        if let Ok(value) = axum::http::HeaderValue::from_str(&format!("app;dur={ms:.3}")) {
+            response.headers_mut().insert("server-timing", value);
+        }
+    }
+    response
+}
+
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
     use axum::http::{header, HeaderValue};
     let headers = response.headers_mut();

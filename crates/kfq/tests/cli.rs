@@ -624,3 +624,49 @@ fn the_round_bulletin_of_the_demo_prints_the_papers_figures_in_docx_and_pdf() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains(".docx 或 .pdf"));
 }
+
+/// `kfq gen --scale N`: the same data for the same scale and seed, at the national proportions
+/// (31 provinces, eight zones a city, about two batch entries a project), readable by the
+/// reports; a database with projects is never mixed with synthetic data.
+#[test]
+fn gen_writes_the_same_synthetic_data_for_the_same_seed_and_refuses_a_used_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let counts = |name: &str| {
+        let db = dir.path().join(name);
+        let out = kfq(&db, &["gen", "--scale", "3000"]);
+        let said = stdout(&out);
+        let figures: Vec<u64> = said
+            .split(|c: char| !c.is_ascii_digit() && c != '.')
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        (db, figures[..7].to_vec())
+    };
+    let (db, first) = counts("a.db");
+    let (_, second) = counts("b.db");
+    assert_eq!(first, second, "deterministic");
+    let [provinces, cities, zones, projects, entries, monthly, _] = first[..] else {
+        panic!("{first:?}")
+    };
+    assert_eq!(provinces, 31);
+    assert!(cities > 300, "{cities}");
+    assert_eq!(zones, cities * 8, "eight zones a city");
+    assert_eq!(projects, 3000);
+    assert!(
+        (1.5..2.5).contains(&(entries as f64 / projects as f64)),
+        "{entries}"
+    );
+    assert!(monthly > projects * 5, "{monthly}");
+    let summary = json(&kfq(
+        &db,
+        &[
+            "report", "round", "2024-4", "--region", "140000", "--format", "json",
+        ],
+    ));
+    assert!(
+        summary["total"]["sign"]["count"].as_u64().unwrap() > 0,
+        "{summary}"
+    );
+    let again = kfq(&db, &["gen", "--scale", "10"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("空数据库"));
+}

@@ -18,6 +18,7 @@ mod blockers;
 mod bulletins;
 mod checks;
 mod chemical;
+mod dashboards;
 mod delegation;
 mod duties;
 mod land;
