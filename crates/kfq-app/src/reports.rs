@@ -146,6 +146,21 @@ fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64,
     (rows, row_of_zone)
 }
 
+/// A batch entry as a summary adds it up, in the row of its zone (None outside the rows).
+fn entry_fact(
+    e: &kfq_core::round::BatchEntry,
+    row_of_zone: &HashMap<i64, usize>,
+) -> Option<EntryFact> {
+    Some(EntryFact {
+        row: *row_of_zone.get(&e.zone_id)?,
+        batch: e.batch,
+        amount: e.amount,
+        expected_output: e.expected_output,
+        strategic_emerging: e.strategic_emerging,
+        category: e.category,
+    })
+}
+
 /// “三个一批”活动情况汇总 of one round for a region.
 pub async fn round_summary(
     db: &Db,
@@ -161,16 +176,7 @@ pub async fn round_summary(
     let scope = actor.region(region, &zones)?;
     let (rows, row_of_zone) = summary_rows(&scope, &zones);
     let entries = kfq_store::entries(db, Some((round, round))).await?;
-    let facts = entries.iter().filter_map(|e| {
-        Some(EntryFact {
-            row: *row_of_zone.get(&e.zone_id)?,
-            batch: e.batch,
-            amount: e.amount,
-            expected_output: e.expected_output,
-            strategic_emerging: e.strategic_emerging,
-            category: e.category,
-        })
-    });
+    let facts = entries.iter().filter_map(|e| entry_fact(e, &row_of_zone));
     Ok(summarize(
         round,
         SummaryRow::new(scope.key(), scope.name()),
@@ -485,16 +491,7 @@ pub async fn overview(
         .entries
         .iter()
         .filter(|e| e.round == round)
-        .filter_map(|e| {
-            Some(EntryFact {
-                row: *row_of_zone.get(&e.zone_id)?,
-                batch: e.batch,
-                amount: e.amount,
-                expected_output: e.expected_output,
-                strategic_emerging: e.strategic_emerging,
-                category: e.category,
-            })
-        });
+        .filter_map(|e| entry_fact(e, &row_of_zone));
     let summary = summarize(
         round,
         SummaryRow::new(scope.key(), scope.name()),

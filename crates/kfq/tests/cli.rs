@@ -487,20 +487,16 @@ fn the_blocker_ledger_of_a_city_lists_its_overdue_blockers_first() {
 #[test]
 fn the_round_bulletin_of_the_demo_prints_the_papers_figures_in_docx_and_pdf() {
     let dir = tempfile::tempdir().unwrap();
+    let bulletin = |file: &Path| {
+        let args = [
+            "report", "bulletin", "round", "2024-4", "--region", "140000", "-o",
+        ];
+        let mut all = args.to_vec();
+        all.push(file.to_str().unwrap());
+        kfq(demo_db(), &all)
+    };
     let docx = dir.path().join("通报.docx");
-    let out = kfq(
-        demo_db(),
-        &[
-            "report",
-            "bulletin",
-            "round",
-            "2024-4",
-            "--region",
-            "140000",
-            "-o",
-            docx.to_str().unwrap(),
-        ],
-    );
+    let out = bulletin(&docx);
     stdout(&out);
     let text = kfq_ledger::docx::paragraphs(&std::fs::read(&docx).unwrap()).unwrap();
     let opening = text
@@ -554,19 +550,7 @@ fn the_round_bulletin_of_the_demo_prints_the_papers_figures_in_docx_and_pdf() {
 
     // The same as PDF, with the official faces this machine lacks named as substituted.
     let pdf = dir.path().join("通报.pdf");
-    let out = kfq(
-        demo_db(),
-        &[
-            "report",
-            "bulletin",
-            "round",
-            "2024-4",
-            "--region",
-            "140000",
-            "-o",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let out = bulletin(&pdf);
     assert!(
         out.status.success(),
         "{}",

@@ -95,14 +95,7 @@ fn batches_sentence(row: &SummaryRow) -> String {
 pub fn all_batches(row: &SummaryRow) -> BatchFigures {
     let mut sum = BatchFigures::default();
     for kind in BATCHES {
-        let b = row.batch(kind);
-        sum.count += b.count;
-        sum.amount_wan += b.amount_wan;
-        sum.strategic.count += b.strategic.count;
-        sum.strategic.amount_wan += b.strategic.amount_wan;
-        sum.industrial.count += b.industrial.count;
-        sum.industrial.amount_wan += b.industrial.amount_wan;
-        sum.expected_output_wan += b.expected_output_wan;
+        sum.merge(row.batch(kind));
     }
     sum
 }

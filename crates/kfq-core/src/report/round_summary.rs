@@ -68,7 +68,8 @@ impl BatchFigures {
         self.expected_output_wan += fact.expected_output.unwrap_or_default();
     }
 
-    fn merge(&mut self, other: &BatchFigures) {
+    /// Adds another's figures to these.
+    pub fn merge(&mut self, other: &BatchFigures) {
         self.count += other.count;
         self.amount_wan += other.amount_wan;
         self.strategic.count += other.strategic.count;
