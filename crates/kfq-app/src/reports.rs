@@ -263,24 +263,20 @@ pub async fn funnel(
         });
     }
     let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let entries = kfq_store::entries(db, Some((from, to))).await?;
-    let projects: HashMap<i64, _> = kfq_store::projects(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let completed = kfq_store::completed_by(db, Month::of(as_of)).await?;
-    let facts: Vec<FunnelFact> = entries
+    let snapshot = db.snapshot().await?;
+    let month = Month::of(as_of);
+    let facts: Vec<FunnelFact> = snapshot
+        .entries
         .iter()
-        .filter(|e| in_scope.contains_key(&e.zone_id))
+        .filter(|e| e.round >= from && e.round <= to && in_scope.contains_key(&e.zone_id))
         .filter_map(|e| {
-            let project = projects.get(&e.project_id)?;
+            let project = snapshot.project(e.project_id)?;
             Some(FunnelFact {
                 batch: e.batch,
                 amount: e.amount,
                 category: e.category,
                 dates: project.dates,
-                completed: completed.get(&e.project_id).copied().unwrap_or_default(),
+                completed: snapshot.completed_by(e.project_id, month),
             })
         })
         .collect();
@@ -311,14 +307,15 @@ pub async fn stuck(
     thresholds: &StuckThresholds,
 ) -> Result<StuckReport, AppError> {
     let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let facts: Vec<StuckFact> = kfq_store::projects(db)
-        .await?
-        .into_iter()
+    let snapshot = db.snapshot().await?;
+    let facts: Vec<StuckFact> = snapshot
+        .projects
+        .iter()
         .filter_map(|p| {
             let zone = in_scope.get(&p.zone_id)?;
             Some(StuckFact {
                 code: p.code.to_string(),
-                name: p.name,
+                name: p.name.clone(),
                 zone: zone.name.clone(),
                 amount: p.total_investment,
                 dates: p.dates,
@@ -498,16 +495,11 @@ pub async fn overview(
         rows,
         facts,
     );
-    let zone_of_project: HashMap<i64, i64> = snapshot
-        .projects
-        .iter()
-        .map(|p| (p.id, p.zone_id))
-        .collect();
     let mut overdue = vec![0u64; provinces.len()];
     for b in snapshot.blockers.iter().filter(|b| b.is_overdue(today)) {
-        let row = zone_of_project
-            .get(&b.project_id)
-            .and_then(|zone| row_of_zone.get(zone));
+        let row = snapshot
+            .project(b.project_id)
+            .and_then(|p| row_of_zone.get(&p.zone_id));
         if let Some(row) = row {
             overdue[*row] += 1;
         }
