@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use kfq_core::assessment::Figure;
 use kfq_core::money::Amount;
 use kfq_core::monthly::Month;
@@ -77,15 +77,20 @@ pub async fn build(
 
 /// `2026年12月3日`, as a 公文 dates itself.
 fn chinese_date(day: NaiveDate) -> String {
-    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+    kfq_core::Lang::Zh.date(day)
 }
 
-/// Who issues a region's bulletin.
-fn issuer(scope_name: &str, province: bool) -> String {
-    match province {
-        true => format!("{scope_name}商务厅"),
-        false => format!("{scope_name}商务局"),
-    }
+/// 落款: who issues a region's bulletin — a province's (a code ending in 0000) 商务厅, a
+/// city's 商务局 — and today's date.
+fn signature(region_key: &str, name: &str) -> Block {
+    let office = match region_key.ends_with("0000") {
+        true => "商务厅",
+        false => "商务局",
+    };
+    Block::Signature(format!(
+        "{name}{office}\n{}",
+        chinese_date(reports::today())
+    ))
 }
 
 /// 一、二、三…
@@ -105,10 +110,8 @@ fn chart(chart: BarChart, caption: &str) -> Result<Block, AppError> {
     })
 }
 
-/// An amount in 亿元 for a chart's bar (pixels, not money).
-fn bar(amount: Amount) -> f64 {
-    amount.yi_string(4).parse().unwrap_or_default()
-}
+/// Yuan to one 亿元 on a chart's axis.
+const YUAN_PER_YI: i64 = 100_000_000;
 
 const BATCHES: [BatchKind; 3] = [BatchKind::Sign, BatchKind::Start, BatchKind::Produce];
 
@@ -153,7 +156,7 @@ pub async fn round(
                 name: format!("{}一批", kind.label(kfq_core::Lang::Zh)),
                 values: rows
                     .iter()
-                    .map(|r| bar(r.batch(*kind).amount_wan))
+                    .map(|r| r.batch(*kind).amount_wan.yuan())
                     .collect(),
                 labels: rows.iter().map(|r| yi(r.batch(*kind).amount_wan)).collect(),
             })
@@ -168,6 +171,7 @@ pub async fn round(
                 unit: "单位：亿元".into(),
                 categories: names,
                 series,
+                per_unit: YUAN_PER_YI,
                 horizontal: !by_city,
             },
             &format!(
@@ -213,11 +217,7 @@ pub async fn round(
         )));
         blocks.push(batch_table(row));
     }
-    blocks.push(Block::Signature(format!(
-        "{}\n{}",
-        issuer(&summary.name, by_city),
-        chinese_date(reports::today())
-    )));
+    blocks.push(signature(&summary.region, &summary.name));
     Ok(Bulletin {
         title,
         document: Document { blocks },
@@ -358,10 +358,7 @@ pub async fn monthly(
         total.add(&c);
     }
     let regions = kfq_core::region::regions();
-    let province = matches!(
-        scope,
-        kfq_core::scope::Scope::Province { .. } | kfq_core::scope::Scope::Country
-    );
+    let province = scope.key().ends_with("0000");
     let name = scope.name();
     let m = month.month;
     let period = if m == 1 {
@@ -426,15 +423,16 @@ pub async fn monthly(
             series: vec![
                 Series {
                     name: format!("{}年{period}", month.year),
-                    values: cities.values().map(|c| bar(c.year_to_date)).collect(),
+                    values: cities.values().map(|c| c.year_to_date.yuan()).collect(),
                     labels: cities.values().map(|c| yi(c.year_to_date)).collect(),
                 },
                 Series {
                     name: "上年同期".into(),
-                    values: cities.values().map(|c| bar(c.last_year)).collect(),
+                    values: cities.values().map(|c| c.last_year.yuan()).collect(),
                     labels: cities.values().map(|c| yi(c.last_year)).collect(),
                 },
             ],
+            per_unit: YUAN_PER_YI,
             horizontal: cities.len() > 14,
         },
         "图1  各市开发区累计完成投资与上年同期",
@@ -486,11 +484,7 @@ pub async fn monthly(
         ),
     };
     blocks.push(Block::Paragraph(said));
-    blocks.push(Block::Signature(format!(
-        "{}\n{}",
-        issuer(&name, province),
-        chinese_date(reports::today())
-    )));
+    blocks.push(signature(&scope.key(), &name));
     Ok(Bulletin {
         title,
         document: Document { blocks },
@@ -499,18 +493,8 @@ pub async fn monthly(
 
 /// A figure to two decimals, half up, without needless zeros: `24.66`, `97`.
 fn two_places(figure: Figure) -> String {
-    let scaled = figure.scaled(); // ten-thousandths
-    let hundredths = (scaled.abs() + 50) / 100 * scaled.signum();
-    let text = format!(
-        "{}{}.{:02}",
-        if hundredths < 0 { "-" } else { "" },
-        hundredths.abs() / 100,
-        hundredths.abs() % 100
-    );
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    figure.rounded(2).to_string()
 }
-
-const QUARTERS: [&str; 4] = ["一", "二", "三", "四"];
 
 /// 季度通报: the zones ranked within their classes on the province's indicator set, the top
 /// and bottom of each, a chart of the scores, and the blockers overdue at the quarter's end.
@@ -524,7 +508,7 @@ pub async fn quarterly(
     let month = Month::of(end);
     let ranking = crate::assessment::ranking(db, actor, region, month).await?;
     let overdue = reports::overdue_blockers(db, actor, region, end).await?;
-    let q = QUARTERS[usize::from(quarter.seq.clamp(1, 4) - 1)];
+    let q = ordinal(usize::from(quarter.seq.clamp(1, 4) - 1));
     let title = format!(
         "{}年第{q}季度{}开发区综合考核情况通报",
         quarter.year, ranking.name
@@ -605,13 +589,10 @@ pub async fn quarterly(
                 categories: class.zones.iter().map(|r| r.zone.clone()).collect(),
                 series: vec![Series {
                     name: "得分".into(),
-                    values: class
-                        .zones
-                        .iter()
-                        .map(|r| r.total.to_string().parse().unwrap_or_default())
-                        .collect(),
+                    values: class.zones.iter().map(|r| r.total.scaled()).collect(),
                     labels: class.zones.iter().map(|r| r.total.to_string()).collect(),
                 }],
+                per_unit: Figure::from_units(1).scaled(),
                 horizontal: true,
             },
             &format!("图{}  {}综合得分", i + 1, class.class),
@@ -671,12 +652,7 @@ pub async fn quarterly(
                 .collect(),
         });
     }
-    let province = ranking.region.ends_with("0000") || ranking.region == "100000";
-    blocks.push(Block::Signature(format!(
-        "{}\n{}",
-        issuer(&ranking.name, province),
-        chinese_date(reports::today())
-    )));
+    blocks.push(signature(&ranking.region, &ranking.name));
     Ok(Bulletin {
         title,
         document: Document { blocks },

@@ -98,16 +98,6 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// A log-normal amount in 万元 around a median, spread as project sizes are.
-fn lognormal_wan(rng: &mut Rng, median: f64, sigma: f64) -> i64 {
-    let u1 = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-    let u2 = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-    let normal = (-2.0 * u1.max(1e-12).ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
-    (median * (sigma * normal).exp())
-        .round()
-        .clamp(100.0, 5_000_000.0) as i64
-}
-
 const PRODUCTS: &[&str] = &[
     "高性能铝合金",
     "锂电池正极材料",
@@ -190,15 +180,11 @@ pub async fn generate(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Generated, AppError> {
     let provinces = scale.provinces();
-    let cities: Vec<(RegionCode, Vec<RegionCode>)> = provinces
+    let cities: Vec<Vec<RegionCode>> = provinces
         .iter()
-        .map(|p| (*p, regions().cities_of(*p).map(|c| c.code).collect()))
+        .map(|p| regions().cities_of(*p).map(|c| c.code).collect())
         .collect();
-    let city_count: u64 = cities
-        .iter()
-        .map(|(_, c)| c.len() as u64)
-        .sum::<u64>()
-        .max(1);
+    let city_count: u64 = cities.iter().map(|c| c.len() as u64).sum::<u64>().max(1);
     let total = scale.projects();
     let per_city = total.div_ceil(city_count);
     let zones_per_city = ZONES_PER_CITY.min(per_city).max(1);
@@ -231,7 +217,7 @@ pub async fn generate(
 
     let mut rng = Rng::new(seed);
     let mut serial: u64 = 0;
-    for (province, province_cities) in &cities {
+    for province_cities in &cities {
         let mut tx = db.begin().await?;
         let mut projects = Vec::new();
         for city in province_cities {
@@ -255,7 +241,8 @@ pub async fn generate(
                 let zone_id = zone_ids[rng.range(0, zone_ids.len() as i64 - 1) as usize];
                 let signed = first + Duration::days(rng.range(0, span));
                 let industrial = rng.chance(78);
-                let amount = lognormal_wan(&mut rng, 15_000.0, 1.1);
+                // Log-normal, median 15,000 万元 (the demo's spread of project sizes).
+                let amount = 15 * rng.weight() as i64;
                 let code = format!("G{city}-{serial:07}");
                 projects.push(Project {
                     id: 0,
@@ -370,7 +357,6 @@ pub async fn generate(
         done.entries += entries.len() as u64;
         done.monthly += monthly.len() as u64;
         done.blockers += blockers.len() as u64;
-        let _ = province;
         progress(done.projects, total);
     }
     let mut tx = db.begin().await?;

@@ -150,6 +150,12 @@ pub fn xlsx_bytes(name: &str, sheets: &[(String, ReportTable)]) -> Result<Vec<u8
         .map_err(output)
 }
 
+/// An exact decimal as the number Excel stores (a double): converted at the last moment, the
+/// figure being exact up to here.
+fn excel_number(decimal: &str) -> f64 {
+    decimal.parse().unwrap_or_default()
+}
+
 fn workbook(sheets: &[(String, ReportTable)]) -> Result<Workbook, XlsxError> {
     let output = |e: XlsxError| e;
     let mut workbook = Workbook::new();
@@ -227,12 +233,12 @@ fn workbook(sheets: &[(String, ReportTable)]) -> Result<Workbook, XlsxError> {
                         sheet.write_number_with_format(r, c, *n as f64, &bold(&count, is_total))
                     }
                     Val::Yi(a) => {
-                        let figure: f64 = a.yi_string(6).parse().unwrap_or_default();
-                        sheet.write_number_with_format(r, c, figure, &bold(&yi, is_total))
+                        let cell = excel_number(&a.yi_string(6));
+                        sheet.write_number_with_format(r, c, cell, &bold(&yi, is_total))
                     }
                     Val::Wan(a) => {
-                        let figure: f64 = a.wan_string().parse().unwrap_or_default();
-                        sheet.write_number_with_format(r, c, figure, &bold(&wan, is_total))
+                        let cell = excel_number(&a.wan_string());
+                        sheet.write_number_with_format(r, c, cell, &bold(&wan, is_total))
                     }
                     Val::Day(d) => match rust_xlsxwriter::ExcelDateTime::from_ymd(
                         d.year() as u16,

@@ -212,17 +212,14 @@ pub async fn entry_lines(
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<EntryLine>, AppError> {
     let (_, in_scope) = zones_in_scope(db, actor, region).await?;
-    let projects: HashMap<i64, kfq_core::project::Project> = kfq_store::projects(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut lines: Vec<EntryLine> = kfq_store::entries(db, Some((from, to)))
-        .await?
-        .into_iter()
+    let snapshot = db.snapshot().await?;
+    let mut lines: Vec<EntryLine> = snapshot
+        .entries
+        .iter()
+        .filter(|e| e.round >= from && e.round <= to)
         .filter_map(|e| {
             let zone = in_scope.get(&e.zone_id)?;
-            let p = projects.get(&e.project_id)?;
+            let p = snapshot.project(e.project_id)?;
             Some(EntryLine {
                 round: e.round,
                 batch: e.batch,
@@ -398,17 +395,13 @@ pub async fn overdue_blockers(
     today: NaiveDate,
 ) -> Result<Vec<OverdueBlocker>, AppError> {
     let (_, in_scope) = zones_in_scope(db, actor, region).await?;
-    let projects: HashMap<i64, kfq_core::project::Project> = kfq_store::projects(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut list: Vec<OverdueBlocker> = kfq_store::blockers(db)
-        .await?
-        .into_iter()
+    let snapshot = db.snapshot().await?;
+    let mut list: Vec<OverdueBlocker> = snapshot
+        .blockers
+        .iter()
         .filter(|b| b.is_overdue(today))
         .filter_map(|b| {
-            let project = projects.get(&b.project_id)?;
+            let project = snapshot.project(b.project_id)?;
             let zone = in_scope.get(&project.zone_id)?;
             let due_on = b.due_on?;
             Some(OverdueBlocker {
@@ -416,9 +409,9 @@ pub async fn overdue_blockers(
                 code: project.code.to_string(),
                 project: project.name.clone(),
                 zone: zone.name.clone(),
-                description: b.description,
-                owner_unit: b.owner_unit,
-                owner: b.owner,
+                description: b.description.clone(),
+                owner_unit: b.owner_unit.clone(),
+                owner: b.owner.clone(),
                 due_on,
                 days_overdue: (today - due_on).num_days(),
             })

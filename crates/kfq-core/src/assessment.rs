@@ -39,6 +39,12 @@ impl Figure {
         Figure(n)
     }
 
+    /// Rounded half up (away from zero) to `places` decimals (at most four).
+    pub fn rounded(self, places: u32) -> Figure {
+        let step = 10i64.pow(4u32.saturating_sub(places));
+        Figure((self.0.abs() + step / 2) / step * step * self.0.signum())
+    }
+
     pub fn scaled(self) -> i64 {
         self.0
     }

@@ -2,8 +2,9 @@
 //! machine's font packages (Debian's fonts-noto-cjk), so that a chart looks the same in Word,
 //! in WPS and in the PDF, and needs no office suite to be drawn.
 //!
-//! Heights are pixels, so values come as `f64`; the figures printed on the bars come as text,
-//! formatted exactly by the caller.
+//! Values come as whole numbers of the caller's smallest unit (yuan, ten-thousandths of a
+//! point) with `per_unit` of them to one unit of the axis; the figures printed on the bars come
+//! as text, formatted exactly by the caller. Only pixels are computed in floating point.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -18,6 +19,8 @@ pub struct BarChart {
     pub unit: String,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
+    /// How many of the values' units make one unit of the axis (100,000,000 yuan to 1 亿元).
+    pub per_unit: i64,
     /// Bars run left to right, categories down the side (long zone names, rankings).
     pub horizontal: bool,
 }
@@ -26,7 +29,7 @@ pub struct BarChart {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub name: String,
-    pub values: Vec<f64>,
+    pub values: Vec<i64>,
     pub labels: Vec<String>,
 }
 
@@ -228,12 +231,18 @@ fn tick(value: f64) -> String {
 }
 
 impl BarChart {
+    /// A value in the axis's units, for drawing.
+    fn on_axis(&self, value: i64) -> f64 {
+        value.max(0) as f64 / self.per_unit.max(1) as f64
+    }
+
     fn largest(&self) -> f64 {
-        self.series
+        let most = self
+            .series
             .iter()
             .flat_map(|s| s.values.iter().copied())
-            .filter(|v| v.is_finite())
-            .fold(0.0, f64::max)
+            .max();
+        self.on_axis(most.unwrap_or(0))
     }
 
     /// The chart as a PNG `width` pixels wide (its height follows from the layout).
@@ -284,7 +293,7 @@ impl BarChart {
             let centre = left + group * (c as f32 + 0.5);
             let start = centre - bar * bars / 2.0;
             for (i, s) in self.series.iter().enumerate() {
-                let value = s.values.get(c).copied().unwrap_or(0.0).max(0.0);
+                let value = self.on_axis(s.values.get(c).copied().unwrap_or(0));
                 let y = bottom - (bottom - plot_top) * (value / top) as f32;
                 let x = start + bar * i as f32;
                 canvas.rect(
@@ -328,7 +337,7 @@ impl BarChart {
             let centre = plot_top + group * (c as f32 + 0.5);
             let start = centre - bar * bars / 2.0;
             for (i, s) in self.series.iter().enumerate() {
-                let value = s.values.get(c).copied().unwrap_or(0.0).max(0.0);
+                let value = self.on_axis(s.values.get(c).copied().unwrap_or(0));
                 let x = left + (right - left) * (value / top) as f32;
                 let y = start + bar * i as f32;
                 canvas.rect(left, y + 1.0, x, y + bar - 1.0, PALETTE[i % PALETTE.len()]);
@@ -388,9 +397,10 @@ mod tests {
             categories: vec!["太原".into(), "大同".into()],
             series: vec![Series {
                 name: "签约".into(),
-                values: vec![5.0, 17.0],
+                values: vec![5, 17],
                 labels: vec!["5".into(), "17".into()],
             }],
+            per_unit: 1,
             horizontal: false,
         };
         let (width, height, pixels) = decode(&chart.png(800).unwrap());

@@ -63,24 +63,47 @@ impl Fonts {
     }
 }
 
-/// The faces kfq falls back on, from Debian's fonts-noto-cjk, for each role: 宋 for 小标宋,
-/// 仿宋 and 楷体 (Noto has no 仿宋 or 楷体 of its own), 黑 for 黑体.
-const FALLBACKS: &[(&str, &[&str])] = &[
-    (
-        "方正小标宋简体",
-        &["方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"],
-    ),
-    ("仿宋_GB2312", &["仿宋", "FangSong", "Noto Serif CJK SC"]),
-    ("黑体", &["SimHei", "Noto Sans CJK SC"]),
-    (
-        "楷体_GB2312",
-        &["楷体", "KaiTi", "AR PL UKai CN", "Noto Serif CJK SC"],
-    ),
-    (
-        "Times New Roman",
-        &["Liberation Serif", "Noto Serif CJK SC"],
-    ),
+/// What stands in for an official face where it is missing.
+struct Face {
+    official: &'static str,
+    /// What Word takes instead (the font table's altName).
+    word: Option<&'static str>,
+    /// What kfq writes with instead, the first installed of them: Debian's fonts-noto-cjk last,
+    /// 宋 for 小标宋, 仿宋 and 楷体 (Noto has no 仿宋 or 楷体 of its own), 黑 for 黑体.
+    fallbacks: &'static [&'static str],
+}
+
+const FACES: &[Face] = &[
+    Face {
+        official: "方正小标宋简体",
+        word: Some("宋体"),
+        fallbacks: &["方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"],
+    },
+    Face {
+        official: "仿宋_GB2312",
+        word: Some("仿宋"),
+        fallbacks: &["仿宋", "FangSong", "Noto Serif CJK SC"],
+    },
+    Face {
+        official: "黑体",
+        word: Some("SimHei"),
+        fallbacks: &["SimHei", "Noto Sans CJK SC"],
+    },
+    Face {
+        official: "楷体_GB2312",
+        word: Some("楷体"),
+        fallbacks: &["楷体", "KaiTi", "AR PL UKai CN", "Noto Serif CJK SC"],
+    },
+    Face {
+        official: "Times New Roman",
+        word: None,
+        fallbacks: &["Liberation Serif", "Noto Serif CJK SC"],
+    },
 ];
+
+fn face(name: &str) -> Option<&'static Face> {
+    FACES.iter().find(|f| f.official == name)
+}
 
 /// The faces to write with on a machine that has `installed` families: each official face
 /// where present, else its first fallback present (else the official name, left to the
@@ -94,10 +117,7 @@ pub fn substitutes(
         if installed.contains(face) {
             return face.to_string();
         }
-        let fallbacks = FALLBACKS
-            .iter()
-            .find(|(o, _)| *o == face)
-            .map_or(&[][..], |(_, f)| *f);
+        let fallbacks = self::face(face).map_or(&[][..], |f| f.fallbacks);
         match fallbacks.iter().find(|f| installed.contains(**f)) {
             Some(used) => {
                 named.push((face.to_string(), used.to_string()));
@@ -115,14 +135,6 @@ pub fn substitutes(
     };
     (fonts, named)
 }
-
-/// What Word takes for each official face where it is missing (the font table's altName).
-const ALTERNATES: &[(&str, &str)] = &[
-    ("方正小标宋简体", "宋体"),
-    ("仿宋_GB2312", "仿宋"),
-    ("黑体", "SimHei"),
-    ("楷体_GB2312", "楷体"),
-];
 
 /// A document to write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,10 +184,9 @@ fn font_table(fonts: &Fonts) -> String {
         .each()
         .iter()
         .map(|name| {
-            let alternate = ALTERNATES
-                .iter()
-                .find(|(official, _)| official == name)
-                .map(|(_, alt)| format!(r#"<w:altName w:val="{alt}"/>"#))
+            let alternate = face(name)
+                .and_then(|f| f.word)
+                .map(|alt| format!(r#"<w:altName w:val="{alt}"/>"#))
                 .unwrap_or_default();
             format!(
                 r#"<w:font w:name="{}">{alternate}<w:charset w:val="86"/></w:font>"#,
@@ -317,11 +328,9 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
 
 /// A PNG's size in pixels, from its header.
 pub fn png_size(png: &[u8]) -> Option<(u32, u32)> {
-    let be = |at: usize| -> Option<u32> {
-        Some(u32::from_be_bytes(png.get(at..at + 4)?.try_into().ok()?))
-    };
-    (png.starts_with(b"\x89PNG\r\n\x1a\n") && png.get(12..16) == Some(b"IHDR")).then_some(())?;
-    Some((be(16)?, be(20)?))
+    let decoder = png::Decoder::new(Cursor::new(png));
+    let info = decoder.read_info().ok()?.info().size();
+    Some(info)
 }
 
 /// The text's width on an A4 page with 公文 margins: 156 mm, in EMU (36,000 to the mm).
@@ -531,11 +540,13 @@ mod tests {
 
     #[test]
     fn a_picture_is_packed_with_its_size_and_caption() {
-        // A 1×1 PNG's header is enough for the layout: 8-byte signature, IHDR length and type,
-        // width 400, height 300.
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        png.extend(400u32.to_be_bytes());
-        png.extend(300u32.to_be_bytes());
+        // A white picture 400 × 300.
+        let mut png = Vec::new();
+        let mut encoder = png::Encoder::new(&mut png, 400, 300);
+        encoder.set_color(png::ColorType::Grayscale);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&[255; 400 * 300]).unwrap();
+        writer.finish().unwrap();
         assert_eq!(png_size(&png), Some((400, 300)));
         let doc = Document {
             blocks: vec![Block::Image {

@@ -48,8 +48,8 @@ pub use registrations::*;
 pub use returns::*;
 pub use settings::{set_settings, settings};
 pub use snapshot::{
-    blockers, completed_by, enterprises, entries, last_month, monthly_by_zone, projects, rounds,
-    zones, Derived, Snapshot,
+    blockers, enterprises, entries, last_month, monthly_by_zone, projects, rounds, zones, Derived,
+    Snapshot,
 };
 pub use targets::*;
 pub use users::*;

@@ -97,7 +97,11 @@ impl Snapshot {
     }
 
     /// What a project completed up to and including `month` (its monthly reports summed).
-    pub fn completed_by(&self, project_id: i64, month: kfq_core::monthly::Month) -> kfq_core::Amount {
+    pub fn completed_by(
+        &self,
+        project_id: i64,
+        month: kfq_core::monthly::Month,
+    ) -> kfq_core::Amount {
         let index = self.derived("index:monthly", || -> MonthlyIndex {
             let mut index = MonthlyIndex::new();
             for (i, r) in self.monthly.iter().enumerate() {
@@ -126,8 +130,10 @@ impl Snapshot {
         self.derived("sum:zone-months", || -> ZoneMonths {
             let zone_of: std::collections::HashMap<i64, i64> =
                 self.projects.iter().map(|p| (p.id, p.zone_id)).collect();
-            let mut totals: std::collections::HashMap<(kfq_core::monthly::Month, i64), kfq_core::Amount> =
-                Default::default();
+            let mut totals: std::collections::HashMap<
+                (kfq_core::monthly::Month, i64),
+                kfq_core::Amount,
+            > = Default::default();
             for r in &self.monthly {
                 if let Some(&zone) = zone_of.get(&r.project_id) {
                     *totals.entry((r.month, zone)).or_default() += r.invested;
@@ -206,19 +212,6 @@ pub async fn entries(
         .collect())
 }
 
-/// Investment each project completed up to and including `month`, as of the current snapshot.
-pub async fn completed_by(
-    db: &Db,
-    month: kfq_core::monthly::Month,
-) -> Result<std::collections::HashMap<i64, kfq_core::Amount>, StoreError> {
-    let snapshot = db.snapshot().await?;
-    let mut totals = std::collections::HashMap::new();
-    for r in snapshot.monthly.iter().filter(|r| r.month <= month) {
-        *totals.entry(r.project_id).or_insert(kfq_core::Amount::ZERO) += r.invested;
-    }
-    Ok(totals)
-}
-
 /// Investment per zone and month for months `from..=to` (from sums kept with the snapshot).
 pub async fn monthly_by_zone(
     db: &Db,
@@ -236,5 +229,10 @@ pub async fn monthly_by_zone(
 
 /// The latest month with a report.
 pub async fn last_month(db: &Db) -> Result<Option<kfq_core::monthly::Month>, StoreError> {
-    Ok(db.snapshot().await?.zone_months().last().map(|(m, _, _)| *m))
+    Ok(db
+        .snapshot()
+        .await?
+        .zone_months()
+        .last()
+        .map(|(m, _, _)| *m))
 }
