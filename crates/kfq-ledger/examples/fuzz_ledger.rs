@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use kfq_ledger::understand::{self, Hints};
 use kfq_ledger::workbook::{read_file, write_xlsx, TableRows};
+use kfq_core::Lang;
 use kfq_ledger::{Ledger, Table};
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -352,7 +353,18 @@ fn exercise(path: &Path) {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    // `--replay FILE…`: each kept input once more, through every step, to see what it does.
+    if args.peek().is_some_and(|a| a == "--replay") {
+        for file in args.skip(1) {
+            exercise(Path::new(&file));
+            match read_file(Path::new(&file)) {
+                Ok(sheets) => println!("fuzz-ledger: {file}: {} sheets read", sheets.len()),
+                Err(e) => println!("fuzz-ledger: {file}: refused ({})", e.message(Lang::En)),
+            }
+        }
+        return;
+    }
     let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(60);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now()

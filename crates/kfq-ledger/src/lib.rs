@@ -7,6 +7,7 @@
 pub mod books;
 pub mod cell;
 pub mod chart;
+pub mod compound;
 pub mod docx;
 pub mod error;
 pub mod oc4ids;

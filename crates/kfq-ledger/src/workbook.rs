@@ -161,17 +161,18 @@ fn check_packing(path: &Path) -> Result<(), Box<LedgerError>> {
 /// .xls: calamine's compound-file reader slices past its buffer — found by the fuzz target,
 /// `examples/fuzz_ledger.rs`); such a file is refused as damaged, as any unreadable one is.
 fn read_workbook(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheets(path))).unwrap_or_else(
-        |_| {
-            Err(Box::new(LedgerError::new(
-                &Place {
-                    file: file_name(path),
-                    ..Place::default()
-                },
-                Problem::Damaged,
-            )))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheets(path)))
+        .unwrap_or_else(|_| Err(damaged(path)))
+}
+
+fn damaged(path: &Path) -> Box<LedgerError> {
+    Box::new(LedgerError::new(
+        &Place {
+            file: file_name(path),
+            ..Place::default()
         },
-    )
+        Problem::Damaged,
+    ))
 }
 
 fn read_sheets(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
@@ -183,6 +184,11 @@ fn read_sheets(path: &Path) -> Result<Vec<Sheet>, Box<LedgerError>> {
     });
     if zipped {
         check_packing(path)?;
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+        if crate::compound::check(&bytes).is_err() {
+            return Err(damaged(path));
+        }
     }
     let mut workbook = open_workbook_auto(path).map_err(|e| unreadable(path, e))?;
     let mut sheets = Vec::new();
