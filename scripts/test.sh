@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: every Rust test on SQLite and, against a real PostgreSQL
 # server, on PostgreSQL; then the browser tests in Debian's Chromium; then a minute of fuzzing the
-# ledger reader, the OC4IDS check and schemathesis on the API. PostgreSQL and browser tests fail
-# (they never skip) when their server or browser is missing.
+# ledger reader, the small dashboard bench, the OC4IDS check and schemathesis on the API.
+# PostgreSQL and browser tests fail (they never skip) when their server or browser is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,9 @@ cargo test --workspace 2>&1 | tee "$log" || status=$?
 # The ledger reader's fuzz target for a minute: mutated and generated files through every step
 # an import takes; any panic fails the run (its input is kept under target/fuzz-crashes/).
 cargo run -q -p kfq-ledger --example fuzz_ledger -- "${KFQ_FUZZ_SECONDS:-60}" 2>&1 | tee -a "$log" || status=$?
+
+# The dashboard bench at a small scale on both engines: kfq's answers must equal plain SQL's.
+scripts/bench-small.sh 2>&1 | tee -a "$log" || status=$?
 
 # The demo's projects as OC4IDS open data, validated against the standard's rules.
 scripts/check-oc4ids.sh 2>&1 | tee -a "$log" || status=$?

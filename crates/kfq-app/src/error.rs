@@ -71,6 +71,9 @@ pub enum AppError {
     AlreadyDismissed(Box<crate::checks::Dismissal>),
     #[error("unknown round: {0}")]
     UnknownRound(String),
+    /// `kfq bench` found answers that differ from plain SQL's (how many figures).
+    #[error("{0} answers differ from SQL")]
+    BenchDisagrees(usize),
     #[error("bad argument {name}: {value}")]
     BadArgument {
         name: &'static str,
@@ -219,6 +222,12 @@ impl Localized for AppError {
             ),
             (AppError::UnknownRound(r), Lang::Zh) => format!("没有这次“三个一批”活动：{r}"),
             (AppError::UnknownRound(r), Lang::En) => format!("no such round: {r}"),
+            (AppError::BenchDisagrees(n), Lang::Zh) => {
+                format!("有 {n} 个数字与直接查询 SQL 的结果不一致（见上）")
+            }
+            (AppError::BenchDisagrees(n), Lang::En) => {
+                format!("{n} figures differ from the plain SQL answers (listed above)")
+            }
             (AppError::BadArgument { name, value, expected }, Lang::Zh) if value.is_empty() => {
                 format!("缺少参数 {name}：{}", expected.describe(lang))
             }

@@ -9,6 +9,7 @@ pub mod actor;
 pub mod assessment;
 pub mod assignments;
 pub mod audit;
+pub mod bench;
 pub mod blockers;
 pub mod books;
 pub mod bulletins;

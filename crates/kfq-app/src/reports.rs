@@ -1,16 +1,17 @@
 //! The quarterly reports as use cases: load the facts in scope, let the domain compute.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use chrono::NaiveDate;
 use kfq_core::monthly::Month;
 use kfq_core::region::regions;
-use kfq_core::report::funnel::{funnel_stages, Funnel, FunnelFact, FunnelRules};
-use kfq_core::report::round_summary::{summarize, EntryFact, RoundSummary, SummaryRow};
+use kfq_core::report::funnel::{funnel_stages, ConvertedAmount, Funnel, FunnelFact, FunnelRules};
+use kfq_core::report::round_summary::{summarize, RoundSummary, SummaryRow};
 use kfq_core::report::stuck::{stuck_lists, StuckFact, StuckList, StuckThresholds};
 use kfq_core::round::RoundId;
 use kfq_core::zone::Zone;
-use kfq_store::Db;
+use kfq_store::{Db, ReadModel};
 use serde::Serialize;
 
 pub use crate::checks::{checks, Checks};
@@ -38,14 +39,31 @@ pub(crate) async fn zones_in_scope(
     actor: &Actor,
     region: Option<&str>,
 ) -> Result<(Scope, HashMap<i64, Zone>), AppError> {
-    let zones = kfq_store::zones(db).await?;
-    let scope = actor.region(region, &zones)?;
+    scope_of(actor, region, &kfq_store::zones(db).await?)
+}
+
+/// The scope `region` names among `zones`, and its zones by id.
+fn scope_of(
+    actor: &Actor,
+    region: Option<&str>,
+    zones: &[Zone],
+) -> Result<(Scope, HashMap<i64, Zone>), AppError> {
+    let scope = actor.region(region, zones)?;
     let in_scope = zones
-        .into_iter()
+        .iter()
         .filter(|z| scope.contains(z))
-        .map(|z| (z.id, z))
+        .map(|z| (z.id, z.clone()))
         .collect();
     Ok((scope, in_scope))
+}
+
+/// The dashboards' read model, up to date, to read from (without awaiting while it is held).
+async fn read_model(db: &Db) -> Result<Arc<RwLock<ReadModel>>, AppError> {
+    Ok(db.read_model().await?)
+}
+
+fn reading(model: &RwLock<ReadModel>) -> Result<RwLockReadGuard<'_, ReadModel>, AppError> {
+    model.read().map_err(|_| AppError::Internal)
 }
 
 /// Today, on the server's clock: what reports and deadlines default to.
@@ -146,19 +164,20 @@ fn summary_rows(scope: &Scope, zones: &[Zone]) -> (Vec<SummaryRow>, HashMap<i64,
     (rows, row_of_zone)
 }
 
-/// A batch entry as a summary adds it up, in the row of its zone (None outside the rows).
-fn entry_fact(
-    e: &kfq_core::round::BatchEntry,
+/// The round's summary over `rows`, each zone's figures added to its row.
+fn summary_of_zones(
+    model: &ReadModel,
+    round: RoundId,
+    total: SummaryRow,
+    mut rows: Vec<SummaryRow>,
     row_of_zone: &HashMap<i64, usize>,
-) -> Option<EntryFact> {
-    Some(EntryFact {
-        row: *row_of_zone.get(&e.zone_id)?,
-        batch: e.batch,
-        amount: e.amount,
-        expected_output: e.expected_output,
-        strategic_emerging: e.strategic_emerging,
-        category: e.category,
-    })
+) -> RoundSummary {
+    for (zone, row) in row_of_zone {
+        if let (Some(figures), Some(row)) = (model.figures(round, *zone), rows.get_mut(*row)) {
+            row.add(figures);
+        }
+    }
+    summarize(round, total, rows, std::iter::empty())
 }
 
 /// “三个一批”活动情况汇总 of one round for a region.
@@ -168,21 +187,31 @@ pub async fn round_summary(
     round: RoundId,
     region: Option<&str>,
 ) -> Result<RoundSummary, AppError> {
-    let rounds = kfq_store::rounds(db).await?;
-    if !rounds.iter().any(|r| r.id == round) {
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    if !model.rounds.iter().any(|r| r.id == round) {
         return Err(AppError::UnknownRound(round.to_string()));
     }
-    let zones = kfq_store::zones(db).await?;
-    let scope = actor.region(region, &zones)?;
-    let (rows, row_of_zone) = summary_rows(&scope, &zones);
-    let entries = kfq_store::entries(db, Some((round, round))).await?;
-    let facts = entries.iter().filter_map(|e| entry_fact(e, &row_of_zone));
-    Ok(summarize(
+    let scope = actor.region(region, &model.zones)?;
+    let (rows, row_of_zone) = summary_rows(&scope, &model.zones);
+    Ok(summary_of_zones(
+        &model,
         round,
         SummaryRow::new(scope.key(), scope.name()),
         rows,
-        facts,
+        &row_of_zone,
     ))
+}
+
+/// The batch entries of rounds `from..=to` of the zones in `in_scope`.
+fn entries_in<'m>(
+    model: &'m ReadModel,
+    rounds: (RoundId, RoundId),
+    in_scope: &'m HashMap<i64, Zone>,
+) -> impl Iterator<Item = &'m kfq_core::round::BatchEntry> {
+    in_scope
+        .keys()
+        .flat_map(move |zone| model.entries_of(rounds, *zone))
 }
 
 /// One batch entry behind a report's numbers, with its project: the lineage of a figure.
@@ -211,15 +240,13 @@ pub async fn entry_lines(
     (from, to): (RoundId, RoundId),
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<EntryLine>, AppError> {
-    let (_, in_scope) = zones_in_scope(db, actor, region).await?;
-    let snapshot = db.snapshot().await?;
-    let mut lines: Vec<EntryLine> = snapshot
-        .entries
-        .iter()
-        .filter(|e| e.round >= from && e.round <= to)
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    let (_, in_scope) = scope_of(actor, region, &model.zones)?;
+    let mut lines: Vec<EntryLine> = entries_in(&model, (from, to), &in_scope)
         .filter_map(|e| {
             let zone = in_scope.get(&e.zone_id)?;
-            let p = snapshot.project(e.project_id)?;
+            let p = model.project(e.project_id)?;
             Some(EntryLine {
                 round: e.round,
                 batch: e.batch,
@@ -259,22 +286,30 @@ pub async fn funnel(
             expected: Expected::NotAfter(to.to_string()),
         });
     }
-    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let snapshot = db.snapshot().await?;
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    let (scope, in_scope) = scope_of(actor, region, &model.zones)?;
     let month = Month::of(as_of);
-    let facts: Vec<FunnelFact> = snapshot
-        .entries
-        .iter()
-        .filter(|e| e.round >= from && e.round <= to && in_scope.contains_key(&e.zone_id))
-        .filter_map(|e| {
-            let project = snapshot.project(e.project_id)?;
-            Some(FunnelFact {
+    let facts: Vec<FunnelFact> = in_scope
+        .keys()
+        .flat_map(|zone| model.entries_with_dates((from, to), *zone))
+        .map(|(e, dates)| {
+            // Investment completed counts only where a rate counts it, for entries that
+            // converted: the others are not looked up.
+            let counted = rules.rule(e.batch).converted_amount
+                == ConvertedAmount::CompletedInvestment
+                && dates.reached_by(e.batch.next_milestone(), as_of);
+            FunnelFact {
                 batch: e.batch,
                 amount: e.amount,
                 category: e.category,
-                dates: project.dates,
-                completed: snapshot.completed_by(e.project_id, month),
-            })
+                dates: *dates,
+                completed: if counted {
+                    model.completed_by(e.project_id, month)
+                } else {
+                    kfq_core::Amount::ZERO
+                },
+            }
         })
         .collect();
     Ok(Funnel {
@@ -303,11 +338,12 @@ pub async fn stuck(
     as_of: NaiveDate,
     thresholds: &StuckThresholds,
 ) -> Result<StuckReport, AppError> {
-    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let snapshot = db.snapshot().await?;
-    let facts: Vec<StuckFact> = snapshot
-        .projects
-        .iter()
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    let (scope, in_scope) = scope_of(actor, region, &model.zones)?;
+    let facts: Vec<StuckFact> = in_scope
+        .keys()
+        .flat_map(|z| model.projects_of(*z))
         .filter_map(|p| {
             let zone = in_scope.get(&p.zone_id)?;
             Some(StuckFact {
@@ -345,26 +381,25 @@ pub async fn trend(
     until: Option<Month>,
     count: usize,
 ) -> Result<Trend, AppError> {
-    let (scope, in_scope) = zones_in_scope(db, actor, region).await?;
-    let until = match until {
-        Some(m) => m,
-        None => kfq_store::last_month(db)
-            .await?
-            .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive())),
-    };
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    let (scope, in_scope) = scope_of(actor, region, &model.zones)?;
+    let until = until
+        .or_else(|| model.last_month())
+        .unwrap_or_else(|| Month::of(chrono::Local::now().date_naive()));
     let mut months = vec![until];
     while months.len() < count.max(1) {
         months.insert(0, months[0].previous());
     }
-    let mut invested = vec![kfq_core::Amount::ZERO; months.len()];
-    for (zone, month, amount) in kfq_store::monthly_by_zone(db, months[0], until).await? {
-        if let (true, Some(i)) = (
-            in_scope.contains_key(&zone),
-            months.iter().position(|m| *m == month),
-        ) {
-            invested[i] += amount;
-        }
-    }
+    let invested = months
+        .iter()
+        .map(|month| {
+            in_scope
+                .keys()
+                .map(|zone| model.invested_in(*zone, *month))
+                .sum()
+        })
+        .collect();
     Ok(Trend {
         region: scope.key(),
         name: scope.name(),
@@ -394,14 +429,15 @@ pub async fn overdue_blockers(
     region: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<OverdueBlocker>, AppError> {
-    let (_, in_scope) = zones_in_scope(db, actor, region).await?;
-    let snapshot = db.snapshot().await?;
-    let mut list: Vec<OverdueBlocker> = snapshot
-        .blockers
-        .iter()
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    let (_, in_scope) = scope_of(actor, region, &model.zones)?;
+    let mut list: Vec<OverdueBlocker> = in_scope
+        .keys()
+        .flat_map(|z| model.blockers_of(*z))
         .filter(|b| b.is_overdue(today))
         .filter_map(|b| {
-            let project = snapshot.project(b.project_id)?;
+            let project = model.project(b.project_id)?;
             let zone = in_scope.get(&project.zone_id)?;
             let due_on = b.due_on?;
             Some(OverdueBlocker {
@@ -454,12 +490,13 @@ pub async fn overview(
     round: RoundId,
     today: NaiveDate,
 ) -> Result<Overview, AppError> {
-    let snapshot = db.snapshot().await?;
-    if !snapshot.rounds.iter().any(|r| r.id == round) {
+    let handle = read_model(db).await?;
+    let model = reading(&handle)?;
+    if !model.rounds.iter().any(|r| r.id == round) {
         return Err(AppError::UnknownRound(round.to_string()));
     }
-    let scope = actor.region(None, &snapshot.zones)?;
-    let in_scope: HashMap<i64, &Zone> = snapshot
+    let scope = actor.region(None, &model.zones)?;
+    let in_scope: HashMap<i64, &Zone> = model
         .zones
         .iter()
         .filter(|z| scope.contains(z))
@@ -477,24 +514,18 @@ pub async fn overview(
         .iter()
         .map(|p| SummaryRow::new(p.to_string(), regions().name(*p)))
         .collect();
-    let facts = snapshot
-        .entries
-        .iter()
-        .filter(|e| e.round == round)
-        .filter_map(|e| entry_fact(e, &row_of_zone));
-    let summary = summarize(
+    let summary = summary_of_zones(
+        &model,
         round,
         SummaryRow::new(scope.key(), scope.name()),
         rows,
-        facts,
+        &row_of_zone,
     );
     let mut overdue = vec![0u64; provinces.len()];
-    for b in snapshot.blockers.iter().filter(|b| b.is_overdue(today)) {
-        let row = snapshot
-            .project(b.project_id)
-            .and_then(|p| row_of_zone.get(&p.zone_id));
-        if let Some(row) = row {
-            overdue[*row] += 1;
+    for (zone, row) in &row_of_zone {
+        let count = model.overdue_count(*zone, today);
+        if let Some(slot) = overdue.get_mut(*row) {
+            *slot += count as u64;
         }
     }
     let total_overdue = overdue.iter().sum();

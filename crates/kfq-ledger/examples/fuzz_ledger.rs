@@ -13,9 +13,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use kfq_core::Lang;
 use kfq_ledger::understand::{self, Hints};
 use kfq_ledger::workbook::{read_file, write_xlsx, TableRows};
-use kfq_core::Lang;
 use kfq_ledger::{Ledger, Table};
 use rust_xlsxwriter::{Format, Workbook};
 

@@ -31,6 +31,9 @@ pub enum StoreError {
     DiskFull(sqlx::Error),
     #[error("stored value not understood: {0}")]
     Corrupt(String),
+    /// A task reading the ledger stopped before it finished (it panicked or was cancelled).
+    #[error("reading the ledger stopped: {0}")]
+    Interrupted(String),
     /// What the engine does not do through kfq (with what to use instead).
     #[error("not on this engine: {0}")]
     Unsupported(&'static str),
@@ -135,6 +138,8 @@ pub struct Db {
     /// A ledger fixed in time (as it was reported at some moment): reads see it, not the
     /// database's current state.
     pub(crate) pinned: Option<std::sync::Arc<crate::Snapshot>>,
+    /// The dashboards' read model, kept up to date change by change.
+    pub(crate) read_model: std::sync::Arc<crate::read_model::Held>,
     /// The settings as last read, and when: read again after a few seconds, or at once after
     /// a change through this handle.
     pub(crate) settings: crate::settings::Cache,
@@ -224,6 +229,7 @@ impl Db {
             snapshot: Default::default(),
             settings: Default::default(),
             pinned: None,
+            read_model: Default::default(),
         };
         crate::migrate::migrate(&db).await?;
         Ok(db)
@@ -262,7 +268,11 @@ impl Tx {
     /// change of the data, so that every process reading this database refreshes its snapshot.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         const BUMP: &str = "UPDATE kfq_data_version SET version = version + 1 WHERE id = 1";
+        // The projects this transaction changed (noted by triggers) get its version.
+        const NUMBER: &str = "UPDATE kfq_changes SET version = \
+            (SELECT version FROM kfq_data_version WHERE id = 1) WHERE version IS NULL";
         on_tx!(&mut self, conn => sqlx::query(BUMP).execute(conn).await.map(|r| r.rows_affected()))?;
+        on_tx!(&mut self, conn => sqlx::query(NUMBER).execute(conn).await.map(|r| r.rows_affected()))?;
         self.commit_outside_ledger().await
     }
 

@@ -51,6 +51,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0020_chemical_reviews.sql"),
     ),
     (21, include_str!("../migrations/sqlite/0021_targets.sql")),
+    (22, include_str!("../migrations/sqlite/0022_change_log.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -122,6 +123,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0020_chemical_reviews.sql"),
     ),
     (21, include_str!("../migrations/postgres/0021_targets.sql")),
+    (
+        22,
+        include_str!("../migrations/postgres/0022_change_log.sql"),
+    ),
 ];
 
 const CREATE_LEDGER: &str =

@@ -242,6 +242,32 @@ impl TryFrom<MonthlyRow> for MonthlyReport {
     }
 }
 
+/// Every project's monthly reports, read as a stream straight into one list per project (no
+/// list of all 13 million rows is ever held).
+pub(crate) async fn monthly_by_project(
+    db: &Db,
+) -> Result<std::collections::HashMap<i64, Vec<(Month, Amount)>>, StoreError> {
+    use futures_util::TryStreamExt;
+    const SQL: &str = "SELECT project_id, month, invested_yuan FROM monthly_reports";
+    let mut by_project: std::collections::HashMap<i64, Vec<(Month, Amount)>> =
+        std::collections::HashMap::new();
+    on_db!(db, pool => {
+        let mut rows = sqlx::query_as::<_, MonthlyRow>(SQL).fetch(pool);
+        while let Some(r) = rows.try_next().await? {
+            let month = Month::from_key(r.month).ok_or_else(|| corrupt("month", r.month))?;
+            by_project
+                .entry(r.project_id)
+                .or_default()
+                .push((month, Amount::from_yuan(r.invested_yuan)));
+        }
+    });
+    for reports in by_project.values_mut() {
+        reports.sort_by_key(|(m, _)| *m);
+        reports.shrink_to_fit();
+    }
+    Ok(by_project)
+}
+
 pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreError> {
     const SQL: &str =
         "SELECT project_id, month, invested_yuan FROM monthly_reports ORDER BY project_id, month";
@@ -511,4 +537,57 @@ pub async fn load_project(db: &Db, id: i64) -> Result<Option<Project>, StoreErro
     let row: Option<ProjectRow> =
         on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
     row.map(Project::try_from).transpose()
+}
+
+/// The rows of the projects `ids` (the project itself, its batch entries, its monthly reports,
+/// its blockers), read in chunks of a thousand ids: what the read model reads again for the
+/// projects changed since its version.
+pub(crate) async fn rows_of_projects(
+    db: &Db,
+    ids: &[i64],
+) -> Result<
+    (
+        Vec<Project>,
+        Vec<BatchEntry>,
+        Vec<MonthlyReport>,
+        Vec<Blocker>,
+    ),
+    StoreError,
+> {
+    let (mut projects, mut entries, mut monthly, mut blockers) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for chunk in ids.chunks(1000) {
+        // Integers only: the list is written into the statement.
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ({list})");
+        let rows: Vec<ProjectRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        for r in rows {
+            projects.push(Project::try_from(r)?);
+        }
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM batch_entries WHERE project_id IN ({list})");
+        let rows: Vec<EntryRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        for r in rows {
+            entries.push(BatchEntry::try_from(r)?);
+        }
+        let sql = format!(
+            "SELECT project_id, month, invested_yuan FROM monthly_reports \
+             WHERE project_id IN ({list}) ORDER BY project_id, month"
+        );
+        let rows: Vec<MonthlyRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        for r in rows {
+            monthly.push(MonthlyReport::try_from(r)?);
+        }
+        let sql = format!(
+            "SELECT {BLOCKER_COLUMNS} FROM blockers WHERE project_id IN ({list}) ORDER BY project_id, id"
+        );
+        let rows: Vec<BlockerRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        for r in rows {
+            blockers.push(r.blocker()?);
+        }
+    }
+    Ok((projects, entries, monthly, blockers))
 }

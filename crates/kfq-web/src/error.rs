@@ -110,6 +110,7 @@ impl ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, json!({"error": message}))
             }
             AppError::Output { .. }
+            | AppError::BenchDisagrees(_)
             | AppError::Store(_)
             | AppError::Internal
             | AppError::AuditChainBroken { .. } => (

@@ -62,6 +62,22 @@ pub enum Command {
         #[arg(long, default_value_t = 20261203)]
         seed: u64,
     },
+    /// Time the five dashboard questions: kfq's answer (median of --runs) next to the same
+    /// question as plain SQL on the configured database, and on a PostgreSQL one holding the
+    /// same data (--postgres), with the ratios; fails when an answer differs from SQL's
+    Bench {
+        /// The province the questions are asked of (GB/T 2260 code)
+        #[arg(long, default_value = "140000")]
+        region: String,
+        /// The day of the funnel, the stuck lists and the overdue blockers (default: today)
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// A PostgreSQL database holding the same data (the same `kfq gen` scale and seed)
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Import ledger files (.xlsx, .xls or CSV named after their sheet), or the zones' books
     /// (招商活动, 赋权事项, 一件事一次办, …); all or nothing
     Import {
@@ -575,6 +591,88 @@ fn progress_bar(done: u64, total: u64, elapsed: std::time::Duration) {
     );
 }
 
+/// `kfq bench`: the questions on each database, one column pair per engine.
+async fn bench(
+    databases: &[String],
+    province: kfq_core::region::RegionCode,
+    as_of: chrono::NaiveDate,
+    runs: usize,
+) -> Result<(), AppError> {
+    use kfq_app::bench::{measure, Question, Questions};
+    let ms = |d: std::time::Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    let mut columns = Vec::new();
+    let mut disagree = Vec::new();
+    for database in databases {
+        let db = open(database).await?;
+        let engine = match db.backend() {
+            kfq_store::Backend::Sqlite => "SQLite",
+            kfq_store::Backend::Postgres => "PostgreSQL",
+        };
+        let started = std::time::Instant::now();
+        db.read_model().await?;
+        let load = started.elapsed();
+        let q = Questions::pick(&db, province, as_of).await?;
+        let measured = measure(&db, &q, runs).await?;
+        println!(
+            "{engine} ({database}): read model loaded in {:.1} s; round {}, funnel {}..{}, trend to {}, stuck zone {}, as of {}",
+            load.as_secs_f64(),
+            q.round,
+            q.from,
+            q.round,
+            q.until,
+            q.zone.1,
+            q.as_of
+        );
+        for m in &measured {
+            for d in &m.differences {
+                disagree.push(format!("{engine} {}: {d}", m.question.label()));
+            }
+        }
+        columns.push((engine, measured));
+        db.close().await;
+    }
+    let mut header = format!("{:<50}", "question");
+    for (engine, _) in &columns {
+        header.push_str(&format!(
+            " | {:>12} | {:>12} | {:>8}",
+            format!("kfq {engine}"),
+            format!("SQL {engine}"),
+            "SQL/kfq"
+        ));
+    }
+    println!("{header}");
+    for (i, question) in Question::ALL.iter().enumerate() {
+        let mut line = format!("{:<50}", question.label());
+        for (_, measured) in &columns {
+            if let Some(m) = measured.get(i) {
+                let ratio = m.sql.as_secs_f64() / m.kfq.as_secs_f64().max(1e-9);
+                let ratio = if ratio < 10.0 {
+                    format!("{ratio:.1}×")
+                } else {
+                    format!("{ratio:.0}×")
+                };
+                line.push_str(&format!(
+                    " | {:>12} | {:>12} | {:>8}",
+                    ms(m.kfq),
+                    ms(m.sql),
+                    ratio
+                ));
+            }
+        }
+        println!("{line}");
+    }
+    println!("medians of {runs} warm runs each, after one warm-up; kfq = its read model, SQL = one query per question on the tables");
+    if disagree.is_empty() {
+        println!("every answer agrees with SQL's, figure by figure");
+        Ok(())
+    } else {
+        for d in &disagree {
+            println!("DIFFERS {d}");
+        }
+        Err(AppError::BenchDisagrees(disagree.len()))
+    }
+}
+
 async fn open(database: &str) -> Result<Db, AppError> {
     Ok(Db::open(&DbUrl::parse(database)?).await?)
 }
@@ -651,6 +749,20 @@ pub async fn run(args: Cli) -> Result<(), AppError> {
                 )
             );
             Ok(())
+        }
+        Command::Bench {
+            region,
+            as_of,
+            runs,
+            postgres,
+        } => {
+            let province = kfq_core::region::RegionCode::parse(&region)
+                .map(|c| c.province())
+                .map_err(|_| AppError::UnknownRegion(region.clone()))?;
+            let as_of = kfq_app::reports::as_of_or_today("as_of", as_of.as_deref())?;
+            let mut databases = vec![args.database.clone()];
+            databases.extend(postgres.clone());
+            bench(&databases, province, as_of, runs).await
         }
         Command::User { command } => user_command(&args.database, command, lang).await,
         Command::Check {

@@ -12,6 +12,7 @@ mod import;
 mod messy;
 
 mod queries;
+mod read_model;
 mod reports;
 mod round_trip;
 mod store;

@@ -21,7 +21,9 @@ pub struct FunnelFact {
     pub amount: Amount,
     pub category: Category,
     pub dates: StageDates,
-    /// Investment the project completed up to the as-of date (sum of its monthly reports).
+    /// Investment the project completed up to the as-of date (sum of its monthly reports);
+    /// read only for a converted entry whose rate counts completed investment, so a caller
+    /// may leave it zero elsewhere.
     pub completed: Amount,
 }
 

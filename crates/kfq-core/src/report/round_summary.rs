@@ -19,6 +19,20 @@ pub struct EntryFact {
 }
 
 /// A row of the summary: a city or a zone.
+impl EntryFact {
+    /// A batch entry as a summary adds it up, in row `row`.
+    pub fn of(e: &crate::round::BatchEntry, row: usize) -> EntryFact {
+        EntryFact {
+            row,
+            batch: e.batch,
+            amount: e.amount,
+            expected_output: e.expected_output,
+            strategic_emerging: e.strategic_emerging,
+            category: e.category,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SummaryRow {
     /// The city's GB/T 2260 code, or the zone's name for rows of a city's report.
@@ -99,6 +113,13 @@ impl SummaryRow {
         }
     }
 
+    /// Adds another row's three batches to this one (a zone's figures to its city's row).
+    pub fn add(&mut self, other: &SummaryRow) {
+        for kind in BatchKind::ALL {
+            self.batch_mut(kind).merge(other.batch(kind));
+        }
+    }
+
     fn batch_mut(&mut self, kind: BatchKind) -> &mut BatchFigures {
         match kind {
             BatchKind::Sign => &mut self.sign,
@@ -132,9 +153,7 @@ pub fn summarize(
     }
     let mut total = total;
     for row in &rows {
-        for kind in BatchKind::ALL {
-            total.batch_mut(kind).merge(row.batch(kind));
-        }
+        total.add(row);
     }
     RoundSummary {
         round,
