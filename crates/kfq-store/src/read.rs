@@ -125,11 +125,33 @@ impl TryFrom<ProjectRow> for Project {
     }
 }
 
+/// Reads the rows of `sql` one at a time into values: no list of raw rows is held beside the
+/// values (at national scale that list alone was hundreds of megabytes).
+async fn collect<R, T>(
+    db: &Db,
+    sql: &str,
+    each: impl Fn(R) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    use futures_util::TryStreamExt;
+    let mut values = Vec::new();
+    on_db!(db, pool => {
+        let mut rows = sqlx::query_as::<_, R>(sql).fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            values.push(each(row)?);
+        }
+    });
+    Ok(values)
+}
+
 pub async fn load_projects(db: &Db) -> Result<Vec<Project>, StoreError> {
     let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects ORDER BY code");
-    let rows: Vec<ProjectRow> =
-        on_db!(db, pool => sqlx::query_as(sql.as_str()).fetch_all(pool).await)?;
-    rows.into_iter().map(Project::try_from).collect()
+    collect(db, &sql, |r: ProjectRow| Project::try_from(r)).await
 }
 
 pub async fn count_projects(db: &Db) -> Result<i64, StoreError> {
@@ -271,8 +293,7 @@ pub(crate) async fn monthly_by_project(
 pub async fn load_monthly_reports(db: &Db) -> Result<Vec<MonthlyReport>, StoreError> {
     const SQL: &str =
         "SELECT project_id, month, invested_yuan FROM monthly_reports ORDER BY project_id, month";
-    let rows: Vec<MonthlyRow> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
-    rows.into_iter().map(MonthlyReport::try_from).collect()
+    collect(db, SQL, |r: MonthlyRow| MonthlyReport::try_from(r)).await
 }
 
 /// The monthly reports of one project, in month order.
@@ -330,8 +351,7 @@ const BLOCKER_COLUMNS: &str = "id, project_id, description, owner_unit, owner, d
 
 pub async fn load_blockers(db: &Db) -> Result<Vec<Blocker>, StoreError> {
     let sql = format!("SELECT {BLOCKER_COLUMNS} FROM blockers ORDER BY project_id, id");
-    let rows: Vec<BlockerRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
-    rows.into_iter().map(BlockerRow::blocker).collect()
+    collect(db, &sql, BlockerRow::blocker).await
 }
 
 /// One blocker as stored now (not from the snapshot), inside a transaction.
