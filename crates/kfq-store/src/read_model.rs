@@ -152,9 +152,14 @@ impl ReadModel {
         }
         let mut dirty = HashSet::new();
         for e in entries {
-            if let Some(dates) = model.projects.get(&e.project_id).map(|p| p.dates) {
-                dirty.insert(model.add_entry(e, dates));
-            }
+            // An entry counts in its zone's figures even without its project's row (a frozen
+            // ledger may lack it); it then has no stage dates.
+            let dates = model
+                .projects
+                .get(&e.project_id)
+                .map(|p| p.dates)
+                .unwrap_or_default();
+            dirty.insert(model.add_entry(e, dates));
         }
         for (id, reports) in monthly {
             if let Some(zone) = model.projects.get(&id).map(|p| p.zone_id) {
@@ -184,17 +189,18 @@ impl ReadModel {
 
     /// Takes out everything project `id` added.
     fn remove(&mut self, id: i64, dirty: &mut HashSet<(RoundId, i64)>) {
-        let Some(old) = self.projects.remove(&id) else {
-            return;
-        };
-        if let Some(ids) = self.by_zone.get_mut(&old.zone_id) {
-            ids.remove(&id);
-        }
+        // Entries first: a frozen ledger may hold entries of a project it has no row for.
         for (round, zone) in self.entry_cells.remove(&id).unwrap_or_default() {
             if let Some(cell) = self.cells.get_mut(&round).and_then(|c| c.get_mut(&zone)) {
                 cell.entries.retain(|(e, _)| e.project_id != id);
             }
             dirty.insert((round, zone));
+        }
+        let Some(old) = self.projects.remove(&id) else {
+            return;
+        };
+        if let Some(ids) = self.by_zone.get_mut(&old.zone_id) {
+            ids.remove(&id);
         }
         for (month, amount) in self.monthly.remove(&id).unwrap_or_default() {
             if let Some(zones) = self.zone_months.get_mut(&month) {
@@ -348,7 +354,8 @@ impl ReadModel {
         zone: i64,
     ) -> impl Iterator<Item = &BatchEntry> {
         self.cells
-            .range(from..=to)
+            .range(from..)
+            .take_while(move |(round, _)| **round <= to)
             .filter_map(move |(_, zones)| zones.get(&zone))
             .flat_map(|cell| cell.entries.iter())
             .map(|(e, _)| e)
@@ -361,7 +368,8 @@ impl ReadModel {
         zone: i64,
     ) -> impl Iterator<Item = &(BatchEntry, StageDates)> {
         self.cells
-            .range(from..=to)
+            .range(from..)
+            .take_while(move |(round, _)| **round <= to)
             .filter_map(move |(_, zones)| zones.get(&zone))
             .flat_map(|cell| cell.entries.iter())
     }
@@ -483,11 +491,13 @@ impl Db {
                 return Ok(held.model.clone());
             }
         };
+        // No upper bound: a project changed again since `version` was read has had its row
+        // renumbered, and must not be skipped (reading it at its newer state does no harm).
+        // NULL: a change committed without being numbered is read too.
         const CHANGED: &str =
-            "SELECT project_id FROM kfq_changes WHERE version > $1 AND version <= $2";
+            "SELECT project_id FROM kfq_changes WHERE version > $1 OR version IS NULL";
         let ids: Vec<i64> = on_db!(self, pool => sqlx::query_scalar(CHANGED)
             .bind(since)
-            .bind(version)
             .fetch_all(pool)
             .await)?;
         if ids.len() > MOST_CHANGES {
@@ -693,5 +703,15 @@ mod tests {
             Amount::ZERO
         );
         assert!(patched.figures(RoundId { year: 2024, seq: 2 }, 1).is_none());
+        let (first, last) = (
+            RoundId { year: 2024, seq: 1 },
+            RoundId { year: 2024, seq: 4 },
+        );
+        assert_eq!(
+            patched.entries_of((last, first), 1).count(),
+            0,
+            "a range backwards"
+        );
+        assert_eq!(patched.entries_of((first, last), 1).count(), 2);
     }
 }
