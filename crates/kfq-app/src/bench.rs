@@ -270,7 +270,7 @@ pub async fn sql_answer(db: &Db, q: &Questions, question: Question) -> Result<Fi
     match question {
         Question::Round => {
             for s in plain::round_by_city(db, q.round, &q.prefix()).await? {
-                sums_figures(&mut figures, &s.key.clone(), &s);
+                sums_figures(&mut figures, &s.key, &s);
             }
         }
         Question::Funnel => {
@@ -357,7 +357,7 @@ pub async fn sql_answer(db: &Db, q: &Questions, question: Question) -> Result<Fi
         }
         Question::Overview => {
             for s in plain::round_by_province(db, q.round).await? {
-                sums_figures(&mut figures, &s.key.clone(), &s);
+                sums_figures(&mut figures, &s.key, &s);
             }
             for (province, count) in plain::overdue_by_province(db, q.as_of).await? {
                 put(&mut figures, format!("{province}/overdue_blockers"), count);

@@ -334,18 +334,27 @@ pub async fn monthly(
     let january = Month::new(month.year, 1).unwrap_or(month);
     let last_january = Month::new(month.year - 1, 1).unwrap_or(month);
     let mut zones: HashMap<i64, Completed> = HashMap::new();
-    for (zone, m, amount) in kfq_store::monthly_by_zone(db, last_january, month).await? {
-        if !in_scope.contains_key(&zone) {
-            continue;
-        }
-        let c = zones.entry(zone).or_default();
-        if m == month {
-            c.month += amount;
-        }
-        if m >= january {
-            c.year_to_date += amount;
-        } else if m.month <= month.month {
-            c.last_year += amount;
+    let mut months = vec![month];
+    while months[months.len() - 1] > last_january {
+        months.push(months[months.len() - 1].previous());
+    }
+    let handle = db.read_model().await?;
+    {
+        let model = handle.read().map_err(|_| AppError::Internal)?;
+        for (zone, m) in in_scope
+            .keys()
+            .flat_map(|z| months.iter().map(move |m| (*z, *m)))
+        {
+            let amount = model.invested_in(zone, m);
+            let c = zones.entry(zone).or_default();
+            if m == month {
+                c.month += amount;
+            }
+            if m >= january {
+                c.year_to_date += amount;
+            } else if m.month <= month.month {
+                c.last_year += amount;
+            }
         }
     }
     let mut listed: Vec<&kfq_core::zone::Zone> = in_scope.values().collect();

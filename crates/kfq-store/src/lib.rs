@@ -50,10 +50,7 @@ pub use read_model::ReadModel;
 pub use registrations::*;
 pub use returns::*;
 pub use settings::{set_settings, settings};
-pub use snapshot::{
-    blockers, enterprises, entries, last_month, monthly_by_zone, projects, rounds, zones, Derived,
-    Snapshot,
-};
+pub use snapshot::{blockers, enterprises, entries, projects, rounds, zones, Derived, Snapshot};
 pub use targets::*;
 pub use users::*;
 pub use write::*;

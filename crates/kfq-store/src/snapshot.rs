@@ -76,76 +76,6 @@ impl Snapshot {
     }
 }
 
-/// A snapshot's projects by id (their place in `projects`).
-type ProjectIndex = std::collections::HashMap<i64, usize>;
-/// Each project's monthly reports: their range in `monthly` (sorted by project, then month).
-type MonthlyIndex = std::collections::HashMap<i64, std::ops::Range<usize>>;
-/// Investment per month and zone, sorted by month then zone.
-type ZoneMonths = Vec<(kfq_core::monthly::Month, i64, kfq_core::Amount)>;
-
-impl Snapshot {
-    /// The project with this id, found through an index built once per snapshot.
-    pub fn project(&self, id: i64) -> Option<&Project> {
-        let index = self.derived("index:projects", || -> ProjectIndex {
-            self.projects
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.id, i))
-                .collect()
-        });
-        index.get(&id).and_then(|i| self.projects.get(*i))
-    }
-
-    /// What a project completed up to and including `month` (its monthly reports summed).
-    pub fn completed_by(
-        &self,
-        project_id: i64,
-        month: kfq_core::monthly::Month,
-    ) -> kfq_core::Amount {
-        let index = self.derived("index:monthly", || -> MonthlyIndex {
-            let mut index = MonthlyIndex::new();
-            for (i, r) in self.monthly.iter().enumerate() {
-                index
-                    .entry(r.project_id)
-                    .and_modify(|range| range.end = i + 1)
-                    .or_insert(i..i + 1);
-            }
-            index
-        });
-        index
-            .get(&project_id)
-            .and_then(|range| self.monthly.get(range.clone()))
-            .map(|reports| {
-                reports
-                    .iter()
-                    .filter(|r| r.project_id == project_id && r.month <= month)
-                    .map(|r| r.invested)
-                    .sum()
-            })
-            .unwrap_or_default()
-    }
-
-    /// Investment per month and zone, summed once per snapshot.
-    fn zone_months(&self) -> Arc<ZoneMonths> {
-        self.derived("sum:zone-months", || -> ZoneMonths {
-            let zone_of: std::collections::HashMap<i64, i64> =
-                self.projects.iter().map(|p| (p.id, p.zone_id)).collect();
-            let mut totals: std::collections::HashMap<
-                (kfq_core::monthly::Month, i64),
-                kfq_core::Amount,
-            > = Default::default();
-            for r in &self.monthly {
-                if let Some(&zone) = zone_of.get(&r.project_id) {
-                    *totals.entry((r.month, zone)).or_default() += r.invested;
-                }
-            }
-            let mut list: ZoneMonths = totals.into_iter().map(|((m, z), a)| (m, z, a)).collect();
-            list.sort_by_key(|(m, z, _)| (*m, *z));
-            list
-        })
-    }
-}
-
 impl Db {
     /// The current snapshot: the held one if the data have not changed since, else a new one.
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
@@ -210,29 +140,4 @@ pub async fn entries(
         .filter(|e| range.is_none_or(|(from, to)| e.round >= from && e.round <= to))
         .cloned()
         .collect())
-}
-
-/// Investment per zone and month for months `from..=to` (from sums kept with the snapshot).
-pub async fn monthly_by_zone(
-    db: &Db,
-    from: kfq_core::monthly::Month,
-    to: kfq_core::monthly::Month,
-) -> Result<Vec<(i64, kfq_core::monthly::Month, kfq_core::Amount)>, StoreError> {
-    let sums = db.snapshot().await?.zone_months();
-    let start = sums.partition_point(|(m, _, _)| *m < from);
-    let end = sums.partition_point(|(m, _, _)| *m <= to);
-    Ok(sums[start..end.max(start)]
-        .iter()
-        .map(|(m, z, a)| (*z, *m, *a))
-        .collect())
-}
-
-/// The latest month with a report.
-pub async fn last_month(db: &Db) -> Result<Option<kfq_core::monthly::Month>, StoreError> {
-    Ok(db
-        .snapshot()
-        .await?
-        .zone_months()
-        .last()
-        .map(|(m, _, _)| *m))
 }
