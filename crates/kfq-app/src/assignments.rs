@@ -345,6 +345,35 @@ fn reminded(
     (kind, key)
 }
 
+/// One of the user's projects, if they hold a duty on it and see its zone.
+fn my_project(
+    m: &kfq_store::ReadModel,
+    a: &Assignment,
+    actor: &Actor,
+    today: NaiveDate,
+    away: &impl Fn(&str) -> bool,
+) -> Option<MyProject> {
+    let duties = a.duties_of(&actor.username);
+    if duties.is_empty() {
+        return None;
+    }
+    let p = m.project(a.project_id)?;
+    let zone = m
+        .zones
+        .iter()
+        .find(|z| z.id == p.zone_id)
+        .filter(|z| actor.sees(z))?;
+    Some(MyProject {
+        project_id: p.id,
+        code: p.code.to_string(),
+        name: p.name.clone(),
+        zone: zone.name.clone(),
+        stage: p.dates.stage_as_of(today, p.terminated_on),
+        duties,
+        covering_for: a.covering(&actor.username, away).then(|| a.a_role.clone()),
+    })
+}
+
 /// 我的工作 — a user's projects, blockers and due items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MyWork {
@@ -365,37 +394,16 @@ pub async fn my_work(db: &Db, actor: &Actor, today: NaiveDate) -> Result<MyWork,
     let me = users.get(&actor.username);
     let display_name = me.map(|u| u.display_name.clone()).unwrap_or_default();
     let away = |u: &str| absent(&users, u);
-    let snapshot = db.snapshot().await?;
-    let assignments: HashMap<i64, Assignment> = kfq_store::assignments(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.project_id, a))
-        .collect();
-    let mut projects: Vec<MyProject> = snapshot
-        .projects
-        .iter()
-        .filter_map(|p| {
-            let a = assignments.get(&p.id)?;
-            let duties = a.duties_of(&actor.username);
-            if duties.is_empty() {
-                return None;
-            }
-            let zone = snapshot
-                .zones
+    let assignments = kfq_store::assignments(db).await?;
+    // The projects assigned, looked up in the read model (not the whole ledger read).
+    let mut projects: Vec<MyProject> = db
+        .reading(|m| {
+            assignments
                 .iter()
-                .find(|z| z.id == p.zone_id)
-                .filter(|z| actor.sees(z))?;
-            Some(MyProject {
-                project_id: p.id,
-                code: p.code.to_string(),
-                name: p.name.clone(),
-                zone: zone.name.clone(),
-                stage: p.dates.stage_as_of(today, p.terminated_on),
-                duties,
-                covering_for: a.covering(&actor.username, away).then(|| a.a_role.clone()),
-            })
+                .filter_map(|a| my_project(m, a, actor, today, &away))
+                .collect()
         })
-        .collect();
+        .await?;
     projects.sort_by(|a, b| {
         b.covering_for
             .is_some()

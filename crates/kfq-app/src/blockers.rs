@@ -3,7 +3,6 @@
 //! city → province, and noted on. Every change is audited in its own transaction.
 
 use kfq_core::blocker::Coded;
-use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use kfq_core::access::{Action, Role};
@@ -111,30 +110,31 @@ pub async fn list(
     let level: Option<BlockerLevel> =
         parsed("level", query.level.as_deref(), Expected::BlockerLevel)?;
     let (_, in_scope) = crate::reports::zones_in_scope(db, actor, query.region.as_deref()).await?;
-    let snapshot = db.snapshot().await?;
-    let projects: HashMap<i64, &kfq_core::project::Project> =
-        snapshot.projects.iter().map(|p| (p.id, p)).collect();
     let project_code = query
         .project
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let mut list: Vec<BlockerView> = snapshot
-        .blockers
-        .iter()
-        .filter(|b| status.is_none_or(|s| b.status == s))
-        .filter(|b| category.is_none_or(|c| b.category == c))
-        .filter(|b| level.is_none_or(|l| b.level == l))
-        .filter(|b| !query.overdue || b.is_overdue(today))
-        .filter_map(|b| {
-            let project = projects.get(&b.project_id)?;
-            let zone = in_scope.get(&project.zone_id)?;
-            if project_code.is_some_and(|c| c != project.code.as_str()) {
-                return None;
-            }
-            Some(view(b, project, zone, today))
+    // Zone by zone from the read model: what the scope holds, not the whole ledger.
+    let mut list: Vec<BlockerView> = db
+        .reading(|m| {
+            in_scope
+                .values()
+                .flat_map(|zone| m.blockers_of(zone.id).map(move |b| (zone, b)))
+                .filter(|(_, b)| status.is_none_or(|s| b.status == s))
+                .filter(|(_, b)| category.is_none_or(|c| b.category == c))
+                .filter(|(_, b)| level.is_none_or(|l| b.level == l))
+                .filter(|(_, b)| !query.overdue || b.is_overdue(today))
+                .filter_map(|(zone, b)| {
+                    let project = m.project(b.project_id)?;
+                    if project_code.is_some_and(|c| c != project.code.as_str()) {
+                        return None;
+                    }
+                    Some(view(b, project, zone, today))
+                })
+                .collect()
         })
-        .collect();
+        .await?;
     list.sort_by(|a, b| {
         b.days_overdue
             .cmp(&a.days_overdue)

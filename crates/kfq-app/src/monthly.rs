@@ -123,50 +123,77 @@ pub struct Overview {
     pub unregistered_wan: Amount,
 }
 
-/// Which projects a zone reports in a month, the figures filled, and the year's plans.
+/// Which projects the zones asked for report in a month, and the figures filled: read from the
+/// read model and, for the lines only, by key — never the whole ledger, so a zone's return
+/// costs what the zone holds at any scale.
 struct Books {
-    snapshot: std::sync::Arc<kfq_store::Snapshot>,
     month: Month,
     /// The day the month's returns are due.
     due: NaiveDate,
+    zones: Vec<Zone>,
     figures: HashMap<i64, MonthFigure>,
     returns: HashMap<i64, ZoneReturn>,
-    /// Each zone's lines: the indexes in the snapshot of the projects it reports, by code.
-    lines: HashMap<i64, Vec<usize>>,
+    /// Each zone's lines: the projects it reports, by code.
+    lines: HashMap<i64, Vec<Project>>,
+    /// 本年累计 of each line's project.
+    year_to_date: HashMap<i64, Amount>,
 }
 
 impl Books {
-    async fn of(db: &Db, month: Month) -> Result<Books, AppError> {
-        let snapshot = db.snapshot().await?;
-        let figures: HashMap<i64, MonthFigure> = kfq_store::month_figures(db, month)
-            .await?
-            .into_iter()
-            .map(|f| (f.project_id, f))
-            .collect();
+    /// The books of `month` for the zones `zone_ids`.
+    async fn of(db: &Db, month: Month, zone_ids: &[i64]) -> Result<Books, AppError> {
         // The projects a zone reports: under construction in the month, or with a figure in it.
-        let mut lines: HashMap<i64, Vec<usize>> = HashMap::new();
-        for (i, p) in snapshot.projects.iter().enumerate() {
-            if rules::reported_in(p, month) || figures.contains_key(&p.id) {
-                lines.entry(p.zone_id).or_default().push(i);
-            }
-        }
-        for list in lines.values_mut() {
-            list.sort_by(|a, b| {
-                let code = |i: &usize| snapshot.projects[*i].code.as_str();
-                code(a).cmp(code(b))
-            });
-        }
+        let (zones, lines, year_to_date) = db
+            .reading(|m| {
+                let mut lines: HashMap<i64, Vec<Project>> = HashMap::new();
+                for zone in zone_ids {
+                    let mut list: Vec<Project> = m
+                        .projects_of(*zone)
+                        .filter(|p| {
+                            rules::reported_in(p, month) || m.invested(p.id, month).is_some()
+                        })
+                        .cloned()
+                        .collect();
+                    if !list.is_empty() {
+                        list.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+                        lines.insert(*zone, list);
+                    }
+                }
+                let year_to_date: HashMap<i64, Amount> = lines
+                    .values()
+                    .flatten()
+                    .map(|p| (p.id, m.year_to_date(p.id, month)))
+                    .collect();
+                let wanted: std::collections::HashSet<&i64> = zone_ids.iter().collect();
+                let zones = m
+                    .zones
+                    .iter()
+                    .filter(|z| wanted.contains(&z.id))
+                    .cloned()
+                    .collect();
+                (zones, lines, year_to_date)
+            })
+            .await?;
+        let ids: Vec<i64> = lines.values().flatten().map(|p| p.id).collect();
         Ok(Books {
             month,
             due: rules::deadline(month, deadline_day(db).await?),
-            returns: kfq_store::monthly_returns(db, month)
+            zones,
+            figures: match zone_ids {
+                // A zone's projects with a figure in the month are among its lines.
+                [zone] => kfq_store::month_figures_of_zone(db, month, *zone).await?,
+                _ => kfq_store::month_figures_of(db, month, &ids).await?,
+            }
+            .into_iter()
+            .map(|f| (f.project_id, f))
+            .collect(),
+            returns: returns_of(db, month, zone_ids)
                 .await?
                 .into_iter()
                 .map(|r| (r.zone_id, r))
                 .collect(),
-            figures,
             lines,
-            snapshot,
+            year_to_date,
         })
     }
 
@@ -174,7 +201,7 @@ impl Books {
     fn projects(&self, zone_id: i64) -> Vec<&Project> {
         self.lines
             .get(&zone_id)
-            .map(|list| list.iter().map(|i| &self.snapshot.projects[*i]).collect())
+            .map(|list| list.iter().collect())
             .unwrap_or_default()
     }
 
@@ -195,13 +222,22 @@ impl Books {
     /// The zone, if the actor sees it (else: not found).
     fn zone(&self, actor: &Actor, zone_id: i64) -> Result<Zone, AppError> {
         actor.must(Action::Read)?;
-        self.snapshot
-            .zones
+        self.zones
             .iter()
             .find(|z| z.id == zone_id && actor.sees(z))
             .cloned()
             .ok_or(AppError::NotFound)
     }
+}
+
+/// The stored returns of a month of the zones given: one zone's by its key (what a clerk's
+/// every save reads), more zones' with the month's.
+async fn returns_of(db: &Db, month: Month, zone_ids: &[i64]) -> Result<Vec<ZoneReturn>, AppError> {
+    let returns = match zone_ids {
+        [zone] => kfq_store::monthly_returns_of_zone(db, *zone).await?,
+        _ => kfq_store::monthly_returns(db, month).await?,
+    };
+    Ok(returns.into_iter().filter(|r| r.month == month).collect())
 }
 
 /// The returns of a month in the actor's scope (or the region asked for), zone by zone.
@@ -213,13 +249,15 @@ pub async fn overview(
     today: NaiveDate,
 ) -> Result<Overview, AppError> {
     let (scope, in_scope) = crate::reports::zones_in_scope(db, actor, region).await?;
-    let books = Books::of(db, month).await?;
+    let zone_ids: Vec<i64> = in_scope.keys().copied().collect();
+    let books = Books::of(db, month, &zone_ids).await?;
     let due = books.due;
     let approved: HashMap<i64, Amount> = kfq_store::approved_totals(db, month)
         .await?
         .into_iter()
         .collect();
-    let statistics = crate::registration::MonthStandings::of(db, month).await?;
+    let invested = books.figures.values().map(|f| (f.project_id, f.invested));
+    let statistics = crate::registration::MonthStandings::of_lines(db, invested).await?;
     let mut zones: Vec<&Zone> = in_scope.values().collect();
     zones.sort_by(|a, b| (a.city, &a.name).cmp(&(b.city, &b.name)));
     let standings: Vec<Standing> = zones
@@ -362,18 +400,18 @@ pub async fn sheet(
     month: Month,
     today: NaiveDate,
 ) -> Result<Sheet, AppError> {
-    let books = Books::of(db, month).await?;
+    let books = Books::of(db, month, &[zone_id]).await?;
     let zone = books.zone(actor, zone_id)?;
     let due = books.due;
     let state = books.state(zone_id);
     let projects = books.projects(zone_id);
-    let codes: HashMap<i64, String> = books
-        .snapshot
-        .projects
-        .iter()
-        .filter(|p| p.zone_id == zone_id)
-        .map(|p| (p.id, p.code.to_string()))
-        .collect();
+    let codes: HashMap<i64, String> = db
+        .reading(|m| {
+            m.projects_of(zone_id)
+                .map(|p| (p.id, p.code.to_string()))
+                .collect()
+        })
+        .await?;
     let mut revisions = Vec::new();
     for revision in 1..=state.revision {
         let figures = kfq_store::revision_figures(db, zone_id, month, revision).await?;
@@ -400,17 +438,20 @@ pub async fn sheet(
                 .collect()
         })
         .unwrap_or_default();
-    let plans: HashMap<i64, Amount> = kfq_store::annual_plans(db, month.year)
+    let plans: HashMap<i64, Amount> = kfq_store::annual_plans_of_zone(db, month.year, zone_id)
         .await?
         .into_iter()
         .collect();
-    let year_to_date = rules::year_to_date(&books.snapshot.monthly, month);
     let lines: Vec<Line> = projects
         .iter()
         .map(|p| {
             let figure = books.figures.get(&p.id);
             let planned = plans.get(&p.id).copied();
-            let ytd = year_to_date.get(&p.id).copied().unwrap_or(Amount::ZERO);
+            let ytd = books
+                .year_to_date
+                .get(&p.id)
+                .copied()
+                .unwrap_or(Amount::ZERO);
             Line {
                 project_id: p.id,
                 code: p.code.to_string(),
@@ -488,21 +529,30 @@ pub async fn fill(
     inputs: &[FigureInput],
     today: NaiveDate,
 ) -> Result<Sheet, AppError> {
-    let books = Books::of(db, month).await?;
-    let zone = books.zone(actor, zone_id)?;
+    actor.must(Action::Read)?;
+    // The zone, if seen, and its projects' codes by id: what a figure is checked against and
+    // named by (the lines are the answer's business, read after the write).
+    let (zone, projects): (Option<Zone>, HashMap<i64, String>) = db
+        .reading(|m| {
+            let zone = m.zones.iter().find(|z| z.id == zone_id && actor.sees(z));
+            let codes = match zone {
+                Some(_) => m
+                    .projects_of(zone_id)
+                    .map(|p| (p.id, p.code.to_string()))
+                    .collect(),
+                None => HashMap::new(),
+            };
+            (zone.cloned(), codes)
+        })
+        .await?;
+    zone.ok_or(AppError::NotFound)?;
     actor.must(Action::FillMonthly)?;
-    let projects: HashMap<i64, &Project> = books
-        .snapshot
-        .projects
-        .iter()
-        .filter(|p| p.zone_id == zone.id)
-        .map(|p| (p.id, p))
-        .collect();
+    let due = rules::deadline(month, deadline_day(db).await?);
     let mut errors = Vec::new();
     let mut figures = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let field = |name: &str| format!("figures[{i}].{name}");
-        let Some(project) = projects.get(&input.project_id) else {
+        let Some(code) = projects.get(&input.project_id) else {
             errors.push(FieldError {
                 field: field("project_id"),
                 message: match actor.lang {
@@ -523,7 +573,7 @@ pub async fn fill(
                     field: field("invested_wan"),
                     message: format!(
                         "{}：{}",
-                        project.code,
+                        code,
                         actor
                             .lang
                             .pick("投资额不能为负数", "investment cannot be negative")
@@ -534,7 +584,7 @@ pub async fn fill(
             Err(e) => {
                 errors.push(FieldError {
                     field: field("invested_wan"),
-                    message: format!("{}：“{text}”{}", project.code, e.message(actor.lang)),
+                    message: format!("{}：“{text}”{}", code, e.message(actor.lang)),
                 });
                 continue;
             }
@@ -545,7 +595,7 @@ pub async fn fill(
                 field: field("progress"),
                 message: format!(
                     "{}：{}",
-                    project.code,
+                    code,
                     match actor.lang {
                         Lang::Zh => format!("形象进度不超过 {PROGRESS_MAX} 字"),
                         Lang::En => format!("progress is at most {PROGRESS_MAX} characters"),
@@ -555,9 +605,9 @@ pub async fn fill(
             continue;
         }
         figures.push((
-            project.code.to_string(),
+            code.clone(),
             MonthFigure {
-                project_id: project.id,
+                project_id: input.project_id,
                 invested,
                 progress,
             },
@@ -568,8 +618,9 @@ pub async fn fill(
     }
     let mut tx = db.begin().await?;
     let stored = current(&mut tx, zone_id, month, version).await?;
-    stored.may_fill(today, books.due)?;
-    let now: HashMap<i64, MonthFigure> = kfq_store::month_figures_in(&mut tx, month)
+    stored.may_fill(today, due)?;
+    let written: Vec<i64> = figures.iter().map(|(_, f)| f.project_id).collect();
+    let now: HashMap<i64, MonthFigure> = kfq_store::month_figures_of_in(&mut tx, month, &written)
         .await?
         .into_iter()
         .map(|f| (f.project_id, f))
@@ -633,7 +684,7 @@ pub async fn step(
         version,
         comment,
     } = turn;
-    let books = Books::of(db, month).await?;
+    let books = Books::of(db, month, &[zone_id]).await?;
     let zone = books.zone(actor, zone_id)?;
     actor.must(match step {
         Step::Submit => Action::FillMonthly,
@@ -643,11 +694,8 @@ pub async fn step(
     let lines: Vec<&Project> = books.projects(zone_id);
     let mut tx = db.begin().await?;
     let stored = current(&mut tx, zone_id, month, version).await?;
-    let figures: Vec<MonthFigure> = kfq_store::month_figures_in(&mut tx, month)
-        .await?
-        .into_iter()
-        .filter(|f| lines.iter().any(|p| p.id == f.project_id))
-        .collect();
+    let ids: Vec<i64> = lines.iter().map(|p| p.id).collect();
+    let figures: Vec<MonthFigure> = kfq_store::month_figures_of_in(&mut tx, month, &ids).await?;
     let who = actor.username.as_str();
     let after = match step {
         Step::Submit => {

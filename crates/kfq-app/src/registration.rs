@@ -287,6 +287,16 @@ pub(crate) struct MonthStandings {
 
 impl MonthStandings {
     pub(crate) async fn of(db: &Db, month: Month) -> Result<MonthStandings, AppError> {
+        let figures = kfq_store::month_figures(db, month).await?;
+        MonthStandings::of_lines(db, figures.into_iter().map(|f| (f.project_id, f.invested))).await
+    }
+
+    /// The same, with the month's figures already read (a return's lines).
+    pub(crate) async fn of_lines(
+        db: &Db,
+        invested: impl Iterator<Item = (i64, Amount)>,
+    ) -> Result<MonthStandings, AppError> {
+        let invested = invested.collect();
         Ok(MonthStandings {
             rule: rule(db).await?,
             registrations: kfq_store::registrations(db)
@@ -294,11 +304,7 @@ impl MonthStandings {
                 .into_iter()
                 .map(|r| (r.project_id, r))
                 .collect(),
-            invested: kfq_store::month_figures(db, month)
-                .await?
-                .into_iter()
-                .map(|f| (f.project_id, f.invested))
-                .collect(),
+            invested,
         })
     }
 

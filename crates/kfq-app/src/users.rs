@@ -236,6 +236,11 @@ fn view(
     zones: &[kfq_core::zone::Zone],
     policy: &Policy,
 ) -> Result<UserView, AppError> {
+    scoped_view(row, Scope::from_stored(&row.scope, zones), policy)
+}
+
+/// The account as seen, with its stored scope already read (None: not understood).
+fn scoped_view(row: &UserRow, scope: Option<Scope>, policy: &Policy) -> Result<UserView, AppError> {
     let corrupt = || {
         AppError::Store(kfq_store::StoreError::Corrupt(format!(
             "user {}",
@@ -248,7 +253,7 @@ fn view(
         username: row.username.clone(),
         display_name: row.display_name.clone(),
         role,
-        scope: Scope::from_stored(&row.scope, zones).ok_or_else(corrupt)?,
+        scope: scope.ok_or_else(corrupt)?,
         lang: Lang::parse(&row.lang).unwrap_or_default(),
         must_change_password: row.must_change_password,
         disabled: row.disabled,
@@ -472,8 +477,16 @@ pub async fn user_for_secret(db: &Db, secret: &str) -> Result<Option<UserView>, 
     let Some(row) = kfq_store::user_by_id(db, id).await?.filter(|r| !r.disabled) else {
         return Ok(None);
     };
-    let zones = kfq_store::zones(db).await?;
-    Ok(Some(view(&row, &zones, &policy)?))
+    // Every request passes here: the scope is read against the read model's zones in place
+    // when the process holds one, not against a copy of them.
+    let scope = match db
+        .reading_if_held(|m| Scope::from_stored(&row.scope, &m.zones))
+        .await?
+    {
+        Some(scope) => scope,
+        None => Scope::from_stored(&row.scope, &kfq_store::zones(db).await?),
+    };
+    Ok(Some(scoped_view(&row, scope, &policy)?))
 }
 
 /// Ends every session of the user, on every device (API tokens stay); how many ended.

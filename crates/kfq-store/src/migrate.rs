@@ -52,6 +52,10 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     ),
     (21, include_str!("../migrations/sqlite/0021_targets.sql")),
     (22, include_str!("../migrations/sqlite/0022_change_log.sql")),
+    (
+        23,
+        include_str!("../migrations/sqlite/0023_change_log_zones.sql"),
+    ),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
@@ -126,6 +130,10 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (
         22,
         include_str!("../migrations/postgres/0022_change_log.sql"),
+    ),
+    (
+        23,
+        include_str!("../migrations/postgres/0023_change_log_zones.sql"),
     ),
 ];
 

@@ -559,6 +559,11 @@ pub async fn load_project(db: &Db, id: i64) -> Result<Option<Project>, StoreErro
     row.map(Project::try_from).transpose()
 }
 
+/// Ids written into a statement's `IN (…)`: integers only, so nothing a user typed.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 /// The rows of the projects `ids` (the project itself, its batch entries, its monthly reports,
 /// its blockers), read in chunks of a thousand ids: what the read model reads again for the
 /// projects changed since its version.
@@ -577,12 +582,7 @@ pub(crate) async fn rows_of_projects(
     let (mut projects, mut entries, mut monthly, mut blockers) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for chunk in ids.chunks(1000) {
-        // Integers only: the list is written into the statement.
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = id_list(chunk);
         let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id IN ({list})");
         let rows: Vec<ProjectRow> = on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
         for r in rows {

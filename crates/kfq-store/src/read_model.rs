@@ -396,6 +396,27 @@ impl ReadModel {
             .unwrap_or_default()
     }
 
+    /// A project's figure of a month, if one is filled.
+    pub fn invested(&self, project: i64, month: Month) -> Option<Amount> {
+        let reports = self.monthly.get(&project)?;
+        let at = reports.binary_search_by_key(&month, |(m, _)| *m).ok()?;
+        reports.get(at).map(|(_, a)| *a)
+    }
+
+    /// 本年累计 — what a project completed in `month`'s year up to and including it.
+    pub fn year_to_date(&self, project: i64, month: Month) -> Amount {
+        self.monthly
+            .get(&project)
+            .map(|reports| {
+                reports
+                    .iter()
+                    .filter(|(m, _)| m.year == month.year && *m <= month)
+                    .map(|(_, a)| *a)
+                    .sum()
+            })
+            .unwrap_or_default()
+    }
+
     /// What a zone invested in a month.
     pub fn invested_in(&self, zone: i64, month: Month) -> Amount {
         self.zone_months
@@ -466,6 +487,35 @@ async fn load(db: &Db, version: i64) -> Result<ReadModel, StoreError> {
 }
 
 impl Db {
+    /// What `read` finds in the read model, brought up to date first; the model is held for
+    /// reading only while `read` runs (it cannot await).
+    pub async fn reading<T>(&self, read: impl FnOnce(&ReadModel) -> T) -> Result<T, StoreError> {
+        let model = self.read_model().await?;
+        let held = model
+            .read()
+            .map_err(|_| StoreError::Interrupted("the read model's lock was poisoned".into()))?;
+        Ok(read(&held))
+    }
+
+    /// The same, if this process holds a model already (a frozen ledger always does); None
+    /// before the first load, so that a short task (a CLI command, a login) reading a small
+    /// table does not load the whole model for it.
+    pub async fn reading_if_held<T>(
+        &self,
+        read: impl FnOnce(&ReadModel) -> T,
+    ) -> Result<Option<T>, StoreError> {
+        let held = self.pinned.is_some()
+            || self
+                .read_model
+                .model
+                .read()
+                .is_ok_and(|m| m.version.is_some());
+        match held {
+            true => self.reading(read).await.map(Some),
+            false => Ok(None),
+        }
+    }
+
     /// The dashboards' read model, up to date with every write committed before the call.
     pub async fn read_model(&self) -> Result<Arc<RwLock<ReadModel>>, StoreError> {
         if let Some(pinned) = &self.pinned {
@@ -507,17 +557,25 @@ impl Db {
             }
             return Ok(held.model.clone());
         }
+        // Project 0 stands for the zones and the rounds (migration 0023): read again only
+        // when one of them was written.
+        let (places, ids): (Vec<i64>, Vec<i64>) = ids.into_iter().partition(|id| *id == 0);
         let (projects, entries, monthly, blockers) =
             crate::read::rows_of_projects(self, &ids).await?;
         let rows = group(projects, entries, by_project(&monthly), blockers);
-        let (zones, rounds) = (
-            crate::load_zones(self).await?,
-            crate::load_rounds(self).await?,
-        );
+        let places = match places.is_empty() {
+            true => None,
+            false => Some((
+                crate::load_zones(self).await?,
+                crate::load_rounds(self).await?,
+            )),
+        };
         if let Ok(mut model) = held.model.write() {
             model.patch(&ids, rows);
-            model.zones = zones;
-            model.rounds = rounds;
+            if let Some((zones, rounds)) = places {
+                model.zones = zones;
+                model.rounds = rounds;
+            }
             model.version = Some(version);
         }
         Ok(held.model.clone())

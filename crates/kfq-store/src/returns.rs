@@ -211,6 +211,61 @@ pub async fn month_figures_in(tx: &mut Tx, month: Month) -> Result<Vec<MonthFigu
     Ok(rows.into_iter().map(MonthFigure::from).collect())
 }
 
+/// The figures of a month of the projects `ids` (a return's lines), read by key a thousand
+/// ids at a time: what one zone's return reads, not the whole month of every zone.
+pub async fn month_figures_of(
+    db: &Db,
+    month: Month,
+    ids: &[i64],
+) -> Result<Vec<MonthFigure>, StoreError> {
+    let mut figures = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let sql = figures_of(chunk);
+        let rows: Vec<FigureRow> =
+            on_db!(db, pool => sqlx::query_as(&sql).bind(month.key()).fetch_all(pool).await)?;
+        figures.extend(rows.into_iter().map(MonthFigure::from));
+    }
+    Ok(figures)
+}
+
+/// The figures of a month of one zone's projects (a statement prepared once, unlike a list of
+/// ids).
+pub async fn month_figures_of_zone(
+    db: &Db,
+    month: Month,
+    zone_id: i64,
+) -> Result<Vec<MonthFigure>, StoreError> {
+    const SQL: &str = "SELECT r.project_id, r.invested_yuan, r.progress FROM monthly_reports r \
+        JOIN projects p ON p.id = r.project_id WHERE p.zone_id = $1 AND r.month = $2 \
+        ORDER BY r.project_id";
+    let rows: Vec<FigureRow> = on_db!(db, pool => sqlx::query_as(SQL).bind(zone_id).bind(month.key()).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(MonthFigure::from).collect())
+}
+
+/// The same, inside a transaction (what a fill compares with and an approval freezes).
+pub async fn month_figures_of_in(
+    tx: &mut Tx,
+    month: Month,
+    ids: &[i64],
+) -> Result<Vec<MonthFigure>, StoreError> {
+    let mut figures = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let sql = figures_of(chunk);
+        let rows: Vec<FigureRow> =
+            on_tx!(tx, conn => sqlx::query_as(&sql).bind(month.key()).fetch_all(conn).await)?;
+        figures.extend(rows.into_iter().map(MonthFigure::from));
+    }
+    Ok(figures)
+}
+
+fn figures_of(ids: &[i64]) -> String {
+    format!(
+        "SELECT project_id, invested_yuan, progress FROM monthly_reports \
+         WHERE month = $1 AND project_id IN ({}) ORDER BY project_id",
+        crate::read::id_list(ids)
+    )
+}
+
 /// Sets projects' figures of months (added or replaced).
 pub async fn set_month_figures(
     tx: &mut Tx,
@@ -379,6 +434,21 @@ pub async fn annual_plans(db: &Db, year: i32) -> Result<Vec<(i64, Amount)>, Stor
     const SQL: &str = "SELECT project_id, planned_yuan FROM annual_plans WHERE year = $1";
     let rows: Vec<(i64, i64)> =
         on_db!(db, pool => sqlx::query_as(SQL).bind(i64::from(year)).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, yuan)| (p, Amount::from_yuan(yuan)))
+        .collect())
+}
+
+/// The plans of a year of one zone's projects.
+pub async fn annual_plans_of_zone(
+    db: &Db,
+    year: i32,
+    zone_id: i64,
+) -> Result<Vec<(i64, Amount)>, StoreError> {
+    const SQL: &str = "SELECT a.project_id, a.planned_yuan FROM annual_plans a \
+        JOIN projects p ON p.id = a.project_id WHERE p.zone_id = $1 AND a.year = $2";
+    let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(SQL).bind(zone_id).bind(i64::from(year)).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
         .map(|(p, yuan)| (p, Amount::from_yuan(yuan)))

@@ -107,9 +107,13 @@ impl Db {
     }
 }
 
-/// The zones, as of the current snapshot.
+/// The zones, as now: from the read model if the process holds one, else from their table
+/// (never by reading the whole ledger).
 pub async fn zones(db: &Db) -> Result<Vec<Zone>, StoreError> {
-    Ok(db.snapshot().await?.zones.clone())
+    match db.reading_if_held(|m| m.zones.clone()).await? {
+        Some(zones) => Ok(zones),
+        None => crate::load_zones(db).await,
+    }
 }
 
 pub async fn enterprises(db: &Db) -> Result<Vec<Enterprise>, StoreError> {
@@ -121,7 +125,10 @@ pub async fn projects(db: &Db) -> Result<Vec<Project>, StoreError> {
 }
 
 pub async fn rounds(db: &Db) -> Result<Vec<Round>, StoreError> {
-    Ok(db.snapshot().await?.rounds.clone())
+    match db.reading_if_held(|m| m.rounds.clone()).await? {
+        Some(rounds) => Ok(rounds),
+        None => crate::load_rounds(db).await,
+    }
 }
 
 pub async fn blockers(db: &Db) -> Result<Vec<Blocker>, StoreError> {

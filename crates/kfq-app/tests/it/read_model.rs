@@ -104,3 +104,42 @@ async fn the_read_model_answers_what_plain_sql_answers() {
         );
     }
 }
+
+/// The zones a process reads from its held model follow another process's writes: a zone
+/// added is there at the next read, and a write of a project (which does not read the zones
+/// again) leaves them all in place.
+#[tokio::test]
+async fn a_held_model_sees_a_zone_another_process_adds() {
+    for t in both().await {
+        let db = &t.db;
+        kfq_app::gen::generate(db, kfq_app::gen::Scale::Projects(300), 7, |_, _| {})
+            .await
+            .expect("a small national data set");
+        db.read_model().await.expect("the model, held from now on");
+        let before = kfq_store::zones(db).await.unwrap();
+        let other = kfq_store::Db::open(&t.url).await.unwrap();
+        let added = kfq_core::zone::Zone {
+            name: "读模型测试开发区".into(),
+            ..before[0].clone()
+        };
+        let mut tx = other.begin().await.unwrap();
+        kfq_store::insert_zone(&mut tx, &added).await.unwrap();
+        tx.commit().await.unwrap();
+        let after = kfq_store::zones(db).await.unwrap();
+        assert_eq!(after.len(), before.len() + 1, "{}", name(&t));
+        assert!(after.iter().any(|z| z.name == added.name), "{}", name(&t));
+
+        let snapshot = other.snapshot().await.unwrap();
+        let mut project = snapshot.projects[0].clone();
+        project.name.push_str("（改）");
+        let mut tx = other.begin().await.unwrap();
+        kfq_store::update_project(&mut tx, &project).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(kfq_store::zones(db).await.unwrap(), after, "{}", name(&t));
+        let renamed = db
+            .reading(|m| m.project(project.id).map(|p| p.name.clone()))
+            .await
+            .unwrap();
+        assert_eq!(renamed, Some(project.name.clone()), "{}", name(&t));
+    }
+}
